@@ -1,0 +1,65 @@
+# Alumni Commons — the two commands are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export FLASK_APP := wsgi
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test test-e2e lint bench translations compile-translations chromium clean serve setup setup-dev
+
+# The venv is rebuilt when requirements change (stamp files).
+$(VENV)/.stamp-runtime: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.stamp-dev: requirements-dev.txt requirements.txt $(VENV)/.stamp-runtime
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.stamp-runtime compile-translations
+setup-dev: $(VENV)/.stamp-dev compile-translations
+
+compile-translations: $(VENV)/.stamp-runtime
+	$(BIN)/pybabel compile -d app/translations 2>&1 | grep -v "^compiling" || true
+
+## make run: set up, migrate, load demo content into an empty database, serve on 127.0.0.1:$(PORT)
+run: setup
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo
+	@echo ""
+	@echo "  Alumni Commons is starting: open http://127.0.0.1:$(PORT)/"
+	@echo "  Log in with a demo account above (password printed when the demo content was loaded)."
+	@echo ""
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+## make test: set up and run the whole suite (unit, integration, browser)
+test: setup-dev chromium
+	$(BIN)/python -m pytest
+
+## Debian's Chromium for the browser tests (never `playwright install`).
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; \
+	fi
+
+lint: setup-dev
+	$(BIN)/ruff check app tests bench config.py wsgi.py
+	$(BIN)/bandit -q -r app -c pyproject.toml
+
+## Extract strings and update both catalogues (English is filled from the source strings).
+translations: setup-dev
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/python scripts/fill_english.py app/translations/en/LC_MESSAGES/messages.po
+	$(MAKE) compile-translations
+
+bench: setup-dev
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,131 @@
+"""Application factory: `create_app(config)` reads as the list of steps that build the app."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from collections.abc import Mapping
+
+from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import INSTANCE_DIR, Config, config_from_env
+
+
+def create_app(config: type[Config] | Mapping | None = None) -> Flask:
+    """Build the app from a config class, or from the environment's class plus overrides."""
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=False)
+    config_class = config if isinstance(config, type) else config_from_env()
+    app.config.from_object(config_class)
+    if isinstance(config, Mapping):
+        app.config.update(config)
+    config_class.check(app.config)
+
+    if app.config["PROXY_FIX_X_FOR"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1, x_host=1)
+
+    configure_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_cli(app)
+    return app
+
+
+def configure_logging(app: Flask) -> None:
+    logging.getLogger("alumni.security").setLevel(logging.INFO)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    if not app.testing and not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def register_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401  (the whole schema, for Flask-Migrate)
+    from app.auth.session import load_user
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    from app.database import render_migration_type
+
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
+                     render_as_batch=True, compare_type=True, render_item=render_migration_type)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    limiter.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.refresh_view = "auth.login"
+    login_manager.session_protection = "basic"
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Please log in to open this page.")
+    login_manager.login_message_category = "info"
+    login_manager.needs_refresh_message = _l("Please log in again to confirm it is you.")
+    login_manager.needs_refresh_message_category = "info"
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from app.database import configure_sqlite
+
+        with app.app_context():
+            configure_sqlite(db.engine)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.account.routes import bp as account_bp
+    from app.admin.routes import bp as admin_bp
+    from app.auth.routes import bp as auth_bp
+    from app.events.routes import bp as events_bp
+    from app.main.routes import bp as main_bp
+    from app.members.routes import bp as members_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(account_bp, url_prefix="/account")
+    app.register_blueprint(members_bp, url_prefix="/members")
+    app.register_blueprint(events_bp, url_prefix="/events")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def register_request_hooks(app: Flask) -> None:
+    """One transaction per request: commit once at the end, then send the mail it queued."""
+    from app.extensions import db
+    from app.mail import send_queued
+    from app.security import register_security_headers
+
+    @app.after_request
+    def commit_request(response):
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return response
+        if response.status_code < 400:
+            db.session.commit()
+            send_queued()
+        else:
+            db.session.rollback()
+        return response
+
+    register_security_headers(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from app.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from app.templating import register
+
+    register(app)
+
+
+def register_cli(app: Flask) -> None:
+    from app.cli import register
+
+    register(app)

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import EqualTo, InputRequired, Length
+
+from app.forms import display_name_field, email_field, new_password_field
+from app.i18n import LANGUAGE_NAMES
+from app.services.passwords import MAX_LENGTH as PASSWORD_MAX_LENGTH
+
+
+def current_password_field() -> PasswordField:
+    return PasswordField(
+        _l("Current password"),
+        validators=[InputRequired(_l("Please enter your current password.")),
+                    Length(max=PASSWORD_MAX_LENGTH, message=_l("Use at most %(max)d characters."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class ProfileForm(FlaskForm):
+    display_name = display_name_field()
+    locale = SelectField(
+        _l("Language"),
+        choices=[SelectChoice("", _l("As my browser prefers"))]
+        + [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
+        default="",
+        description=_l("Used for pages and for the mail we send you."),
+    )
+
+
+class EmailForm(FlaskForm):
+    email = email_field(_l("New email address"))
+    current_password = current_password_field()
+
+
+class PasswordForm(FlaskForm):
+    current_password = current_password_field()
+    password = new_password_field(_l("New password"))
+    password_confirm = PasswordField(
+        _l("Repeat new password"),
+        validators=[InputRequired(_l("Please repeat the password.")),
+                    EqualTo("password", _l("The two passwords do not match."))],
+        render_kw={"autocomplete": "new-password"},
+    )

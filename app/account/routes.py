@@ -1,0 +1,81 @@
+"""A person's own account: name, language, email address, password."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, fresh_login_required, login_required, login_user
+
+from app.account.forms import EmailForm, PasswordForm, ProfileForm
+from app.auth.forms import ConfirmForm
+from app.forms import populate_errors
+from app.i18n import LOCALE_COOKIE
+from app.services import accounts
+from app.services.errors import DomainError, InvalidToken
+
+bp = Blueprint("account", __name__)
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+def settings():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        accounts.update_profile(current_user, form.display_name.data, form.locale.data)
+        flash(_("Your settings are saved."), "success")
+        response = redirect(url_for("account.settings"))
+        # The language chosen here wins over an earlier choice made with the switch on this device.
+        response.delete_cookie(LOCALE_COOKIE)
+        return response
+    if not form.is_submitted():
+        form.locale.data = current_user.locale or ""
+    return render_template("account/settings.html", form=form, resend_form=ConfirmForm()), (
+        400 if form.errors else 200)
+
+
+@bp.route("/email", methods=["GET", "POST"])
+@fresh_login_required
+def change_email():
+    form = EmailForm()
+    if form.validate_on_submit():
+        try:
+            accounts.request_email_change(current_user, form.email.data, form.current_password.data)
+        except DomainError as error:
+            populate_errors(form, error)
+        else:
+            flash(_("Almost done: please open the link we have sent to %(email)s.", email=form.email.data),
+                  "info")
+            return redirect(url_for("account.settings"))
+    return render_template("account/email.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/email/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token: str):
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            accounts.confirm_email_change(token)
+        except InvalidToken as error:
+            flash(error.message, "error")
+        else:
+            flash(_("Your email address has been changed."), "success")
+        return redirect(url_for("account.settings" if current_user.is_authenticated else "auth.login"))
+    return render_template("auth/confirm.html", form=form, title=_("Confirm your new email address"),
+                           button=_("Use this email address"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@fresh_login_required
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current_password.data, form.password.data)
+        except DomainError as error:
+            populate_errors(form, error)
+        else:
+            # Other devices are logged out; this one continues with the new session version.
+            login_user(current_user._get_current_object(), fresh=True)
+            flash(_("Your password has been changed. Other devices have been logged out."), "success")
+            return redirect(url_for("account.settings"))
+    return render_template("account/password.html", form=form), 400 if form.errors else 200

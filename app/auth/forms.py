@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField
+from wtforms.validators import EqualTo, InputRequired, Length
+
+from app.forms import display_name_field, email_field, new_password_field
+from app.services.passwords import MAX_LENGTH as PASSWORD_MAX_LENGTH
+
+
+class RegisterForm(FlaskForm):
+    email = email_field()
+    display_name = display_name_field()
+    password = new_password_field()
+    password_confirm = PasswordField(
+        _l("Repeat password"),
+        validators=[InputRequired(_l("Please repeat the password.")),
+                    EqualTo("password", _l("The two passwords do not match."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    accept_guidelines = BooleanField(
+        _l("I have read the community guidelines and the privacy policy."),
+        validators=[InputRequired(_l("Please confirm that you accept the guidelines."))],
+    )
+
+
+class LoginForm(FlaskForm):
+    email = email_field()
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired(_l("Please enter your password.")),
+                    Length(max=PASSWORD_MAX_LENGTH, message=_l("Use at most %(max)d characters."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField(_l("Stay logged in on this device"))
+
+
+class ResetRequestForm(FlaskForm):
+    email = email_field()
+
+
+class ResetPasswordForm(FlaskForm):
+    password = new_password_field(_l("New password"))
+    password_confirm = PasswordField(
+        _l("Repeat new password"),
+        validators=[InputRequired(_l("Please repeat the password.")),
+                    EqualTo("password", _l("The two passwords do not match."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """Only the CSRF token: a button that turns a mailed link into a deliberate POST."""

@@ -1,0 +1,147 @@
+"""Register, verify, log in and out, reset a forgotten password."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth.forms import ConfirmForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
+from app.extensions import limiter
+from app.forms import populate_errors
+from app.security import log_security_event, safe_next
+from app.services import accounts
+from app.services.errors import DomainError, InvalidToken
+
+bp = Blueprint("auth", __name__)
+
+
+def _email_key() -> str:
+    """Rate-limit key for per-account limits: the address typed into the form."""
+    return "account:" + request.form.get("email", "").strip().lower()[:254]
+
+
+def _login_failed(response) -> bool:
+    return response.status_code != 302
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            accounts.register(form.email.data, form.display_name.data, form.password.data, str(get_locale()))
+        except DomainError as error:
+            populate_errors(form, error)
+        else:
+            return redirect(url_for("auth.check_email"))
+    return render_template("auth/register.html", form=form), 400 if form.errors else 200
+
+
+@bp.get("/check-email")
+def check_email():
+    return render_template("auth/check_email.html")
+
+
+@bp.route("/verify/<token>", methods=["GET", "POST"])
+def verify_email(token: str):
+    # GET only shows a button: mail scanners that open links must not change anything.
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.verify_email(token)
+        except InvalidToken as error:
+            flash(error.message, "error")
+            return redirect(url_for("account.settings" if current_user.is_authenticated else "auth.login"))
+        flash(_("Thank you, your email address is confirmed."), "success")
+        if current_user.is_authenticated and current_user.id == user.id:
+            return redirect(url_for("main.home"))
+        return redirect(url_for("auth.login"))
+    return render_template("auth/confirm.html", form=form, title=_("Confirm your email address"),
+                           button=_("Confirm email address"))
+
+
+@bp.post("/verify/resend")
+@login_required
+@limiter.limit("5 per hour")
+def resend_verification():
+    form = ConfirmForm()
+    if form.validate_on_submit() and not current_user.is_verified:
+        accounts.send_verification(current_user)
+        flash(_("We have sent you a new confirmation link."), "success")
+    return redirect(url_for("account.settings"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+@limiter.limit("10 per 15 minutes", key_func=_email_key, methods=["POST"], deduct_when=_login_failed)
+def login():
+    next_url = safe_next(request.args.get("next"), url_for("main.home"))
+    if current_user.is_authenticated and request.method == "GET" and session.get("_fresh"):
+        return redirect(next_url)
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.form_errors.append(_("Email address or password is not correct."))
+        else:
+            session.clear()  # a new session at login: nothing planted before it survives
+            login_user(user, remember=form.remember.data)
+            accounts.record_login(user)
+            flash(_("Welcome back, %(name)s!", name=user.display_name), "success")
+            return redirect(next_url)
+    return render_template("auth/login.html", form=form, next=request.args.get("next")), (
+        400 if form.errors or form.form_errors else 200)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("main.home"))
+    accounts.end_all_sessions(current_user, "logout")
+    log_security_event("logout", current_user)
+    logout_user()
+    session.clear()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+@limiter.limit("3 per hour", key_func=_email_key, methods=["POST"])
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(form.email.data, str(get_locale()))
+        flash(_("If an account exists for this address, we have sent it a link to choose a new "
+                "password. Please check your inbox."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_request.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        accounts.user_for_reset_token(token)
+    except InvalidToken as error:
+        flash(error.message, "error")
+        return redirect(url_for("auth.reset_request"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(token, form.password.data)
+        except DomainError as error:
+            populate_errors(form, error)
+        else:
+            if current_user.is_authenticated:
+                logout_user()
+            session.clear()
+            flash(_("Your password has been changed. Please log in with the new password."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form), 400 if form.errors else 200

@@ -1,0 +1,60 @@
+"""User content: Markdown source in, sanitized HTML out. The one place that produces HTML
+from what people type; templates render only its output raw.
+
+Rendering happens at write time and the result is stored next to the source.
+"""
+
+from __future__ import annotations
+
+import bleach
+from bleach.linkifier import Linker
+from markdown_it import MarkdownIt
+
+ALLOWED_TAGS = frozenset(
+    {
+        "a", "p", "br", "hr", "strong", "em", "del", "s", "code", "pre", "blockquote",
+        "ul", "ol", "li", "h2", "h3", "h4", "h5", "h6",
+        "table", "thead", "tbody", "tr", "th", "td",
+    }
+)
+ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"], "ol": ["start"], "th": ["align"], "td": ["align"]}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+LINK_REL = "nofollow ugc noopener"
+
+# Raw HTML is off, and images are off: a remote image would make the reader's browser
+# call another host (privacy), so `![alt](url)` stays text plus a link.
+_markdown = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(
+    ["table", "strikethrough"]
+).disable("image")
+
+
+def _set_rel(attrs, new=False):
+    href_key = (None, "href")
+    if href_key not in attrs:
+        return attrs
+    attrs[(None, "rel")] = LINK_REL
+    attrs.pop((None, "target"), None)
+    return attrs
+
+
+_cleaner = bleach.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+)
+_linker = Linker(callbacks=[_set_rel], skip_tags={"pre", "code"}, parse_email=False)
+
+
+def sanitize_html(html: str) -> str:
+    """Reduce HTML to the allow-list; every link gets rel="nofollow ugc noopener"."""
+    return _linker.linkify(_cleaner.clean(html))
+
+
+def render_markdown(source: str) -> str:
+    """Markdown source -> sanitized HTML, ready to store."""
+    # Headings start at h2: h1 is the page title.
+    html = _markdown.render(source or "")
+    html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
+    return sanitize_html(html)

@@ -1,0 +1,74 @@
+"""Field types and checks shared by the forms of several blueprints."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from flask_babel import lazy_gettext as _l
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
+
+from app.services.passwords import MAX_LENGTH as PASSWORD_MAX_LENGTH
+
+
+def strip_text(value):
+    """Trim surrounding whitespace and normalise Unicode, so 'Ä' typed two ways is one name."""
+    return unicodedata.normalize("NFC", value.strip()) if isinstance(value, str) else value
+
+
+def plain_name(form, field) -> None:
+    """Names are plain text: no markup, no control or invisible formatting characters."""
+    value = field.data or ""
+    if "<" in value or ">" in value:
+        raise ValidationError(_l("Please leave out the characters < and >."))
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") for ch in value):
+        raise ValidationError(_l("Please leave out control and invisible characters."))
+
+
+def email_field(label=None) -> EmailField:
+    return EmailField(
+        label or _l("Email address"),
+        filters=[strip_text],
+        validators=[
+            DataRequired(_l("Please enter your email address.")),
+            Length(max=254, message=_l("An email address has at most %(max)d characters.")),
+            Email(_l("Please enter a valid email address, e.g. name@example.org."), check_deliverability=False),
+        ],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+
+
+def display_name_field() -> StringField:
+    return StringField(
+        _l("Display name"),
+        filters=[strip_text],
+        validators=[
+            DataRequired(_l("Please enter the name others will see.")),
+            Length(min=2, max=80, message=_l("Use between %(min)d and %(max)d characters.")),
+            plain_name,
+        ],
+        description=_l("Shown next to what you write. Your real name helps other alumni recognise you."),
+        render_kw={"autocomplete": "name"},
+    )
+
+
+def new_password_field(label=None) -> PasswordField:
+    # Rules beyond the length (common passwords, personal data) live in services.passwords.
+    return PasswordField(
+        label or _l("Password"),
+        validators=[
+            InputRequired(_l("Please choose a password.")),
+            Length(max=PASSWORD_MAX_LENGTH, message=_l("Use at most %(max)d characters.")),
+        ],
+        description=_l("At least 10 characters. A few unrelated words make a strong password."),
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def populate_errors(form, error) -> None:
+    """Put a service's DomainError next to its field (or on the form when it names none)."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
+    else:
+        form.form_errors.append(error.message)

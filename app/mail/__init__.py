@@ -1,0 +1,100 @@
+"""Mail: build a message in the recipient's language, store it with the request's transaction,
+send it after the commit.
+
+`queue_mail` only adds a row; `send_queued` runs after the request committed (see
+`app.register_request_hooks`); `send_pending` is the retry used by `flask send-mail`.
+Without MAIL_SERVER, messages are written to instance/outbox/ as .eml files.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+
+from flask import current_app, g, render_template
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models.mail import OutgoingMail
+from app.models.types import utcnow
+
+log = logging.getLogger(__name__)
+
+
+def queue_mail(recipient: str, template: str, *, locale: str | None = None, **context) -> OutgoingMail:
+    """Render `email/<template>.txt` (first line: subject) and store it for sending after commit."""
+    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        text = render_template(f"email/{template}.txt", site_name=current_app.config["SITE_NAME"], **context)
+    subject, _, body = text.strip().partition("\n")
+    msg = EmailMessage()
+    msg["Subject"] = subject.strip()
+    msg["From"] = current_app.config["MAIL_FROM"]
+    msg["To"] = recipient
+    msg["Date"] = formatdate(localtime=False)
+    msg["Message-ID"] = make_msgid(domain="alumni-commons")
+    msg.set_content(body.strip() + "\n")
+    outgoing = OutgoingMail(recipient=recipient, subject=msg["Subject"], message=msg.as_string())
+    db.session.add(outgoing)
+    db.session.flush()
+    g.setdefault("queued_mail_ids", []).append(outgoing.id)
+    return outgoing
+
+
+def send_queued() -> None:
+    """Send what this request queued. Called only after its commit succeeded."""
+    ids = g.pop("queued_mail_ids", [])
+    if ids:
+        send_pending(ids)
+
+
+def send_pending(ids: list[int] | None = None) -> tuple[int, int]:
+    """Try every unsent message (or the given ones); returns (sent, failed)."""
+    query = select(OutgoingMail).where(
+        OutgoingMail.sent_at.is_(None),
+        OutgoingMail.attempts < current_app.config["MAIL_MAX_ATTEMPTS"],
+    )
+    if ids is not None:
+        query = query.where(OutgoingMail.id.in_(ids))
+    sent = failed = 0
+    for outgoing in db.session.scalars(query.order_by(OutgoingMail.id)).all():
+        outgoing.attempts += 1
+        try:
+            _deliver(outgoing)
+        except (OSError, smtplib.SMTPException) as exc:
+            outgoing.last_error = f"{type(exc).__name__}: {exc}"[:500]
+            log.warning("mail %s to %s not sent (attempt %s): %s", outgoing.id, outgoing.recipient,
+                        outgoing.attempts, outgoing.last_error)
+            failed += 1
+        else:
+            outgoing.sent_at = utcnow()
+            outgoing.last_error = None
+            sent += 1
+        db.session.commit()
+    return sent, failed
+
+
+def _deliver(outgoing: OutgoingMail) -> None:
+    config = current_app.config
+    if not config["MAIL_SERVER"]:
+        outbox = Path(config["MAIL_OUTBOX_DIR"])
+        outbox.mkdir(parents=True, exist_ok=True)
+        path = outbox / f"{outgoing.created_at:%Y%m%d-%H%M%S}-{outgoing.id}.eml"
+        path.write_text(outgoing.message, encoding="utf-8")
+        log.info("mail to %s (%s) written to %s", outgoing.recipient, outgoing.subject, path)
+        return
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        smtp.sendmail(_address(config["MAIL_FROM"]), [outgoing.recipient], outgoing.message.encode("utf-8"))
+
+
+def _address(header_value: str) -> str:
+    from email.utils import parseaddr
+
+    return parseaddr(header_value)[1]

@@ -1,0 +1,25 @@
+"""Domain errors raised by services."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Something the user can fix. `field` names the form field it belongs next to, if any."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(message)
+        self._message = message
+        self.field = field
+
+    @property
+    def message(self) -> str:
+        """The (lazily translated) message as plain text, so templates escape it."""
+        return str(self._message)
+
+
+class PermissionDenied(DomainError):
+    """The policy says no (a view turns it into 403)."""
+
+
+class InvalidToken(DomainError):
+    """A mailed link that is forged, expired, already used or no longer valid."""

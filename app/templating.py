@@ -1,0 +1,42 @@
+"""What every template can use: the policy, the site name, languages, date formatting."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, current_app, g, request
+from flask_babel import format_datetime, format_timedelta, get_locale
+
+from app import policy
+from app.i18n import LANGUAGE_NAMES, PAGE_TITLES, ROLE_LABELS
+from app.models.types import utcnow
+
+
+def format_when(value: datetime | None, style: str = "medium") -> str:
+    return format_datetime(value, style) if value else ""
+
+
+def format_ago(value: datetime | None) -> str:
+    if not value:
+        return ""
+    return format_timedelta(value - utcnow(), add_direction=True, granularity="minute")
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["when"] = format_when
+    app.jinja_env.filters["ago"] = format_ago
+    app.jinja_env.filters["iso"] = lambda value: value.isoformat() if value else ""
+
+    @app.context_processor
+    def globals_for_templates():
+        return {
+            "policy": policy,
+            "site_name": current_app.config["SITE_NAME"],
+            "language_names": LANGUAGE_NAMES,
+            "role_labels": ROLE_LABELS,
+            "page_titles": PAGE_TITLES,
+            "current_locale": str(get_locale()),
+            "database_unavailable": g.get("database_unavailable", False),
+            "current_path": request.full_path.rstrip("?") if request else "/",
+        }

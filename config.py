@@ -1,0 +1,152 @@
+"""Configuration read from the environment (a `.env` file is honoured).
+
+`APP_ENV` picks the class: `development` (default), `production` or `testing`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+BASE_DIR = Path(__file__).resolve().parent
+load_dotenv(BASE_DIR / ".env")
+
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
+
+# Keys that are never acceptable in production, however they got into the environment.
+_PLACEHOLDER_KEYS = {"", "change-me", "changeme", "dev", "secret", "replace-me"}
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual PostgreSQL spellings and use psycopg 3 for all of them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _development_secret_key() -> str:
+    """Generate a key once and keep it in instance/, so sessions survive restarts."""
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = INSTANCE_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+class Config:
+    APP_ENV = "development"
+
+    @classmethod
+    def check(cls, config: dict) -> None:
+        """Validate (and complete) the loaded configuration before the app starts."""
+    SITE_NAME = os.environ.get("SITE_NAME", "Alumni Commons")
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(
+        os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'alumni.db'}")
+    )
+    # pre_ping lets the app recover by itself when the database comes back.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Alumni Commons <noreply@localhost>")
+    MAIL_OUTBOX_DIR = str(INSTANCE_DIR / "outbox")
+    MAIL_MAX_ATTEMPTS = 10
+
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True
+
+    BABEL_DEFAULT_LOCALE = "de"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
+    LANGUAGES = ("de", "en")
+
+    # Requests larger than this are answered with 413 before they reach a view.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024)))
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    # Lifetimes of the signed links sent by mail, in seconds.
+    VERIFY_TOKEN_MAX_AGE = 60 * 60 * 48
+    RESET_TOKEN_MAX_AGE = 60 * 60
+    EMAIL_CHANGE_TOKEN_MAX_AGE = 60 * 60 * 24
+
+    # Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
+
+    HSTS = False
+    PASSWORD_HASH_METHOD = "scrypt"  # Werkzeug's scrypt: n=2**15, r=8, p=1
+
+
+class DevelopmentConfig(Config):
+    @classmethod
+    def check(cls, config: dict) -> None:
+        if not config.get("SECRET_KEY"):
+            config["SECRET_KEY"] = _development_secret_key()
+
+
+class TestingConfig(Config):
+    APP_ENV = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-" + secrets.token_hex(16)
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(
+        os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    )
+    MAIL_SERVER = None
+    RATELIMIT_ENABLED = False
+    REDIS_URL = None
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # still scrypt, cheaper so the suite stays fast
+
+
+class ProductionConfig(Config):
+    APP_ENV = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    HSTS = True
+
+    @classmethod
+    def check(cls, config: dict) -> None:
+        """Refuse to start with a missing or toy secret key."""
+        key = config.get("SECRET_KEY") or ""
+        if key.strip().lower() in _PLACEHOLDER_KEYS or len(key) < 32:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a random value of at least 32 characters in production "
+                '(python -c "import secrets; print(secrets.token_hex(32))").'
+            )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "testing": TestingConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    name = os.environ.get("APP_ENV", "development").strip().lower()
+    if name not in CONFIGS:
+        raise RuntimeError(f"APP_ENV must be one of {', '.join(CONFIGS)}, not {name!r}")
+    return CONFIGS[name]

@@ -1,0 +1,264 @@
+"""Fixtures shared by every layer: an app whose schema comes from the migrations, a real SMTP
+server on loopback, clients that read CSRF tokens from the rendered forms, and user factories.
+
+The database is a temp SQLite file by default; TEST_DATABASE_URL selects PostgreSQL. Tests
+commit for real (as the app does); every table is emptied after each test.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import re
+import socket
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import create_engine, text
+
+from app import create_app
+from app.extensions import db, limiter
+from app.models.user import Role
+from config import TestingConfig
+
+DEFAULT_PASSWORD = "correct horse battery staple"
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# ---------------------------------------------------------------- mail
+
+
+@dataclass
+class Mailbox:
+    """Messages received by the loopback SMTP server, parsed."""
+
+    messages: list = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd handler hook
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.lock:
+            self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def clear(self) -> None:
+        with self.lock:
+            self.messages.clear()
+
+    def to(self, address: str) -> list:
+        with self.lock:
+            return [m for m in self.messages if address.lower() in m["To"].lower()]
+
+    def wait_for(self, address: str, count: int = 1, timeout: float = 5.0) -> list:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.to(address)
+            if len(found) >= count:
+                return found
+            time.sleep(0.02)
+        raise AssertionError(f"expected {count} mail(s) to {address}, got {len(self.to(address))}")
+
+    @staticmethod
+    def body(message) -> str:
+        return message.get_body(preferencelist=("plain",)).get_content()
+
+    def last_link(self, address: str, contains: str) -> str:
+        body = self.body(self.wait_for(address)[-1])
+        links = [link for link in re.findall(r"https?://\S+", body) if contains in link]
+        assert links, f"no link containing {contains!r} in mail to {address}:\n{body}"
+        return links[-1]
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, mailbox
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server):
+    _controller, box = smtp_server
+    box.clear()
+    return box
+
+
+# ---------------------------------------------------------------- database and app
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        from config import normalise_database_url
+
+        url = normalise_database_url(url)
+        # Unreachable PostgreSQL must fail the run, not skip it: this raises.
+        _reset_postgres(url)
+        return url
+    path = tmp_path_factory.mktemp("db") / "test.db"
+    return f"sqlite:///{path}"
+
+
+def make_app(database_url: str, smtp_port: int, **overrides):
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp_port,
+        "MAIL_FROM": "Alumni Commons <noreply@test.example>",
+        "SERVER_NAME": None,
+        **overrides,
+    }
+
+    class Config(TestingConfig):
+        pass
+
+    for key, value in settings.items():
+        setattr(Config, key, value)
+    return create_app(Config)
+
+
+@pytest.fixture(scope="session")
+def app(database_url, smtp_server):
+    controller, _ = smtp_server
+    application = make_app(database_url, controller.port, MAIL_OUTBOX_DIR=tempfile.mkdtemp())
+    with application.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()  # the schema comes only from the migrations
+    return application
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    yield
+    if "app" not in request.fixturenames:
+        return
+    application = request.getfixturevalue("app")
+    with application.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        if application.config["RATELIMIT_ENABLED"]:
+            limiter.reset()
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+# ---------------------------------------------------------------- users and clients
+
+
+@pytest.fixture
+def make_user(app):
+    """Create a committed account: make_user(role=Role.MEMBER, verified=True, email=..., name=...)."""
+    counter = iter(range(1, 10_000))
+
+    def factory(role: Role = Role.ALUMNUS, *, verified: bool = True, email: str | None = None,
+                name: str | None = None, password: str = DEFAULT_PASSWORD, locale: str | None = None):
+        from app.services.accounts import create_account
+
+        number = next(counter)
+        with app.app_context():
+            user = create_account(email or f"{role.value}{number}@example.org", name or f"{role.value.title()} {number}",
+                                  password, role=role, verified=verified, locale=locale)
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+        return user
+
+    return factory
+
+
+class FormClient:
+    """A test client that submits forms the way a browser does: CSRF token from the page."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def __getattr__(self, name):
+        return getattr(self.client, name)
+
+    def token(self, url: str) -> str:
+        page = self.client.get(url)
+        match = CSRF_RE.search(page.get_data(as_text=True))
+        assert match, f"no CSRF token in {url} (status {page.status_code})"
+        return match.group(1)
+
+    def submit(self, url: str, data: dict | None = None, *, form_url: str | None = None, **kwargs):
+        """GET the form page (form_url or url), then POST data with its token to url."""
+        payload = {"csrf_token": self.token(form_url or url), **(data or {})}
+        return self.client.post(url, data=payload, **kwargs)
+
+    def login(self, user_or_email, password: str = DEFAULT_PASSWORD, remember: bool = False):
+        address = getattr(user_or_email, "email", user_or_email)
+        data = {"email": address, "password": password}
+        if remember:
+            data["remember"] = "y"
+        response = self.submit("/auth/login", data)
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        return response
+
+    def logout(self):
+        return self.submit("/auth/logout", form_url="/account/")
+
+
+def english_client(app):
+    """Tests read English; German (the default) is tested on its own."""
+    test_client = app.test_client()
+    test_client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return FormClient(test_client)
+
+
+@pytest.fixture
+def client(app):
+    return english_client(app)
+
+
+@pytest.fixture
+def new_client(app):
+    """A second, independent browser."""
+    return lambda: english_client(app)
+
+
+def text_of(response) -> str:
+    return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def read_mail_link():
+    def read(mailbox: Mailbox, address: str, contains: str) -> str:
+        link = mailbox.last_link(address, contains)
+        return "/" + link.split("://", 1)[1].split("/", 1)[1]
+
+    return read
+
+
+ROOT = Path(__file__).resolve().parent.parent
