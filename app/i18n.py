@@ -3,7 +3,7 @@ then the browser's Accept-Language, then German."""
 
 from __future__ import annotations
 
-from flask import current_app, g, request
+from flask import current_app, g, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -16,6 +16,8 @@ def supported_locales() -> tuple[str, ...]:
 
 
 def select_locale() -> str:
+    if not has_request_context():  # command line, mail from cron: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     supported = supported_locales()
     chosen = request.cookies.get(LOCALE_COOKIE)
     if chosen in supported:

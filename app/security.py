@@ -6,7 +6,7 @@ import logging
 import re
 import unicodedata
 from datetime import datetime, timezone
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import Flask, g, has_request_context, request
 
@@ -52,15 +52,19 @@ def register_security_headers(app: Flask) -> None:
 
 
 def is_safe_next(target: str | None) -> bool:
-    """Only local absolute paths: no scheme, no host, no backslash tricks, no control characters."""
-    if not target or not target.startswith("/") or target.startswith("//"):
+    """Only local absolute paths: no scheme, no host, no backslash tricks, no control or space
+    characters, checked on the text as given and once percent-decoded."""
+    if not target:
         return False
-    if "\\" in target or any(unicodedata.category(ch)[0] in "CZ" and ch != " " for ch in target):
-        return False
-    if " " in target:
-        return False
-    parts = urlsplit(target)
-    return not parts.scheme and not parts.netloc
+    for candidate in (target, unquote(target)):
+        if not candidate.startswith("/") or candidate.startswith("//"):
+            return False
+        if "\\" in candidate or any(unicodedata.category(ch)[0] in "CZ" for ch in candidate):
+            return False
+        parts = urlsplit(candidate)
+        if parts.scheme or parts.netloc:
+            return False
+    return True
 
 
 def safe_next(target: str | None, default: str) -> str:

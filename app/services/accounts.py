@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import logging
 
-from flask import url_for
+from flask import has_request_context, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -19,6 +20,11 @@ from app.services.passwords import check_password_rules, hash_password, password
 from app.services.tokens import make_token, password_fingerprint, read_token
 
 log = logging.getLogger(__name__)
+
+
+def _locale_for(user: User) -> str | None:
+    """Mail about one's own account: the account's language, else the one the page was shown in."""
+    return user.locale or (str(get_locale()) if has_request_context() else None)
 
 
 def normalise_email(email: str) -> str:
@@ -70,7 +76,7 @@ def register(email: str, display_name: str, password: str, locale: str | None) -
 def send_verification(user: User) -> None:
     """Mail a fresh verification link."""
     token = make_token("verify-email", {"uid": user.id, "email": user.email})
-    queue_mail(user.email, "verify_email", locale=user.locale, user=user,
+    queue_mail(user.email, "verify_email", locale=_locale_for(user), user=user,
                url=url_for("auth.verify_email", token=token, _external=True))
 
 
@@ -123,7 +129,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     check_password_rules(new_password, email=user.email, display_name=user.display_name)
     user.password_hash = hash_password(new_password)
     end_all_sessions(user, "password changed")
-    queue_mail(user.email, "password_changed", locale=user.locale, user=user,
+    queue_mail(user.email, "password_changed", locale=_locale_for(user), user=user,
                reset_url=url_for("auth.reset_request", _external=True))
     log_security_event("password.changed", user)
 
@@ -139,9 +145,9 @@ def request_email_change(user: User, new_email: str, current_password: str) -> N
     if find_user_by_email(new_email) is not None:
         raise DomainError(_l("An account with this email address already exists."), "email")
     token = make_token("change-email", {"uid": user.id, "old": user.email, "new": new_email})
-    queue_mail(new_email, "confirm_email_change", locale=user.locale, user=user,
+    queue_mail(new_email, "confirm_email_change", locale=_locale_for(user), user=user,
                url=url_for("account.confirm_email", token=token, _external=True))
-    queue_mail(user.email, "email_change_requested", locale=user.locale, user=user, new_email=new_email)
+    queue_mail(user.email, "email_change_requested", locale=_locale_for(user), user=user, new_email=new_email)
     log_security_event("email.change_requested", user)
 
 
@@ -156,7 +162,7 @@ def confirm_email_change(token: str) -> User:
     old_email = user.email
     user.email = payload["new"]
     user.email_verified_at = utcnow()
-    queue_mail(old_email, "email_changed", locale=user.locale, user=user, new_email=user.email)
+    queue_mail(old_email, "email_changed", locale=_locale_for(user), user=user, new_email=user.email)
     log_security_event("email.changed", user)
     return user
 
@@ -190,7 +196,7 @@ def reset_password(token: str, new_password: str) -> User:
     if not user.is_verified:  # the link proved the mailbox is theirs
         user.email_verified_at = utcnow()
     end_all_sessions(user, "password reset")
-    queue_mail(user.email, "password_changed", locale=user.locale, user=user,
+    queue_mail(user.email, "password_changed", locale=_locale_for(user), user=user,
                reset_url=url_for("auth.reset_request", _external=True))
     log_security_event("reset.completed", user)
     return user

@@ -1,0 +1,190 @@
+"""Log in, log out, sessions ending everywhere, remember-me, throttling, enumeration."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app.extensions import db, limiter
+from app.models.user import User
+from tests.conftest import DEFAULT_PASSWORD, CSRF_RE, english_client, make_app, text_of
+
+
+def strip_tokens(html: str) -> str:
+    return CSRF_RE.sub('name="csrf_token" value=""', html)
+
+
+def test_login_with_wrong_password_and_unknown_email_answer_the_same(client, make_user):
+    user = make_user()
+    wrong = client.submit("/auth/login", {"email": user.email, "password": "wrong password here"})
+    unknown = client.submit("/auth/login", {"email": "nobody@example.org", "password": "wrong password here"})
+    assert wrong.status_code == unknown.status_code == 400
+    wrong_html = strip_tokens(text_of(wrong)).replace(user.email, "X")
+    unknown_html = strip_tokens(text_of(unknown)).replace("nobody@example.org", "X")
+    assert wrong_html == unknown_html
+    assert "Email address or password is not correct." in wrong_html
+
+
+def test_login_keeps_the_typed_email(client):
+    response = client.submit("/auth/login", {"email": "typed@example.org", "password": "nope nope nope"})
+    assert 'value="typed@example.org"' in text_of(response)
+
+
+def test_login_renews_the_session(client, make_user):
+    user = make_user()
+    client.get("/auth/login")
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
+    client.login(user)
+    with client.session_transaction() as session:
+        assert "planted" not in session
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["//evil.example", "\\\\evil.example", "/\\evil.example", "http:\\/evil.example", "https://evil.example",
+     "javascript:alert(1)", "/%0d%0aSet-Cookie:x", "/\x00x", " /x", "///evil.example", "http:/evil.example"],
+)
+def test_login_redirects_only_to_local_paths(client, make_user, target):
+    user = make_user()
+    token = client.token("/auth/login")
+    response = client.post("/auth/login", query_string={"next": target},
+                           data={"csrf_token": token, "email": user.email, "password": DEFAULT_PASSWORD})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_login_follows_a_local_next(client, make_user):
+    user = make_user()
+    token = client.token("/auth/login")
+    response = client.post("/auth/login?next=/account/password",
+                           data={"csrf_token": token, "email": user.email, "password": DEFAULT_PASSWORD})
+    assert response.headers["Location"] == "/account/password"
+
+
+def test_visitor_on_a_protected_page_is_sent_to_login_and_back(client, make_user):
+    response = client.get("/members/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/auth/login?next=")
+    assert "%2Fmembers%2F" in response.headers["Location"]
+
+
+def test_logout_is_post_only(client, make_user):
+    client.login(make_user())
+    assert client.get("/auth/logout").status_code == 405
+    assert client.get("/account/").status_code == 200
+
+
+def test_logout_needs_the_csrf_token(client, make_user):
+    client.login(make_user())
+    assert client.post("/auth/logout").status_code == 400
+    assert client.get("/account/").status_code == 200
+
+
+def _copy_cookies(source, target):
+    for cookie in source.client._cookies.values():
+        target.client.set_cookie(cookie.key, cookie.value, domain=cookie.domain, path=cookie.path)
+
+
+def test_logout_ends_other_sessions_and_cookie_replay_fails(client, new_client, make_user):
+    user = make_user()
+    client.login(user, remember=True)
+    stolen = new_client()
+    _copy_cookies(client, stolen)
+    assert stolen.get("/account/").status_code == 200
+    client.logout()
+    assert client.get("/account/").status_code == 302
+    assert stolen.get("/account/").status_code == 302
+
+
+def test_remember_cookie_alone_logs_in_but_is_not_fresh(app, client, new_client, make_user):
+    user = make_user()
+    client.login(user, remember=True)
+    remembered = new_client()
+    remember_cookie = client.client.get_cookie("remember_token")
+    assert remember_cookie is not None
+    remembered.client.set_cookie("remember_token", remember_cookie.value)
+    assert remembered.get("/account/").status_code == 200
+    # Changing password or email asks to log in again.
+    response = remembered.get("/account/password")
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+    response = remembered.get("/account/email")
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+def test_suspended_account_cannot_log_in(app, client, make_user):
+    user = make_user()
+    with app.app_context():
+        from app.models.types import utcnow
+
+        db.session.get(User, user.id).suspended_at = utcnow()
+        db.session.commit()
+    response = client.submit("/auth/login", {"email": user.email, "password": DEFAULT_PASSWORD})
+    assert response.status_code == 400
+
+
+@pytest.fixture
+def limited_app(database_url, smtp_server, app):
+    controller, _ = smtp_server
+    limited = make_app(database_url, controller.port, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
+    yield limited
+    limiter.reset()
+    # Give the shared limiter object back to the suite's app (with limits off).
+    limiter.init_app(app)
+
+
+def test_login_is_throttled_per_account_with_a_clear_page(limited_app, make_user):
+    user = make_user()
+    client = english_client(limited_app)
+    statuses = []
+    for _ in range(12):
+        statuses.append(client.submit("/auth/login", {"email": user.email, "password": "wrong password here"}).status_code)
+    assert statuses[:10] == [400] * 10
+    assert statuses[10] == 429
+    page = client.submit("/auth/login", {"email": user.email, "password": DEFAULT_PASSWORD})
+    assert page.status_code == 429
+    assert "Too many requests" in text_of(page)
+    assert "Content-Security-Policy" in page.headers
+    # Another account from the same address is not locked by this.
+    other = make_user()
+    assert client.submit("/auth/login", {"email": other.email, "password": DEFAULT_PASSWORD}).status_code == 302
+
+
+def test_login_is_throttled_per_ip(limited_app):
+    client = english_client(limited_app)
+    statuses = [client.submit("/auth/login", {"email": f"u{i}@example.org", "password": "wrong password here"}).status_code
+                for i in range(21)]
+    assert statuses[-1] == 429 and 429 not in statuses[:20]
+
+
+def test_registration_and_reset_are_rate_limited(limited_app):
+    client = english_client(limited_app)
+    statuses = [client.submit("/auth/reset", {"email": "same@example.org"}).status_code for _ in range(4)]
+    assert statuses == [302, 302, 302, 429]
+    statuses = [client.submit("/auth/register", {"email": f"r{i}@example.org"}).status_code for _ in range(11)
+                for i in [0]]
+    assert statuses[-1] == 429
+
+
+def test_security_events_are_logged_with_user_ip_and_utc_time(client, make_user, caplog):
+    user = make_user()
+    caplog.set_level("INFO", logger="alumni.security")
+    client.submit("/auth/login", {"email": user.email, "password": "bad\r\nforged=line"})
+    client.login(user)
+    lines = [r.getMessage() for r in caplog.records if r.name == "alumni.security"]
+    failed = next(line for line in lines if "event=login.failed" in line)
+    assert f"user={user.id}" in failed and "ip=127.0.0.1" in failed
+    assert re.search(r"at=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", failed)
+    assert any("event=login " in line + " " and f"user={user.id}" in line for line in lines)
+    assert not any("bad" in line for line in lines)  # the password never reaches the log
+
+
+def test_log_lines_neutralise_line_breaks(app, caplog):
+    from app.security import log_security_event
+
+    caplog.set_level("INFO", logger="alumni.security")
+    with app.test_request_context():
+        log_security_event("test", path="/x\r\nevent=forged")
+    message = caplog.records[-1].getMessage()
+    assert "\n" not in message and "\r" not in message
