@@ -48,7 +48,7 @@ chromium:
 	fi
 
 lint: setup-dev
-	$(BIN)/ruff check app tests bench config.py wsgi.py
+	$(BIN)/ruff check .
 	$(BIN)/bandit -q -r app -c pyproject.toml
 
 ## Extract strings and update both catalogues (English is filled from the source strings).

@@ -98,7 +98,7 @@ class Config:
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
 
     HSTS = False
-    PASSWORD_HASH_METHOD = "scrypt"  # Werkzeug's scrypt: n=2**15, r=8, p=1
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105  Werkzeug's scrypt: n=2**15, r=8, p=1
 
 
 class DevelopmentConfig(Config):
@@ -118,7 +118,7 @@ class TestingConfig(Config):
     MAIL_SERVER = None
     RATELIMIT_ENABLED = False
     REDIS_URL = None
-    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # still scrypt, cheaper so the suite stays fast
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105  still scrypt, cheaper so the suite stays fast
 
 
 class ProductionConfig(Config):

@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from app.extensions import db
+from app.extensions import db, login_manager
 from app.security import log_security_event
 
 log = logging.getLogger(__name__)
@@ -25,6 +25,12 @@ def render_error(status: int, description: str | None = None):
     if _wants_json():
         return jsonify(error=status), status
     return render_template("errors/error.html", status=status, description=description), status
+
+
+def _without_database() -> None:
+    """Render the error page as for a visitor: loading the user would need the database again."""
+    g.database_unavailable = True
+    g._login_user = login_manager.anonymous_user()
 
 
 def register(app: Flask) -> None:
@@ -46,7 +52,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(InterfaceError)
     def database_unavailable(exc):
         log.error("database error on %s: %s", request.path, exc.__class__.__name__)
-        g.database_unavailable = True
+        _without_database()
         try:
             db.session.rollback()
         except Exception:  # noqa: BLE001  (the connection may already be gone)
@@ -59,7 +65,7 @@ def register(app: Flask) -> None:
         try:
             db.session.rollback()
         except Exception:  # noqa: BLE001
-            g.database_unavailable = True
+            _without_database()
         return render_error(500)
 
     @app.errorhandler(InternalServerError)

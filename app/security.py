@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import unquote, urlsplit
 
 from flask import Flask, g, has_request_context, request
@@ -81,7 +81,7 @@ def log_security_event(event: str, user=None, **fields) -> None:
         "event": event,
         "user": getattr(user, "id", None) if user is not None else None,
         "ip": request.remote_addr if has_request_context() else None,
-        "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
         **fields,
     }
     security_log.info(" ".join(f"{key}={_clean(value)}" for key, value in parts.items()))

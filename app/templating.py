@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, current_app, g, request
-from flask_babel import format_datetime, format_timedelta, get_locale
+from flask_babel import format_date, format_datetime, format_timedelta, get_locale
 
 from app import policy
 from app.i18n import LANGUAGE_NAMES, PAGE_TITLES, ROLE_LABELS
@@ -14,6 +14,10 @@ from app.models.types import utcnow
 
 def format_when(value: datetime | None, style: str = "medium") -> str:
     return format_datetime(value, style) if value else ""
+
+
+def format_day(value: datetime | None) -> str:
+    return format_date(value, "long") if value else ""
 
 
 def format_ago(value: datetime | None) -> str:
@@ -25,6 +29,7 @@ def format_ago(value: datetime | None) -> str:
 def register(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["when"] = format_when
+    app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["ago"] = format_ago
     app.jinja_env.filters["iso"] = lambda value: value.isoformat() if value else ""
 

@@ -8,6 +8,8 @@ Without MAIL_SERVER, messages are written to instance/outbox/ as .eml files.
 
 from __future__ import annotations
 
+import email
+import email.policy
 import logging
 import smtplib
 from email.message import EmailMessage
@@ -91,7 +93,9 @@ def _deliver(outgoing: OutgoingMail) -> None:
             smtp.starttls()
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
-        smtp.sendmail(_address(config["MAIL_FROM"]), [outgoing.recipient], outgoing.message.encode("utf-8"))
+        # send_message writes CRLF line ends; raw bytes with bare LF would break SMTP dot-stuffing.
+        message = email.message_from_string(outgoing.message, policy=email.policy.default)
+        smtp.send_message(message, from_addr=_address(config["MAIL_FROM"]), to_addrs=[outgoing.recipient])
 
 
 def _address(header_value: str) -> str:

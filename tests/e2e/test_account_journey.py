@@ -157,3 +157,21 @@ def test_keyboard_users_get_a_skip_link_first(page):
 
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_site_has_a_favicon(page):
+    page.goto("/")
+    icon = page.locator("link[rel~='icon']")
+    href = icon.first.get_attribute("href") if icon.count() else "/favicon.ico"
+    if not href.startswith("data:"):
+        # The browser fetches the declared icon, or /favicon.ico when none is declared.
+        response = page.request.get(href)
+        assert response.status == 200, f"{href} answered {response.status}"
+
+
+@pytest.mark.parametrize("path", ["/", "/auth/register"])
+def test_content_column_lines_up_with_header_at_desktop_width(page, path):
+    page.goto(path)
+    header_box = page.locator("header .wrap").bounding_box()
+    main_box = page.locator("main#main").bounding_box()
+    assert main_box["x"] == header_box["x"] and main_box["width"] == header_box["width"], (header_box, main_box)

@@ -8,7 +8,7 @@ import pytest
 
 from app.extensions import db, limiter
 from app.models.user import User
-from tests.conftest import DEFAULT_PASSWORD, CSRF_RE, english_client, make_app, text_of
+from tests.conftest import CSRF_RE, DEFAULT_PASSWORD, english_client, make_app, text_of
 
 
 def strip_tokens(html: str) -> str:

@@ -1,0 +1,147 @@
+"""Every route × every role, enumerated from the URL map: a new route without an entry here
+fails the suite, so nobody adds a page without deciding who may open it."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.models.user import Role
+
+ROLES = ("visitor", "alumnus", "member", "volunteer", "admin")
+ALL = dict.fromkeys(ROLES, 200)
+LOGGED_IN_ONLY = {"visitor": 302, "alumnus": 200, "member": 200, "volunteer": 200, "admin": 200}
+VISITOR_ONLY = {"visitor": 200, "alumnus": 302, "member": 302, "volunteer": 302, "admin": 302}
+MEMBERS = {"visitor": 302, "alumnus": 403, "member": 200, "volunteer": 200, "admin": 200}
+ADMINS = {"visitor": 302, "alumnus": 403, "member": 403, "volunteer": 403, "admin": 200}
+
+# endpoint -> (url arguments, expected GET status per role)
+GET_MATRIX = {
+    "main.home": ({}, ALL),
+    "main.imprint": ({}, ALL),
+    "main.privacy": ({}, ALL),
+    "main.guidelines": ({}, ALL),
+    "main.switch_language": ({"code": "en"}, dict.fromkeys(ROLES, 302)),
+    "main.healthz": ({}, ALL),
+    "auth.register": ({}, VISITOR_ONLY),
+    "auth.check_email": ({}, ALL),
+    "auth.verify_email": ({"token": "any"}, ALL),
+    "auth.login": ({}, VISITOR_ONLY),
+    "auth.reset_request": ({}, ALL),
+    "auth.reset_password": ({"token": "forged"}, dict.fromkeys(ROLES, 302)),
+    "account.settings": ({}, LOGGED_IN_ONLY),
+    "account.change_email": ({}, LOGGED_IN_ONLY),
+    "account.change_password": ({}, LOGGED_IN_ONLY),
+    "account.confirm_email": ({"token": "any"}, ALL),
+    "members.home": ({}, MEMBERS),
+    "events.index": ({}, ALL),
+    "admin.users": ({}, ADMINS),
+    "admin.audit_log": ({}, ADMINS),
+    "admin.pages": ({}, ADMINS),
+    "admin.edit_page": ({"slug": "imprint", "locale": "de"}, ADMINS),
+}
+
+# endpoint -> (url arguments, expected status of a POST with a valid CSRF token and no other data)
+POST_MATRIX = {
+    "auth.register": ({}, {"visitor": 400, "alumnus": 302, "member": 302, "volunteer": 302, "admin": 302}),
+    "auth.verify_email": ({"token": "forged"}, dict.fromkeys(ROLES, 302)),
+    "auth.resend_verification": ({}, {"visitor": 302, **dict.fromkeys(ROLES[1:], 302)}),
+    "auth.login": ({}, {"visitor": 400, **dict.fromkeys(ROLES[1:], 400)}),
+    "auth.logout": ({}, dict.fromkeys(ROLES, 302)),
+    "auth.reset_request": ({}, dict.fromkeys(ROLES, 400)),
+    "auth.reset_password": ({"token": "forged"}, dict.fromkeys(ROLES, 302)),
+    "account.settings": ({}, {"visitor": 302, **dict.fromkeys(ROLES[1:], 400)}),
+    "account.change_email": ({}, {"visitor": 302, **dict.fromkeys(ROLES[1:], 400)}),
+    "account.change_password": ({}, {"visitor": 302, **dict.fromkeys(ROLES[1:], 400)}),
+    "account.confirm_email": ({"token": "forged"}, dict.fromkeys(ROLES, 302)),
+    "admin.change_role": ({"user_id": "TARGET"}, {"visitor": 302, "alumnus": 403, "member": 403, "volunteer": 403,
+                                          "admin": 302}),
+    "admin.edit_page": ({"slug": "imprint", "locale": "de"}, ADMINS | {"admin": 400}),
+}
+
+
+def rules(app, method):
+    return sorted({rule.endpoint for rule in app.url_map.iter_rules()
+                   if method in rule.methods and rule.endpoint != "static"})
+
+
+def test_every_get_route_has_an_entry(app):
+    missing = set(rules(app, "GET")) - set(GET_MATRIX)
+    assert not missing, f"routes without an access decision in GET_MATRIX: {sorted(missing)}"
+
+
+def test_every_post_route_has_an_entry(app):
+    missing = set(rules(app, "POST")) - set(POST_MATRIX)
+    assert not missing, f"routes without an access decision in POST_MATRIX: {sorted(missing)}"
+
+
+@pytest.fixture
+def as_role(client, make_user):
+    def login_as(role_name):
+        if role_name != "visitor":
+            client.login(make_user(Role(role_name)))
+        return client
+
+    return login_as
+
+
+def _url(app, endpoint, args):
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(endpoint, **args)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_get_matrix(app, as_role, role):
+    client = as_role(role)
+    wrong = {}
+    for endpoint, (args, expected) in GET_MATRIX.items():
+        status = client.get(_url(app, endpoint, args)).status_code
+        if status != expected[role]:
+            wrong[endpoint] = (status, expected[role])
+    assert not wrong, f"{role}: endpoint -> (got, expected): {wrong}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_post_matrix(app, as_role, make_user, role):
+    target = make_user()  # "TARGET" in the table: an existing account to act on
+    client = as_role(role)
+    wrong = {}
+    for endpoint, (args, expected) in POST_MATRIX.items():
+        if endpoint == "auth.logout":
+            continue  # would end the session the other rows need; tested at the end
+        args = {key: target.id if value == "TARGET" else value for key, value in args.items()}
+        token = client.token("/auth/reset")
+        status = client.post(_url(app, endpoint, args), data={"csrf_token": token}).status_code
+        if status != expected[role]:
+            wrong[endpoint] = (status, expected[role])
+    token = client.token("/auth/reset")
+    logout_status = client.post("/auth/logout", data={"csrf_token": token}).status_code
+    if logout_status != POST_MATRIX["auth.logout"][1][role]:
+        wrong["auth.logout"] = (logout_status, POST_MATRIX["auth.logout"][1][role])
+    assert not wrong, f"{role}: endpoint -> (got, expected): {wrong}"
+
+
+@pytest.mark.parametrize("role", ["visitor", "admin"])
+def test_every_post_without_csrf_token_is_refused(app, as_role, role):
+    client = as_role(role)
+    for endpoint, (args, _expected) in POST_MATRIX.items():
+        args = {key: 1 if value == "TARGET" else value for key, value in args.items()}
+        response = client.post(_url(app, endpoint, args), data={})
+        assert response.status_code == 400, endpoint
+        assert "The form has expired" in response.get_data(as_text=True)
+
+
+def test_get_requests_change_nothing(app, client, make_user):
+    """Mailed links only show a button; the state changes with the POST."""
+    from app.extensions import db
+    from app.models.user import User
+
+    user = make_user(verified=False)
+    with app.test_request_context():
+        from app.services.tokens import make_token
+
+        token = make_token("verify-email", {"uid": user.id, "email": user.email})
+    client.get(f"/auth/verify/{token}")
+    with app.app_context():
+        assert not db.session.get(User, user.id).is_verified
