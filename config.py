@@ -98,6 +98,8 @@ class Config:
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
 
     HSTS = False
+    COMMENT_EDIT_MINUTES = int(os.environ.get("COMMENT_EDIT_MINUTES", "30"))
+    POSTING_RATE_LIMIT = os.environ.get("POSTING_RATE_LIMIT", "10 per minute; 100 per day")
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105  Werkzeug's scrypt: n=2**15, r=8, p=1
 
 

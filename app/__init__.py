@@ -82,10 +82,14 @@ def register_blueprints(app: Flask) -> None:
     from app.admin.routes import bp as admin_bp
     from app.auth.routes import bp as auth_bp
     from app.events.routes import bp as events_bp
+    from app.feed.routes import bp as feed_bp
     from app.main.routes import bp as main_bp
     from app.members.routes import bp as members_bp
+    from app.moderation.routes import bp as moderation_bp
 
+    app.register_blueprint(feed_bp)
     app.register_blueprint(main_bp)
+    app.register_blueprint(moderation_bp, url_prefix="/moderation")
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(members_bp, url_prefix="/members")

@@ -26,3 +26,18 @@ def render_migration_type(type_, obj, autogen_context):
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+def insert_if_absent(model, **values) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL; True when a row was added.
+
+    Lets a unique constraint, not a check in Python, decide between two concurrent clicks.
+    """
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from app.extensions import db
+
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    result = db.session.execute(insert(model).values(**values).on_conflict_do_nothing())
+    return result.rowcount == 1

@@ -11,6 +11,9 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user
 
+from sqlalchemy import and_, false, or_, true
+
+from app.models.post import Post, Status, Visibility
 from app.models.user import Role
 
 ROLE_ORDER: tuple[Role, ...] = (Role.ALUMNUS, Role.MEMBER, Role.VOLUNTEER, Role.ADMIN)
@@ -62,6 +65,22 @@ def can_view_audit_log(user) -> bool:
     return is_admin(user)
 
 
+def can_moderate(user) -> bool:
+    return is_volunteer(user)
+
+
+def can_manage_categories(user) -> bool:
+    return is_volunteer(user)
+
+
+def can_change_settings(user) -> bool:
+    return is_admin(user)
+
+
+def can_suspend(actor, subject) -> bool:
+    return is_admin(actor) and actor.id != subject.id
+
+
 def assignable_roles(actor) -> tuple[Role, ...]:
     """Roles an actor may hand out in the admin page."""
     return ROLE_ORDER if is_admin(actor) else ()
@@ -84,3 +103,112 @@ def require(check):
         return wrapped
 
     return decorator
+
+
+# ---------------------------------------------------------------- posts and comments
+# The clauses below are what every list, feed, count and search builds its query from.
+
+
+def _user_id(user) -> int | None:
+    return user.id if user is not None and user.is_authenticated else None
+
+
+def _published_or_own(model, user):
+    """Held content is seen by its author and by moderators only."""
+    if can_moderate(user):
+        return true()
+    own = _user_id(user)
+    published = model.status == Status.PUBLISHED.value
+    return or_(published, model.author_id == own) if own else published
+
+
+def readable_posts(user):
+    """Posts whose whole text `user` may read, in any list (not hidden)."""
+    clause = and_(Post.hidden_at.is_(None), _published_or_own(Post, user))
+    if not is_member(user):
+        clause = and_(clause, Post.visibility == Visibility.PUBLIC.value)
+    return clause
+
+
+def public_feed_posts(user):
+    """The public feed: public posts, and members-only posts whose author allowed a teaser."""
+    shown = or_(Post.visibility == Visibility.PUBLIC.value, Post.public_teaser.is_(True))
+    return and_(Post.hidden_at.is_(None), _published_or_own(Post, user), shown)
+
+
+def members_area_posts(user):
+    """The members area's feed (members only, enforced by the view as well)."""
+    if not is_member(user):
+        return false()
+    return and_(Post.hidden_at.is_(None), _published_or_own(Post, user),
+                Post.visibility == Visibility.MEMBERS.value)
+
+
+def syndicated_posts():
+    """Atom and anything else read by machines: public and published only, never teasers."""
+    return and_(Post.hidden_at.is_(None), Post.status == Status.PUBLISHED.value,
+                Post.visibility == Visibility.PUBLIC.value)
+
+
+def can_read_post(user, post) -> bool:
+    if post.is_members_only and not is_member(user):
+        return False
+    if post.is_pending and not (can_moderate(user) or post.author_id == _user_id(user)):
+        return False
+    return True
+
+
+def shows_teaser(user, post) -> bool:
+    """A non-member who may see only the teaser of this post."""
+    return post.is_members_only and post.public_teaser and not is_member(user) and not post.is_hidden
+
+
+def can_start_discussion(user, visibility: str = Visibility.PUBLIC.value) -> bool:
+    if visibility == Visibility.MEMBERS.value and not is_member(user):
+        return False
+    return can_post(user)
+
+
+def can_write_news(user) -> bool:
+    return is_volunteer(user) and can_post(user)
+
+
+def can_edit_post(user, post) -> bool:
+    if not can_post(user) or not can_read_post(user, post):
+        return False
+    return post.author_id == user.id or (post.is_news and is_volunteer(user))
+
+
+def can_comment(user, post) -> bool:
+    if not can_post(user) or not can_read_post(user, post) or post.is_hidden:
+        return False
+    return not post.locked or can_moderate(user)
+
+
+def can_react(user, post) -> bool:
+    return can_post(user) and can_read_post(user, post) and not post.is_hidden
+
+
+def can_report(user) -> bool:
+    return rank_of(user) > VISITOR_RANK
+
+
+def can_see_comment_text(user, comment) -> bool:
+    """Deleted comments show a placeholder to all; hidden and held ones to all but moderators (and the author
+    of a held one)."""
+    if comment.is_deleted:
+        return False
+    if comment.is_hidden:
+        return can_moderate(user)
+    if comment.is_pending:
+        return can_moderate(user) or comment.author_id == _user_id(user)
+    return True
+
+
+def can_edit_comment(user, comment, now, window) -> bool:
+    return (can_post(user) and comment.author_id == user.id and not comment.is_deleted
+            and not comment.is_hidden and now - comment.created_at <= window)
+
+
+def can_delete_comment(user, comment) -> bool:
+    return rank_of(user) > VISITOR_RANK and comment.author_id == user.id and not comment.is_deleted

@@ -8,6 +8,7 @@ from flask import Flask, current_app, g, request
 from flask_babel import format_date, format_datetime, format_timedelta, get_locale
 
 from app import policy
+from app.feed.sharing import share_links
 from app.i18n import LANGUAGE_NAMES, PAGE_TITLES, ROLE_LABELS
 from app.models.types import utcnow
 
@@ -24,6 +25,17 @@ def format_ago(value: datetime | None) -> str:
     if not value:
         return ""
     return format_timedelta(value - utcnow(), add_direction=True, granularity="minute")
+
+
+def _moderation_count() -> int:
+    """Open reports, for the moderators' link in the header (one query, only for moderators)."""
+    if g.get("database_unavailable"):
+        return 0
+    from flask_login import current_user
+
+    from app.services.feed import pending_and_reported_counts
+
+    return pending_and_reported_counts(current_user)
 
 
 def register(app: Flask) -> None:
@@ -44,4 +56,6 @@ def register(app: Flask) -> None:
             "current_locale": str(get_locale()),
             "database_unavailable": g.get("database_unavailable", False),
             "current_path": request.full_path.rstrip("?") if request else "/",
+            "share_links": share_links,
+            "moderation_count": _moderation_count,
         }

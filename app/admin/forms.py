@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
@@ -30,3 +30,7 @@ class UserSearchForm(FlaskForm):
 
     q = StringField(_l("Search by name or email"), filters=[strip_text],
                     validators=[Length(max=254)])
+
+
+class SettingsForm(FlaskForm):
+    hold_first_posts = BooleanField(_l("Hold the first comment or discussion of new accounts until a moderator approves it"))

@@ -9,7 +9,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app import policy
-from app.admin.forms import PageForm, RoleForm, UserSearchForm
+from app.admin.forms import PageForm, RoleForm, SettingsForm, UserSearchForm
+from app.auth.forms import ConfirmForm
 from app.extensions import db
 from app.forms import populate_errors
 from app.i18n import LANGUAGE_NAMES, ROLE_LABELS
@@ -19,6 +20,7 @@ from app.models.user import Role, User
 from app.services import roles
 from app.services.errors import DomainError, PermissionDenied
 from app.services.pages import save_page
+from app.services.settings import get_flag, set_flag
 
 bp = Blueprint("admin", __name__)
 PER_PAGE = 50
@@ -55,6 +57,34 @@ def change_role(user_id: int):
         flash(_("%(name)s is now: %(role)s.", name=subject.display_name, role=ROLE_LABELS[subject.role]),
               "success")
     return redirect(url_for("admin.users", q=request.args.get("q") or None))
+
+
+@bp.post("/users/<int:user_id>/<any(suspend, unsuspend):action>")
+@policy.require(policy.can_change_roles)
+def suspend(user_id: int, action: str):
+    subject = db.get_or_404(User, user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        roles.set_suspended(current_user, subject, action == "suspend")
+    except PermissionDenied:
+        abort(403)
+    flash(_("%(name)s is suspended.", name=subject.display_name) if action == "suspend"
+          else _("%(name)s can log in again.", name=subject.display_name), "success")
+    return redirect(url_for("admin.users", q=subject.email))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@policy.require(policy.can_change_settings)
+def settings():
+    form = SettingsForm()
+    if form.validate_on_submit():
+        set_flag("hold_first_posts", form.hold_first_posts.data)
+        flash(_("The settings are saved."), "success")
+        return redirect(url_for("admin.settings"))
+    if not form.is_submitted():
+        form.hold_first_posts.data = get_flag("hold_first_posts")
+    return render_template("admin/settings.html", form=form), 400 if form.errors else 200
 
 
 @bp.get("/audit")

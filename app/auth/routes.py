@@ -30,7 +30,7 @@ def _login_failed(response) -> bool:
 @limiter.limit("10 per hour", methods=["POST"])
 def register():
     if current_user.is_authenticated:
-        return redirect(url_for("main.home"))
+        return redirect(url_for("feed.index"))
     form = RegisterForm()
     if form.validate_on_submit():
         try:
@@ -59,7 +59,7 @@ def verify_email(token: str):
             return redirect(url_for("account.settings" if current_user.is_authenticated else "auth.login"))
         flash(_("Thank you, your email address is confirmed."), "success")
         if current_user.is_authenticated and current_user.id == user.id:
-            return redirect(url_for("main.home"))
+            return redirect(url_for("feed.index"))
         return redirect(url_for("auth.login"))
     return render_template("auth/confirm.html", form=form, title=_("Confirm your email address"),
                            button=_("Confirm email address"))
@@ -80,7 +80,7 @@ def resend_verification():
 @limiter.limit("20 per minute", methods=["POST"])
 @limiter.limit("10 per 15 minutes", key_func=_email_key, methods=["POST"], deduct_when=_login_failed)
 def login():
-    next_url = safe_next(request.args.get("next"), url_for("main.home"))
+    next_url = safe_next(request.args.get("next"), url_for("feed.index"))
     if current_user.is_authenticated and request.method == "GET" and session.get("_fresh"):
         return redirect(next_url)
     form = LoginForm()
@@ -103,13 +103,13 @@ def login():
 def logout():
     form = ConfirmForm()
     if not form.validate_on_submit():
-        return redirect(url_for("main.home"))
+        return redirect(url_for("feed.index"))
     accounts.end_all_sessions(current_user, "logout")
     log_security_event("logout", current_user)
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")
-    return redirect(url_for("main.home"))
+    return redirect(url_for("feed.index"))
 
 
 @bp.route("/reset", methods=["GET", "POST"])

@@ -6,6 +6,8 @@ Rendering happens at write time and the result is stored next to the source.
 
 from __future__ import annotations
 
+from html import unescape as html_unescape
+
 import bleach
 from bleach.linkifier import Linker
 from markdown_it import MarkdownIt
@@ -58,3 +60,13 @@ def render_markdown(source: str) -> str:
     html = _markdown.render(source or "")
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
     return sanitize_html(html)
+
+
+def excerpt_from_html(html: str, length: int = 280) -> str:
+    """Plain-text first lines of sanitized HTML, cut at a word boundary."""
+    text = html_unescape(bleach.clean(html, tags=set(), strip=True))
+    text = " ".join(text.split())
+    if len(text) <= length:
+        return text
+    cut = text[:length].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,.;:-") + " …"

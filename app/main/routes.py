@@ -16,11 +16,6 @@ from app.services.pages import find_page
 bp = Blueprint("main", __name__)
 
 
-@bp.get("/")
-def home():
-    return render_template("main/home.html")
-
-
 @bp.get("/imprint", defaults={"slug": "imprint"}, endpoint="imprint")
 @bp.get("/privacy", defaults={"slug": "privacy"}, endpoint="privacy")
 @bp.get("/guidelines", defaults={"slug": "guidelines"}, endpoint="guidelines")
@@ -38,7 +33,7 @@ def switch_language(code: str):
     """Remember this device's language choice in a cookie the visitor asked for; change nothing else."""
     if code not in supported_locales():
         abort(404)
-    response = redirect(safe_next(request.args.get("next"), url_for("main.home")))
+    response = redirect(safe_next(request.args.get("next"), url_for("feed.index")))
     response.set_cookie(LOCALE_COOKIE, code, max_age=60 * 60 * 24 * 365, httponly=True, samesite="Lax",
                         secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response

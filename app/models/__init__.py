@@ -2,7 +2,12 @@
 
 from app.models.audit import AuditEntry
 from app.models.mail import OutgoingMail
+from app.models.moderation import Report, SiteSetting
 from app.models.page import PAGE_SLUGS, Page
+from app.models.post import Category, Comment, CommentLike, Post, PostKind, PostLike, Status, Visibility
 from app.models.user import Role, User
 
-__all__ = ["PAGE_SLUGS", "AuditEntry", "OutgoingMail", "Page", "Role", "User"]
+__all__ = [
+    "PAGE_SLUGS", "AuditEntry", "Category", "Comment", "CommentLike", "OutgoingMail", "Page", "Post",
+    "PostKind", "PostLike", "Report", "Role", "SiteSetting", "Status", "User", "Visibility",
+]

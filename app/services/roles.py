@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app import policy
 from app.extensions import db
 from app.models.audit import AuditEntry
+from app.models.types import utcnow
 from app.models.user import Role, User
 from app.security import log_security_event
 from app.services.errors import DomainError, PermissionDenied
@@ -38,3 +39,17 @@ def change_role(actor: User | None, subject: User, new_role: Role) -> bool:
 
 def _admin_count() -> int:
     return db.session.scalar(select(func.count()).select_from(User).where(User.role == Role.ADMIN.value))
+
+
+def set_suspended(actor: User, subject: User, suspended: bool) -> None:
+    """Suspend an account (it can no longer log in; its sessions end) or lift the suspension."""
+    if not policy.can_suspend(actor, subject):
+        raise PermissionDenied(_l("You may not suspend this account."))
+    if suspended == subject.is_suspended:
+        return
+    subject.suspended_at = utcnow() if suspended else None
+    if suspended:
+        subject.session_version += 1
+    action = "account.suspended" if suspended else "account.unsuspended"
+    db.session.add(AuditEntry(actor=actor, subject=subject, action=action))
+    log_security_event(action, actor, subject=subject.id)

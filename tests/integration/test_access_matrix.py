@@ -13,10 +13,36 @@ LOGGED_IN_ONLY = {"visitor": 302, "alumnus": 200, "member": 200, "volunteer": 20
 VISITOR_ONLY = {"visitor": 200, "alumnus": 302, "member": 302, "volunteer": 302, "admin": 302}
 MEMBERS = {"visitor": 302, "alumnus": 403, "member": 200, "volunteer": 200, "admin": 200}
 ADMINS = {"visitor": 302, "alumnus": 403, "member": 403, "volunteer": 403, "admin": 200}
+MODERATORS = {"visitor": 302, "alumnus": 403, "member": 403, "volunteer": 200, "admin": 200}
+MEMBERS_READ = {"visitor": 404, "alumnus": 404, "member": 200, "volunteer": 200, "admin": 200}
+NOT_THE_AUTHOR = {"visitor": 302, **dict.fromkeys(ROLES[1:], 403)}
 
-# endpoint -> (url arguments, expected GET status per role)
+# endpoint (or "endpoint#variant") -> (url arguments, expected GET status per role). Arguments in
+# capitals name objects of the `world` fixture: a public discussion and a members-only post by another
+# alumnus, a comment on the public one, an open report, and a target account.
 GET_MATRIX = {
-    "main.home": ({}, ALL),
+    "feed.index": ({}, ALL),
+    "feed.atom": ({}, ALL),
+    "feed.show": ({"post_id": "PUBLIC_POST"}, ALL),
+    "feed.show#members-only": ({"post_id": "MEMBERS_POST"}, MEMBERS_READ),
+    "feed.comments_atom": ({"post_id": "PUBLIC_POST"}, ALL),
+    "feed.comments_atom#members-only": ({"post_id": "MEMBERS_POST"}, dict.fromkeys(ROLES, 404)),
+    "feed.new_post": ({}, LOGGED_IN_ONLY),
+    "feed.edit_post": ({"post_id": "PUBLIC_POST"}, NOT_THE_AUTHOR),
+    "feed.edit_post#members-only": ({"post_id": "MEMBERS_POST"}, MEMBERS_READ | {
+        "visitor": 302, "member": 403, "volunteer": 403, "admin": 403}),
+    "feed.permalink": ({"comment_id": "COMMENT"}, dict.fromkeys(ROLES, 302)),
+    "feed.permalink#members-only": ({"comment_id": "MEMBERS_COMMENT"}, MEMBERS_READ | {
+        "member": 302, "volunteer": 302, "admin": 302}),
+    "feed.reply": ({"comment_id": "COMMENT"}, LOGGED_IN_ONLY),
+    "feed.edit_comment": ({"comment_id": "COMMENT"}, NOT_THE_AUTHOR),
+    "feed.delete_comment": ({"comment_id": "COMMENT"}, NOT_THE_AUTHOR),
+    "feed.report_post": ({"post_id": "PUBLIC_POST"}, LOGGED_IN_ONLY),
+    "feed.report_post#members-only": ({"post_id": "MEMBERS_POST"}, MEMBERS_READ | {"visitor": 302}),
+    "feed.report_comment": ({"comment_id": "COMMENT"}, LOGGED_IN_ONLY),
+    "moderation.queue": ({}, MODERATORS),
+    "moderation.categories": ({}, MODERATORS),
+    "admin.settings": ({}, ADMINS),
     "main.imprint": ({}, ALL),
     "main.privacy": ({}, ALL),
     "main.guidelines": ({}, ALL),
@@ -42,6 +68,27 @@ GET_MATRIX = {
 
 # endpoint -> (url arguments, expected status of a POST with a valid CSRF token and no other data)
 POST_MATRIX = {
+    "feed.new_post": ({}, {"visitor": 302, **dict.fromkeys(ROLES[1:], 400)}),
+    "feed.edit_post": ({"post_id": "PUBLIC_POST"}, NOT_THE_AUTHOR),
+    "feed.like_post": ({"post_id": "PUBLIC_POST"}, dict.fromkeys(ROLES, 302)),
+    "feed.like_post#members-only": ({"post_id": "MEMBERS_POST"}, MEMBERS_READ | {
+        "visitor": 302, "member": 302, "volunteer": 302, "admin": 302}),
+    "feed.add_comment": ({"post_id": "PUBLIC_POST"}, {"visitor": 302, **dict.fromkeys(ROLES[1:], 400)}),
+    "feed.add_comment#members-only": ({"post_id": "MEMBERS_POST"}, MEMBERS_READ | {
+        "visitor": 302, "member": 400, "volunteer": 400, "admin": 400}),
+    "feed.edit_comment": ({"comment_id": "COMMENT"}, NOT_THE_AUTHOR),
+    "feed.delete_comment": ({"comment_id": "COMMENT"}, NOT_THE_AUTHOR),
+    "feed.like_comment": ({"comment_id": "COMMENT"}, dict.fromkeys(ROLES, 302)),
+    "feed.report_post": ({"post_id": "PUBLIC_POST"}, {"visitor": 302, **dict.fromkeys(ROLES[1:], 400)}),
+    "feed.report_comment": ({"comment_id": "COMMENT"}, {"visitor": 302, **dict.fromkeys(ROLES[1:], 400)}),
+    "moderation.categories": ({}, MODERATORS | {"volunteer": 400, "admin": 400}),
+    "moderation.dismiss_report": ({"report_id": "REPORT"}, MODERATORS | {"volunteer": 302, "admin": 302}),
+    "moderation.post_action": ({"post_id": "PUBLIC_POST", "action": "lock"},
+                               MODERATORS | {"volunteer": 302, "admin": 302}),
+    "moderation.comment_action": ({"comment_id": "COMMENT", "action": "hide"},
+                                  MODERATORS | {"volunteer": 302, "admin": 302}),
+    "admin.suspend": ({"user_id": "TARGET", "action": "suspend"}, ADMINS | {"admin": 302}),
+    "admin.settings": ({}, ADMINS | {"admin": 302}),
     "auth.register": ({}, {"visitor": 400, "alumnus": 302, "member": 302, "volunteer": 302, "admin": 302}),
     "auth.verify_email": ({"token": "forged"}, dict.fromkeys(ROLES, 302)),
     "auth.resend_verification": ({}, {"visitor": 302, **dict.fromkeys(ROLES[1:], 302)}),
@@ -64,14 +111,51 @@ def rules(app, method):
                    if method in rule.methods and rule.endpoint != "static"})
 
 
+def _endpoints(matrix):
+    return {key.split("#")[0] for key in matrix}
+
+
 def test_every_get_route_has_an_entry(app):
-    missing = set(rules(app, "GET")) - set(GET_MATRIX)
+    missing = set(rules(app, "GET")) - _endpoints(GET_MATRIX)
     assert not missing, f"routes without an access decision in GET_MATRIX: {sorted(missing)}"
 
 
 def test_every_post_route_has_an_entry(app):
-    missing = set(rules(app, "POST")) - set(POST_MATRIX)
+    missing = set(rules(app, "POST")) - _endpoints(POST_MATRIX)
     assert not missing, f"routes without an access decision in POST_MATRIX: {sorted(missing)}"
+
+
+@pytest.fixture
+def world(app, make_user):
+    """One of each kind of object, owned by an alumnus who is not the one making the requests."""
+    from app.extensions import db
+    from app.models.moderation import Report
+    from app.models.post import Comment, Post
+
+    author = make_user(Role.MEMBER, name="World Author")
+    target = make_user()
+    with app.app_context():
+        public = Post(kind="discussion", title="Public", body_source="x", body_html="<p>x</p>", excerpt="x",
+                      visibility="public", author_id=author.id)
+        members = Post(kind="discussion", title="Members", body_source="y", body_html="<p>y</p>", excerpt="y",
+                       visibility="members", author_id=author.id)
+        db.session.add_all([public, members])
+        db.session.flush()
+        comment = Comment(post_id=public.id, author_id=author.id, body_source="c", body_html="<p>c</p>")
+        members_comment = Comment(post_id=members.id, author_id=author.id, body_source="m", body_html="<p>m</p>")
+        db.session.add_all([comment, members_comment])
+        db.session.flush()
+        for c in (comment, members_comment):
+            c.path, c.root_id = str(c.id).zfill(10), c.id
+        report = Report(reporter_id=target.id, post_id=public.id, reason="spam")
+        db.session.add(report)
+        db.session.commit()
+        return {"PUBLIC_POST": public.id, "MEMBERS_POST": members.id, "COMMENT": comment.id,
+                "MEMBERS_COMMENT": members_comment.id, "REPORT": report.id, "TARGET": target.id}
+
+
+def _resolve(args, world):
+    return {key: world.get(value, value) if isinstance(value, str) else value for key, value in args.items()}
 
 
 @pytest.fixture
@@ -92,27 +176,26 @@ def _url(app, endpoint, args):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_get_matrix(app, as_role, role):
+def test_get_matrix(app, as_role, world, role):
     client = as_role(role)
     wrong = {}
     for endpoint, (args, expected) in GET_MATRIX.items():
-        status = client.get(_url(app, endpoint, args)).status_code
+        status = client.get(_url(app, endpoint.split("#")[0], _resolve(args, world))).status_code
         if status != expected[role]:
             wrong[endpoint] = (status, expected[role])
     assert not wrong, f"{role}: endpoint -> (got, expected): {wrong}"
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_post_matrix(app, as_role, make_user, role):
-    target = make_user()  # "TARGET" in the table: an existing account to act on
+def test_post_matrix(app, as_role, world, role):
     client = as_role(role)
     wrong = {}
     for endpoint, (args, expected) in POST_MATRIX.items():
         if endpoint == "auth.logout":
             continue  # would end the session the other rows need; tested at the end
-        args = {key: target.id if value == "TARGET" else value for key, value in args.items()}
         token = client.token("/auth/reset")
-        status = client.post(_url(app, endpoint, args), data={"csrf_token": token}).status_code
+        status = client.post(_url(app, endpoint.split("#")[0], _resolve(args, world)),
+                             data={"csrf_token": token}).status_code
         if status != expected[role]:
             wrong[endpoint] = (status, expected[role])
     token = client.token("/auth/reset")
@@ -123,11 +206,10 @@ def test_post_matrix(app, as_role, make_user, role):
 
 
 @pytest.mark.parametrize("role", ["visitor", "admin"])
-def test_every_post_without_csrf_token_is_refused(app, as_role, role):
+def test_every_post_without_csrf_token_is_refused(app, as_role, world, role):
     client = as_role(role)
     for endpoint, (args, _expected) in POST_MATRIX.items():
-        args = {key: 1 if value == "TARGET" else value for key, value in args.items()}
-        response = client.post(_url(app, endpoint, args), data={})
+        response = client.post(_url(app, endpoint.split("#")[0], _resolve(args, world)), data={})
         assert response.status_code == 400, endpoint
         assert "The form has expired" in response.get_data(as_text=True)
 

@@ -1,0 +1,152 @@
+"""Comments: write, reply, permalink, edit, delete, like, and reports on posts and comments."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app import policy
+from app.auth.forms import ConfirmForm
+from app.extensions import db, limiter
+from app.feed.forms import CommentForm, ReportForm
+from app.feed.loading import load_comment, load_post, posting_key, posting_limit
+from app.feed.routes import bp
+from app.forms import populate_errors
+from app.models.post import Comment
+from app.models.types import utcnow
+from app.services import comments, feed as feed_queries, reports
+from app.services.errors import DomainError, PermissionDenied
+
+
+def comment_url(comment: Comment) -> str:
+    return url_for("feed.show", post_id=comment.post_id) + f"#c{comment.id}"
+
+
+@bp.post("/posts/<int:post_id>/comments")
+@login_required
+@limiter.limit(posting_limit, key_func=posting_key)
+def add_comment(post_id: int):
+    post = load_post(post_id)
+    form = CommentForm()
+    parent = None
+    if form.parent_id.data:
+        if not form.parent_id.data.isdigit():
+            abort(400)
+        parent = db.session.get(Comment, int(form.parent_id.data))
+        if parent is None:
+            abort(404)
+    if not policy.can_comment(current_user, post):
+        if not policy.can_post(current_user):
+            flash(_("Please confirm your email address first. We have sent you a link."), "error")
+            return redirect(url_for("feed.show", post_id=post.id)), 303
+        abort(403)
+    if form.validate_on_submit():
+        try:
+            comment = comments.add_comment(current_user, post, form.body.data, parent)
+        except PermissionDenied:
+            abort(403)
+        except DomainError as error:
+            populate_errors(form, error)
+        else:
+            if comment.is_pending:
+                flash(_("Thank you! Your comment will appear once a moderator has approved it."), "info")
+            return redirect(comment_url(comment))
+    # Keep what was typed: show the form again with the message next to it.
+    if parent is not None:
+        return render_template("feed/reply.html", post=post, parent=parent, form=form), 400
+    roots, total = feed_queries.thread(post)
+    post_liked, liked_comments = feed_queries.liked_by(current_user, post)
+    return render_template("feed/post.html", post=post, roots=roots, total=total, newest_first=False,
+                           post_liked=post_liked, liked_comments=liked_comments, form=form), 400
+
+
+@bp.get("/comments/<int:comment_id>")
+def permalink(comment_id: int):
+    return redirect(comment_url(load_comment(comment_id)))
+
+
+@bp.get("/comments/<int:comment_id>/reply")
+@login_required
+def reply(comment_id: int):
+    parent = load_comment(comment_id)
+    if not policy.can_comment(current_user, parent.post):
+        abort(403)
+    if not policy.can_see_comment_text(current_user, parent) or parent.is_pending:
+        flash(_("This comment was removed. You can no longer reply to it."), "error")
+        return redirect(comment_url(parent))
+    form = CommentForm(parent_id=str(parent.id))
+    return render_template("feed/reply.html", post=parent.post, parent=parent, form=form)
+
+
+@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_comment(comment_id: int):
+    comment = load_comment(comment_id)
+    if not policy.can_edit_comment(current_user, comment, utcnow(), comments.edit_window()):
+        abort(403)
+    form = CommentForm(obj=None, body=comment.body_source)
+    if form.validate_on_submit():
+        try:
+            comments.edit_comment(current_user, comment, form.body.data)
+        except DomainError as error:
+            populate_errors(form, error)
+        else:
+            return redirect(comment_url(comment))
+    return render_template("feed/edit_comment.html", comment=comment, form=form), 400 if form.errors else 200
+
+
+@bp.route("/comments/<int:comment_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_comment(comment_id: int):
+    comment = load_comment(comment_id)
+    if not policy.can_delete_comment(current_user, comment):
+        abort(403)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        comments.delete_comment(current_user, comment)
+        flash(_("Your comment is deleted."), "success")
+        return redirect(comment_url(comment))
+    return render_template("feed/delete_comment.html", comment=comment, form=form)
+
+
+@bp.post("/comments/<int:comment_id>/like")
+@login_required
+def like_comment(comment_id: int):
+    comment = load_comment(comment_id)
+    try:
+        comments.toggle_comment_like(current_user, comment)
+    except PermissionDenied:
+        abort(403)
+    return redirect(comment_url(comment))
+
+
+def _report(post=None, comment=None):
+    form = ReportForm()
+    if form.validate_on_submit():
+        try:
+            reports.report(current_user, post=post, comment=comment, reason=form.reason.data, note=form.note.data or "")
+        except DomainError as error:
+            populate_errors(form, error)
+        else:
+            flash(_("Thank you. The moderators will look at it."), "success")
+            return redirect(comment_url(comment) if comment else url_for("feed.show", post_id=post.id))
+    return render_template("feed/report.html", form=form, post=post or comment.post, comment=comment), (
+        400 if form.errors else 200)
+
+
+@bp.route("/posts/<int:post_id>/report", methods=["GET", "POST"])
+@login_required
+def report_post(post_id: int):
+    return _report(post=load_post(post_id))
+
+
+@bp.route("/comments/<int:comment_id>/report", methods=["GET", "POST"])
+@login_required
+def report_comment(comment_id: int):
+    comment = load_comment(comment_id)
+    if comment.is_deleted:
+        abort(404)
+    return _report(comment=comment)
+
+

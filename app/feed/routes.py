@@ -1,0 +1,156 @@
+"""The public feed, posts, and their Atom feeds."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app import policy
+from app.extensions import db, limiter
+from app.feed.forms import CommentForm, PostForm
+from app.feed.loading import load_post, posting_key, posting_limit
+from app.forms import populate_errors
+from app.models.post import Category, PostKind, Visibility
+from app.models.types import utcnow
+from app.services import feed as feed_queries
+from app.services import posts
+from app.services.errors import DomainError, PermissionDenied
+
+bp = Blueprint("feed", __name__)
+
+
+def _category_from_args() -> Category | None:
+    slug = request.args.get("category")
+    if not slug:
+        return None
+    category = db.session.scalar(db.select(Category).where(Category.slug == slug))
+    if category is None:
+        abort(404)
+    return category
+
+
+@bp.get("/")
+def index():
+    kind = request.args.get("kind") if request.args.get("kind") in ("news", "discussion") else None
+    category = _category_from_args()
+    page = feed_queries.feed_page(policy.public_feed_posts(current_user), kind=kind, category=category,
+                                  cursor=request.args.get("before"))
+    return render_template("feed/index.html", page=page, kind=kind, category=category,
+                           categories=feed_queries.categories())
+
+
+@bp.get("/feed.atom")
+def atom():
+    page = feed_queries.feed_page(policy.syndicated_posts(), page_size=50)
+    entries = page.pinned + page.posts
+    updated = max((post.last_activity_at for post in entries), default=utcnow())
+    body = render_template("feed/atom.xml", posts=entries, updated=updated)
+    return body, 200, {"Content-Type": "application/atom+xml; charset=utf-8"}
+
+
+@bp.get("/posts/<int:post_id>")
+def show(post_id: int):
+    post = load_post(post_id, allow_teaser=True)
+    if not policy.can_read_post(current_user, post):
+        return render_template("feed/teaser.html", post=post)
+    newest_first = request.args.get("sort") == "newest"
+    roots, total = feed_queries.thread(post, newest_first=newest_first)
+    post_liked, liked_comments = feed_queries.liked_by(current_user, post)
+    return render_template("feed/post.html", post=post, roots=roots, total=total, newest_first=newest_first,
+                           post_liked=post_liked, liked_comments=liked_comments, form=CommentForm())
+
+
+@bp.get("/posts/<int:post_id>/comments.atom")
+def comments_atom(post_id: int):
+    post = load_post(post_id)
+    if post.is_members_only or post.is_hidden or post.is_pending:
+        abort(404)  # machine-read feeds carry public content only
+    roots, _total = feed_queries.thread(post, newest_first=True)
+    body = render_template("feed/comments_atom.xml", post=post, roots=roots)
+    return body, 200, {"Content-Type": "application/atom+xml; charset=utf-8"}
+
+
+def _post_form(categories, post=None) -> PostForm:
+    form = PostForm(obj=post)
+    form.set_categories(categories)
+    if post is not None and not form.is_submitted():
+        form.category.data = str(post.category_id or "")
+        form.body.data = post.body_source
+    return form
+
+
+def _chosen(form, categories):
+    chosen = {str(c.id): c for c in categories}.get(form.category.data or "")
+    return chosen, Visibility(form.visibility.data if form.visibility.data in ("public", "members") else "public")
+
+
+@bp.route("/posts/new", methods=["GET", "POST"])
+@login_required
+@limiter.limit(posting_limit, key_func=posting_key, methods=["POST"])
+def new_post():
+    kind = PostKind.NEWS if request.args.get("kind") == "news" else PostKind.DISCUSSION
+    allowed = policy.can_write_news(current_user) if kind == PostKind.NEWS else policy.can_start_discussion(current_user)
+    if not allowed:
+        if not current_user.is_verified:
+            flash(_("Please confirm your email address first. We have sent you a link."), "error")
+            return redirect(url_for("account.settings"))
+        abort(403)
+    categories = feed_queries.categories()
+    form = _post_form(categories)
+    if not form.is_submitted() and request.args.get("visibility") == "members":
+        form.visibility.data = "members"
+    if form.validate_on_submit():
+        category, visibility = _chosen(form, categories)
+        try:
+            post = posts.create_post(current_user, kind=kind, title=form.title.data, body=form.body.data,
+                                     category=category, visibility=visibility,
+                                     public_teaser=form.public_teaser.data, pinned=form.pinned.data)
+        except PermissionDenied as error:
+            populate_errors(form, DomainError(error.message, "visibility"))
+        except DomainError as error:
+            populate_errors(form, error)
+        else:
+            if post.is_pending:
+                flash(_("Thank you! Your post will appear once a moderator has approved it."), "info")
+            return redirect(url_for("feed.show", post_id=post.id))
+    return render_template("feed/edit_post.html", form=form, kind=kind, post=None), 400 if form.errors else 200
+
+
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_post(post_id: int):
+    post = load_post(post_id)
+    if not policy.can_edit_post(current_user, post):
+        abort(403)
+    categories = feed_queries.categories()
+    form = _post_form(categories, post)
+    if form.validate_on_submit():
+        category, visibility = _chosen(form, categories)
+        try:
+            posts.edit_post(current_user, post, title=form.title.data, body=form.body.data, category=category,
+                            visibility=visibility, public_teaser=form.public_teaser.data, pinned=form.pinned.data)
+        except PermissionDenied as error:
+            populate_errors(form, DomainError(error.message, "visibility"))
+        except DomainError as error:
+            populate_errors(form, error)
+        else:
+            flash(_("Your changes are saved."), "success")
+            return redirect(url_for("feed.show", post_id=post.id))
+    kind = PostKind(post.kind)
+    return render_template("feed/edit_post.html", form=form, kind=kind, post=post), 400 if form.errors else 200
+
+
+@bp.post("/posts/<int:post_id>/like")
+@login_required
+def like_post(post_id: int):
+    post = load_post(post_id)
+    try:
+        posts.toggle_post_like(current_user, post)
+    except PermissionDenied:
+        abort(403)
+    return redirect(url_for("feed.show", post_id=post.id) + "#post-reactions")
+
+
+# Comment and report routes live in their own module on the same blueprint.
+from app.feed import comments as _comment_routes  # noqa: E402,F401

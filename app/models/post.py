@@ -1,0 +1,155 @@
+"""Posts: news (volunteers) and discussions (any verified alumnus), public or members-only."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.types import UTCDateTime, utcnow
+from app.models.user import User
+
+
+class PostKind(enum.StrEnum):
+    NEWS = "news"
+    DISCUSSION = "discussion"
+
+
+class Visibility(enum.StrEnum):
+    PUBLIC = "public"
+    MEMBERS = "members"
+
+
+class Status(enum.StrEnum):
+    """Published, or held for a volunteer's approval (first posts of new accounts)."""
+
+    PUBLISHED = "published"
+    PENDING = "pending"
+
+
+class Category(db.Model):
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(60))
+
+
+class Post(db.Model):
+    __tablename__ = "posts"
+    __table_args__ = (
+        # The feed: newest activity first, keyset-paginated on (last_activity_at, id).
+        Index("ix_posts_feed", "visibility", "last_activity_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200))
+    body_source: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)  # sanitized by app.content at write time
+    excerpt: Mapped[str] = mapped_column(String(400))  # plain text, the first lines
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id", ondelete="SET NULL"), index=True)
+    visibility: Mapped[str] = mapped_column(String(20), default=Visibility.PUBLIC.value)
+    # Members-only posts may show title and excerpt publicly, with a "members only" link; never the body.
+    public_teaser: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(20), default=Status.PUBLISHED.value)
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Kept in the same transaction as the change, so lists never count rows.
+    comment_count: Mapped[int] = mapped_column(Integer, default=0)
+    like_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    author: Mapped[User] = relationship()
+    category: Mapped[Category | None] = relationship()
+
+    @property
+    def is_news(self) -> bool:
+        return self.kind == PostKind.NEWS
+
+    @property
+    def is_members_only(self) -> bool:
+        return self.visibility == Visibility.MEMBERS
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == Status.PENDING
+
+
+class Comment(db.Model):
+    """A comment in a thread: adjacency list (parent_id) plus a materialised path.
+
+    `path` is the zero-padded ids from the top-level comment down to this one, so ordering by it
+    returns a whole thread in display order in one query; `root_id` groups a top-level thread.
+    """
+
+    __tablename__ = "comments"
+    __table_args__ = (Index("ix_comments_post_path", "post_id", "path"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
+    root_id: Mapped[int | None] = mapped_column(Integer)
+    path: Mapped[str] = mapped_column(String(1100), default="")
+    depth: Mapped[int] = mapped_column(Integer, default=0)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    body_source: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default=Status.PUBLISHED.value)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    like_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    post: Mapped[Post] = relationship()
+    author: Mapped[User] = relationship()
+    parent: Mapped[Comment | None] = relationship(remote_side=[id])
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == Status.PENDING
+
+    @property
+    def counts_as_visible(self) -> bool:
+        """Counted in the post's comment_count."""
+        return not (self.is_deleted or self.is_hidden or self.is_pending)
+
+
+class PostLike(db.Model):
+    __tablename__ = "post_likes"
+    __table_args__ = (UniqueConstraint("post_id", "user_id", name="uq_post_likes_post_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CommentLike(db.Model):
+    __tablename__ = "comment_likes"
+    __table_args__ = (UniqueConstraint("comment_id", "user_id", name="uq_comment_likes_comment_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,140 @@
+"""Comment use cases: write and reply, edit within a window, delete, like, moderate."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select, update
+
+from app import policy
+from app.content import render_markdown
+from app.database import insert_if_absent
+from app.extensions import db
+from app.models.audit import AuditEntry
+from app.models.post import Comment, CommentLike, Post, Status
+from app.models.types import utcnow
+from app.models.user import User
+from app.services.errors import DomainError, PermissionDenied
+from app.services.posts import DUPLICATE_WINDOW, needs_approval
+
+log = logging.getLogger(__name__)
+PATH_SEGMENT = 10  # digits per id in the materialised path
+MAX_DEPTH = 60  # stored depth; display nests only to a few levels (see templates)
+
+
+def edit_window() -> timedelta:
+    return timedelta(minutes=current_app.config["COMMENT_EDIT_MINUTES"])
+
+
+def _count_change(comment: Comment, delta: int) -> None:
+    db.session.execute(update(Post).where(Post.id == comment.post_id)
+                       .values(comment_count=Post.comment_count + delta))
+
+
+def add_comment(author: User, post: Post, body: str, parent: Comment | None = None) -> Comment:
+    """Comment on a post or reply to a comment. A repeated submit within minutes returns the first."""
+    if not policy.can_comment(author, post):
+        if post.locked:
+            raise PermissionDenied(_l("This discussion is locked. No new comments can be added."))
+        raise PermissionDenied(_l("You may not comment here."))
+    if not body.strip():
+        raise DomainError(_l("Please write something."), "body")
+    if parent is not None:
+        if parent.post_id != post.id:
+            raise DomainError(_l("This reply does not belong to this post."), "body")
+        if parent.is_deleted or parent.is_hidden or parent.is_pending:
+            raise DomainError(_l("This comment was removed. You can no longer reply to it."), "body")
+        if parent.depth + 1 >= MAX_DEPTH:
+            raise DomainError(_l("This thread is too deep. Please reply further up."), "body")
+    same_parent = Comment.parent_id == parent.id if parent else Comment.parent_id.is_(None)
+    duplicate = db.session.scalar(select(Comment).where(
+        Comment.author_id == author.id, Comment.post_id == post.id, same_parent,
+        Comment.body_source == body, Comment.created_at >= utcnow() - DUPLICATE_WINDOW))
+    if duplicate is not None:
+        return duplicate
+    held = needs_approval(author)
+    comment = Comment(post=post, parent=parent, author=author, body_source=body, body_html=render_markdown(body),
+                      depth=parent.depth + 1 if parent else 0,
+                      status=Status.PENDING.value if held else Status.PUBLISHED.value)
+    db.session.add(comment)
+    db.session.flush()  # the id is part of the path
+    segment = str(comment.id).zfill(PATH_SEGMENT)
+    comment.path = f"{parent.path}.{segment}" if parent else segment
+    comment.root_id = parent.root_id if parent else comment.id
+    if not held:
+        _count_change(comment, +1)
+        post.last_activity_at = comment.created_at
+    log.info("comment %s on post %s by %s%s", comment.id, post.id, author.id, " (held)" if held else "")
+    return comment
+
+
+def edit_comment(editor: User, comment: Comment, body: str) -> None:
+    """Change one's own comment within the edit window; it is shown as edited."""
+    if not policy.can_edit_comment(editor, comment, utcnow(), edit_window()):
+        raise PermissionDenied(_l("This comment can no longer be edited."))
+    if not body.strip():
+        raise DomainError(_l("Please write something."), "body")
+    comment.body_source = body
+    comment.body_html = render_markdown(body)
+    comment.edited_at = utcnow()
+
+
+def delete_comment(user: User, comment: Comment) -> None:
+    """Delete one's own comment: the text goes, a placeholder keeps the replies in place."""
+    if not policy.can_delete_comment(user, comment):
+        raise PermissionDenied(_l("You may not delete this comment."))
+    if comment.counts_as_visible:
+        _count_change(comment, -1)
+    comment.deleted_at = utcnow()
+    comment.body_source = ""
+    comment.body_html = ""
+    log.info("comment %s deleted by its author %s", comment.id, user.id)
+
+
+def toggle_comment_like(user: User, comment: Comment) -> bool:
+    """Like or unlike a comment; True when it is now liked."""
+    if not policy.can_react(user, comment.post) or not comment.counts_as_visible:
+        raise PermissionDenied(_l("You may not react to this comment."))
+    removed = db.session.execute(delete(CommentLike).where(CommentLike.comment_id == comment.id,
+                                                           CommentLike.user_id == user.id))
+    if removed.rowcount:
+        db.session.execute(update(Comment).where(Comment.id == comment.id)
+                           .values(like_count=Comment.like_count - 1))
+        return False
+    if insert_if_absent(CommentLike, comment_id=comment.id, user_id=user.id, created_at=utcnow()):
+        db.session.execute(update(Comment).where(Comment.id == comment.id)
+                           .values(like_count=Comment.like_count + 1))
+    return True
+
+
+def _moderation(actor: User, comment: Comment, action: str) -> None:
+    if not policy.can_moderate(actor):
+        raise PermissionDenied(_l("Only moderators may do this."))
+    db.session.add(AuditEntry(actor=actor, subject_id=comment.author_id, action=action,
+                              new_value=f"comment:{comment.id}"))
+    log.info("%s comment %s by %s", action, comment.id, actor.id)
+
+
+def set_comment_hidden(actor: User, comment: Comment, hidden: bool) -> None:
+    """Hide a comment behind a placeholder (replies stay), or restore it."""
+    _moderation(actor, comment, "comment.hidden" if hidden else "comment.restored")
+    if hidden == comment.is_hidden or comment.is_deleted:
+        return
+    was_counted = comment.counts_as_visible
+    comment.hidden_at = utcnow() if hidden else None
+    if was_counted != comment.counts_as_visible:
+        _count_change(comment, -1 if was_counted else +1)
+
+
+def approve_comment(actor: User, comment: Comment) -> None:
+    """Publish a comment that was held for approval."""
+    _moderation(actor, comment, "comment.approved")
+    if not comment.is_pending:
+        return
+    comment.status = Status.PUBLISHED.value
+    if comment.counts_as_visible:
+        _count_change(comment, +1)
+        comment.post.last_activity_at = utcnow()

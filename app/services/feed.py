@@ -1,0 +1,135 @@
+"""Reading: the feed with keyset pagination, and a post's whole thread in display order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import joinedload
+
+from app import policy
+from app.extensions import db
+from app.models.post import Category, Comment, CommentLike, Post, PostKind, PostLike
+
+PAGE_SIZE = 20
+
+
+@dataclass
+class FeedPage:
+    posts: list[Post]
+    pinned: list[Post]
+    next_cursor: str | None
+
+
+def encode_cursor(post: Post) -> str:
+    return f"{post.last_activity_at.timestamp():.6f}_{post.id}"
+
+
+def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
+    """A cursor is '<timestamp>_<id>' of the last post shown; anything else means the first page."""
+    from datetime import timezone
+
+    if not cursor:
+        return None
+    stamp, _, post_id = cursor.partition("_")
+    try:
+        return datetime.fromtimestamp(float(stamp), tz=timezone.utc), int(post_id)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def feed_page(visible, *, kind: str | None = None, category: Category | None = None,
+              cursor: str | None = None, page_size: int = PAGE_SIZE) -> FeedPage:
+    """One page of the feed under the `visible` clause from the policy.
+
+    Keyset pagination on (last_activity_at, id): a page continues strictly after the last post
+    shown, so posts arriving meanwhile never shift what "older posts" shows.
+    """
+    query = (select(Post).where(visible)
+             .options(joinedload(Post.author), joinedload(Post.category)))
+    if kind in (PostKind.NEWS.value, PostKind.DISCUSSION.value):
+        query = query.where(Post.kind == kind)
+    if category is not None:
+        query = query.where(Post.category_id == category.id)
+    position = decode_cursor(cursor)
+    pinned: list[Post] = []
+    if position is None:
+        pinned = list(db.session.scalars(query.where(Post.pinned.is_(True))
+                                          .order_by(Post.last_activity_at.desc(), Post.id.desc()).limit(5)))
+    else:
+        stamp, post_id = position
+        query = query.where(or_(Post.last_activity_at < stamp,
+                                and_(Post.last_activity_at == stamp, Post.id < post_id)))
+    if pinned:
+        query = query.where(Post.id.not_in([p.id for p in pinned]))
+    rows = list(db.session.scalars(query.order_by(Post.last_activity_at.desc(), Post.id.desc())
+                                   .limit(page_size + 1)))
+    more = len(rows) > page_size
+    rows = rows[:page_size]
+    return FeedPage(posts=rows, pinned=pinned, next_cursor=encode_cursor(rows[-1]) if more and rows else None)
+
+
+NESTING_CAP = 5  # replies nest visually this deep; deeper ones line up below, naming whom they answer
+
+
+@dataclass
+class ThreadNode:
+    comment: Comment
+    level: int = 0  # visual nesting level, at most NESTING_CAP - 1
+    replies_to: Comment | None = None  # set when the reply no longer sits under its parent
+    children: list[ThreadNode] = field(default_factory=list)
+
+
+def thread(post: Post, *, newest_first: bool = False) -> tuple[list[ThreadNode], int]:
+    """All comments of a post as a tree, from one query ordered by the materialised path.
+
+    Replies deeper than the nesting cap are attached to their ancestor at the cap, in order,
+    and remember whom they answer.
+    """
+    order = (Comment.root_id.desc(), Comment.path) if newest_first else (Comment.path,)
+    comments = db.session.scalars(select(Comment).where(Comment.post_id == post.id)
+                                  .options(joinedload(Comment.author)).order_by(*order)).all()
+    roots: list[ThreadNode] = []
+    nodes: dict[int, ThreadNode] = {}
+    containers: dict[int, list[ThreadNode]] = {}  # the list each comment was placed in
+    for comment in comments:
+        parent = nodes.get(comment.parent_id) if comment.parent_id else None
+        if parent is None:
+            node, container = ThreadNode(comment), roots
+        elif parent.level + 1 < NESTING_CAP:
+            node, container = ThreadNode(comment, level=parent.level + 1), parent.children
+        else:
+            node = ThreadNode(comment, level=parent.level, replies_to=parent.comment)
+            container = containers[parent.comment.id]
+        container.append(node)
+        containers[comment.id] = container
+        nodes[comment.id] = node
+    return roots, len(comments)
+
+
+def liked_by(user, post: Post) -> tuple[bool, set[int]]:
+    """Whether `user` liked the post, and which of its comments: two queries, whatever the size."""
+    if user is None or not user.is_authenticated:
+        return False, set()
+    post_liked = db.session.scalar(select(PostLike.id).where(PostLike.post_id == post.id,
+                                                             PostLike.user_id == user.id)) is not None
+    comment_ids = set(db.session.scalars(
+        select(CommentLike.comment_id).join(Comment, Comment.id == CommentLike.comment_id)
+        .where(Comment.post_id == post.id, CommentLike.user_id == user.id)))
+    return post_liked, comment_ids
+
+
+def categories() -> list[Category]:
+    return list(db.session.scalars(select(Category).order_by(Category.name)))
+
+
+def pending_and_reported_counts(user) -> int:
+    """For the moderators' badge in the header."""
+    from sqlalchemy import func
+
+    from app.models.moderation import Report
+
+    if not policy.can_moderate(user):
+        return 0
+    return db.session.scalar(select(func.count()).select_from(Report).where(Report.resolved_at.is_(None))) or 0

@@ -1,0 +1,137 @@
+"""Post use cases: write, edit, like, and the moderators' pin, lock, hide, restore, approve."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, exists, select, update
+
+from app import policy
+from app.content import excerpt_from_html, render_markdown
+from app.database import insert_if_absent
+from app.extensions import db
+from app.models.audit import AuditEntry
+from app.models.post import Category, Comment, Post, PostKind, PostLike, Status, Visibility
+from app.models.types import utcnow
+from app.models.user import User
+from app.services.errors import DomainError, PermissionDenied
+from app.services.settings import get_flag
+
+log = logging.getLogger(__name__)
+DUPLICATE_WINDOW = timedelta(minutes=5)
+
+
+def needs_approval(user: User) -> bool:
+    """New accounts' first contribution is held when the admin turned that on."""
+    if policy.can_moderate(user) or not get_flag("hold_first_posts"):
+        return False
+    published = Status.PUBLISHED.value
+    has_post = select(Post.id).where(Post.author_id == user.id, Post.status == published)
+    has_comment = select(Comment.id).where(Comment.author_id == user.id, Comment.status == published)
+    return not db.session.scalar(select(exists(has_post) | exists(has_comment)))
+
+
+def _check_text(title: str, body: str) -> None:
+    if not title.strip():
+        raise DomainError(_l("Please enter a title."), "title")
+    if not body.strip():
+        raise DomainError(_l("Please write something."), "body")
+
+
+def _render(post: Post, body: str) -> None:
+    post.body_source = body
+    post.body_html = render_markdown(body)
+    post.excerpt = excerpt_from_html(post.body_html)
+
+
+def create_post(author: User, *, kind: PostKind, title: str, body: str, category: Category | None,
+                visibility: Visibility, public_teaser: bool = False, pinned: bool = False) -> Post:
+    """Start a discussion or write news. A repeated submit within minutes returns the first post."""
+    if kind == PostKind.NEWS and not policy.can_write_news(author):
+        raise PermissionDenied(_l("Only volunteers write news."))
+    if kind == PostKind.DISCUSSION and not policy.can_start_discussion(author, visibility.value):
+        raise PermissionDenied(_l("You may not start this discussion."))
+    _check_text(title, body)
+    duplicate = db.session.scalar(select(Post).where(
+        Post.author_id == author.id, Post.title == title.strip(), Post.body_source == body,
+        Post.created_at >= utcnow() - DUPLICATE_WINDOW))
+    if duplicate is not None:
+        return duplicate
+    post = Post(kind=kind.value, title=title.strip(), category=category, visibility=visibility.value,
+                public_teaser=public_teaser and visibility == Visibility.MEMBERS,
+                pinned=pinned and kind == PostKind.NEWS, author=author,
+                status=Status.PENDING.value if needs_approval(author) else Status.PUBLISHED.value)
+    _render(post, body)
+    db.session.add(post)
+    db.session.flush()
+    log.info("post %s (%s, %s) created by %s", post.id, post.kind, post.visibility, author.id)
+    return post
+
+
+def edit_post(editor: User, post: Post, *, title: str, body: str, category: Category | None,
+              visibility: Visibility, public_teaser: bool, pinned: bool | None = None) -> None:
+    """Change a post's text and settings; the edit time is shown."""
+    if not policy.can_edit_post(editor, post):
+        raise PermissionDenied(_l("You may not edit this post."))
+    if visibility == Visibility.MEMBERS and not policy.is_member(editor):
+        raise PermissionDenied(_l("Only members may make a post members-only."))
+    _check_text(title, body)
+    post.title = title.strip()
+    _render(post, body)
+    post.category = category
+    post.visibility = visibility.value
+    post.public_teaser = public_teaser and visibility == Visibility.MEMBERS
+    if pinned is not None and post.is_news and policy.is_volunteer(editor):
+        post.pinned = pinned
+    post.edited_at = utcnow()
+    log.info("post %s edited by %s", post.id, editor.id)
+
+
+def toggle_post_like(user: User, post: Post) -> bool:
+    """Like or unlike; returns True when the post is now liked. Safe against double submits."""
+    if not policy.can_react(user, post):
+        raise PermissionDenied(_l("You may not react to this post."))
+    removed = db.session.execute(delete(PostLike).where(PostLike.post_id == post.id, PostLike.user_id == user.id))
+    if removed.rowcount:
+        db.session.execute(update(Post).where(Post.id == post.id).values(like_count=Post.like_count - 1))
+        return False
+    if not insert_if_absent(PostLike, post_id=post.id, user_id=user.id, created_at=utcnow()):
+        return True  # a concurrent click already liked it
+    db.session.execute(update(Post).where(Post.id == post.id).values(like_count=Post.like_count + 1))
+    return True
+
+
+def _moderation(actor: User, post: Post, action: str) -> None:
+    if not policy.can_moderate(actor):
+        raise PermissionDenied(_l("Only moderators may do this."))
+    db.session.add(AuditEntry(actor=actor, subject_id=post.author_id, action=action, new_value=f"post:{post.id}"))
+    log.info("%s post %s by %s", action, post.id, actor.id)
+
+
+def set_pinned(actor: User, post: Post, pinned: bool) -> None:
+    """Pin news to the top of the feed, or unpin it."""
+    _moderation(actor, post, "post.pinned" if pinned else "post.unpinned")
+    if not post.is_news:
+        raise DomainError(_l("Only news can be pinned."))
+    post.pinned = pinned
+
+
+def set_locked(actor: User, post: Post, locked: bool) -> None:
+    """Close a thread for new comments, or open it again."""
+    _moderation(actor, post, "post.locked" if locked else "post.unlocked")
+    post.locked = locked
+
+
+def set_post_hidden(actor: User, post: Post, hidden: bool) -> None:
+    """Hide a post from everyone but moderators, or restore it."""
+    _moderation(actor, post, "post.hidden" if hidden else "post.restored")
+    post.hidden_at = utcnow() if hidden else None
+
+
+def approve_post(actor: User, post: Post) -> None:
+    """Publish a post that was held for approval."""
+    _moderation(actor, post, "post.approved")
+    post.status = Status.PUBLISHED.value
+    post.last_activity_at = utcnow()
