@@ -34,9 +34,47 @@ PAGES = {
 }
 
 
+CATEGORIES = (("verein", "Verein"), ("karriere", "Karriere"), ("treffen", "Treffen"))
+
+POSTS = (
+    # (author index, kind, category, visibility, teaser, pinned, title, body)
+    (0, "news", "verein", "public", False, True, "Willkommen auf unserer neuen Plattform",
+     "Ab heute treffen wir uns **hier** statt in fünf verschiedenen Netzwerken.\n\n"
+     "- Neuigkeiten lesen alle\n- Mitreden können alle registrierten Alumni\n"
+     "- Der Mitgliederbereich bleibt unter uns"),
+    (3, "discussion", "karriere", "public", False, False, "Wer sucht Praktikant:innen für den Sommer?",
+     "Unsere Fachschaft sammelt Angebote. Gerne hier in die Kommentare, mit Link zur Ausschreibung."),
+    (2, "discussion", "treffen", "members", True, False, "Mitgliederversammlung: Themen sammeln",
+     "Bis Ende des Monats sammeln wir Themen für die Tagesordnung. Bitte antwortet direkt hier."),
+    (1, "news", "verein", "members", False, False, "Protokoll der Vorstandssitzung",
+     "Das Protokoll liegt im Mitgliederbereich. Wichtigster Beschluss: Der Beitrag bleibt stabil."),
+)
+
+COMMENTS = (
+    # (post index, author index, parent comment index or None, body)
+    (0, 3, None, "Endlich! Gefällt mir sehr."),
+    (0, 2, 0, "Mir auch. Kommt noch eine App?"),
+    (0, 0, 1, "Die Seite funktioniert auf dem Handy wie eine App, ganz ohne Installation."),
+    (1, 2, None, "Wir suchen eine Werkstudentin im Bereich Datenanalyse: https://example.org/jobs/42"),
+)
+
+
 def seed(password: str) -> None:
-    """Create the demo accounts (all with `password`) and the site pages."""
-    for email, name, role in DEMO_ACCOUNTS:
-        accounts.create_account(email, name, password, role=role, verified=True)
+    """Create the demo accounts (all with `password`), pages, categories, posts and comments."""
+    from app.extensions import db
+    from app.models.post import Category, PostKind, Visibility
+    from app.services.comments import add_comment
+    from app.services.posts import create_post
+
+    users = [accounts.create_account(email, name, password, role=role, verified=True)
+             for email, name, role in DEMO_ACCOUNTS]
     for (slug, locale), (title, body) in PAGES.items():
         save_page(slug, locale, title, body, None)
+    categories = {slug: Category(slug=slug, name=name) for slug, name in CATEGORIES}
+    db.session.add_all(categories.values())
+    posts = [create_post(users[author], kind=PostKind(kind), title=title, body=body, category=categories[category],
+                         visibility=Visibility(visibility), public_teaser=teaser, pinned=pinned)
+             for author, kind, category, visibility, teaser, pinned, title, body in POSTS]
+    comments = []
+    for post, author, parent, body in COMMENTS:
+        comments.append(add_comment(users[author], posts[post], body, comments[parent] if parent is not None else None))

@@ -10,7 +10,6 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user
-
 from sqlalchemy import and_, false, or_, true
 
 from app.models.post import Post, Status, Visibility

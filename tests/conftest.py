@@ -24,7 +24,8 @@ from sqlalchemy import create_engine, text
 
 from app import create_app
 from app.extensions import db, limiter
-from app.models.user import Role
+from app.models.post import Category, Comment, Post
+from app.models.user import Role, User
 from config import TestingConfig
 
 DEFAULT_PASSWORD = "correct horse battery staple"
@@ -262,3 +263,87 @@ def read_mail_link():
 
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+# ---------------------------------------------------------------- content
+
+
+@pytest.fixture
+def make_post(app, make_user):
+    """make_post(author=None, **fields): a committed post through the service, as the app makes it."""
+
+    def factory(author=None, *, title="A title", body="Some **text** here.", kind="discussion",
+                visibility="public", public_teaser=False, pinned=False, category=None, **extra):
+        from app.models.post import PostKind, Visibility
+        from app.services.posts import create_post
+
+        author = author or make_user(Role.VOLUNTEER if kind == "news" else Role.MEMBER)
+        with app.test_request_context():
+            from app.models.user import User
+
+            post = create_post(db.session.get(User, author.id), kind=PostKind(kind), title=title, body=body,
+                               category=db.session.get(Category, category) if category else None,
+                               visibility=Visibility(visibility), public_teaser=public_teaser, pinned=pinned)
+            for key, value in extra.items():
+                setattr(post, key, value)
+            db.session.commit()
+            db.session.refresh(post)
+            db.session.expunge(post)
+        return post
+
+    return factory
+
+
+@pytest.fixture
+def add_comment(app):
+    """add_comment(user, post, body, parent=None) through the service; returns the comment id."""
+
+    def factory(user, post, body="A comment", parent=None):
+        from app.services.comments import add_comment as service
+
+        with app.test_request_context():
+            comment = service(db.session.get(User, user.id), db.session.get(Post, post.id), body,
+                              db.session.get(Comment, parent) if parent else None)
+            db.session.commit()
+            return comment.id
+
+    return factory
+
+
+@pytest.fixture
+def limited_app(database_url, smtp_server, app):
+    controller, _ = smtp_server
+    limited = make_app(database_url, controller.port, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
+    yield limited
+    limiter.reset()
+    # Give the shared limiter object back to the suite's app (with limits off).
+    limiter.init_app(app)
+
+
+@pytest.fixture
+def world(app, make_user):
+    """One of each kind of object, owned by an alumnus who is not the one making the requests."""
+    from app.extensions import db
+    from app.models.moderation import Report
+    from app.models.post import Comment, Post
+
+    author = make_user(Role.MEMBER, name="World Author")
+    target = make_user()
+    with app.app_context():
+        public = Post(kind="discussion", title="Public", body_source="x", body_html="<p>x</p>", excerpt="x",
+                      visibility="public", author_id=author.id)
+        members = Post(kind="discussion", title="Members", body_source="y", body_html="<p>y</p>", excerpt="y",
+                       visibility="members", author_id=author.id)
+        db.session.add_all([public, members])
+        db.session.flush()
+        comment = Comment(post_id=public.id, author_id=author.id, body_source="c", body_html="<p>c</p>")
+        members_comment = Comment(post_id=members.id, author_id=author.id, body_source="m", body_html="<p>m</p>")
+        db.session.add_all([comment, members_comment])
+        db.session.flush()
+        for c in (comment, members_comment):
+            c.path, c.root_id = str(c.id).zfill(10), c.id
+        report = Report(reporter_id=target.id, post_id=public.id, reason="spam")
+        db.session.add(report)
+        db.session.commit()
+        return {"PUBLIC_POST": public.id, "MEMBERS_POST": members.id, "COMMENT": comment.id,
+                "MEMBERS_COMMENT": members_comment.id, "REPORT": report.id, "TARGET": target.id}

@@ -33,4 +33,5 @@ class UserSearchForm(FlaskForm):
 
 
 class SettingsForm(FlaskForm):
-    hold_first_posts = BooleanField(_l("Hold the first comment or discussion of new accounts until a moderator approves it"))
+    hold_first_posts = BooleanField(
+        _l("Hold the first comment or discussion of new accounts until a moderator approves it"))

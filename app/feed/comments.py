@@ -15,7 +15,8 @@ from app.feed.routes import bp
 from app.forms import populate_errors
 from app.models.post import Comment
 from app.models.types import utcnow
-from app.services import comments, feed as feed_queries, reports
+from app.services import comments, reports
+from app.services import feed as feed_queries
 from app.services.errors import DomainError, PermissionDenied
 
 

@@ -90,7 +90,8 @@ def _chosen(form, categories):
 @limiter.limit(posting_limit, key_func=posting_key, methods=["POST"])
 def new_post():
     kind = PostKind.NEWS if request.args.get("kind") == "news" else PostKind.DISCUSSION
-    allowed = policy.can_write_news(current_user) if kind == PostKind.NEWS else policy.can_start_discussion(current_user)
+    is_news = kind == PostKind.NEWS
+    allowed = policy.can_write_news(current_user) if is_news else policy.can_start_discussion(current_user)
     if not allowed:
         if not current_user.is_verified:
             flash(_("Please confirm your email address first. We have sent you a link."), "error")
@@ -107,7 +108,7 @@ def new_post():
                                      category=category, visibility=visibility,
                                      public_teaser=form.public_teaser.data, pinned=form.pinned.data)
         except PermissionDenied as error:
-            populate_errors(form, DomainError(error.message, "visibility"))
+            populate_errors(form, DomainError(error.message))
         except DomainError as error:
             populate_errors(form, error)
         else:
@@ -131,7 +132,7 @@ def edit_post(post_id: int):
             posts.edit_post(current_user, post, title=form.title.data, body=form.body.data, category=category,
                             visibility=visibility, public_teaser=form.public_teaser.data, pinned=form.pinned.data)
         except PermissionDenied as error:
-            populate_errors(form, DomainError(error.message, "visibility"))
+            populate_errors(form, DomainError(error.message))
         except DomainError as error:
             populate_errors(form, error)
         else:

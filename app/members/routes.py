@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
 from app import policy
+from app.services import feed as feed_queries
 
 bp = Blueprint("members", __name__)
 
@@ -15,4 +16,5 @@ bp = Blueprint("members", __name__)
 def home():
     if not policy.can_enter_members_area(current_user):
         return render_template("members/not_a_member.html"), 403
-    return render_template("members/home.html")
+    page = feed_queries.feed_page(policy.members_area_posts(current_user), cursor=request.args.get("before"))
+    return render_template("members/home.html", page=page)

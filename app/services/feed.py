@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
@@ -28,13 +28,12 @@ def encode_cursor(post: Post) -> str:
 
 def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
     """A cursor is '<timestamp>_<id>' of the last post shown; anything else means the first page."""
-    from datetime import timezone
 
     if not cursor:
         return None
     stamp, _, post_id = cursor.partition("_")
     try:
-        return datetime.fromtimestamp(float(stamp), tz=timezone.utc), int(post_id)
+        return datetime.fromtimestamp(float(stamp), tz=UTC), int(post_id)
     except (ValueError, OverflowError, OSError):
         return None
 

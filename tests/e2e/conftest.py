@@ -208,3 +208,19 @@ def assert_accessible(page, label: str = "") -> None:
 @pytest.fixture
 def axe_check():
     return assert_accessible
+
+
+# ---------------------------------------------------------------- people
+
+
+def log_in_as(page, user, password: str | None = None) -> None:
+    """Log `user` (from make_user) in through the login form; lands on the feed."""
+    from playwright.sync_api import expect
+
+    from tests.conftest import DEFAULT_PASSWORD
+
+    page.goto("/auth/login")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password", exact=True).fill(password or DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("header.site-header").get_by_role("link", name="My account")).to_be_visible()

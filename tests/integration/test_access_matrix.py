@@ -125,35 +125,6 @@ def test_every_post_route_has_an_entry(app):
     assert not missing, f"routes without an access decision in POST_MATRIX: {sorted(missing)}"
 
 
-@pytest.fixture
-def world(app, make_user):
-    """One of each kind of object, owned by an alumnus who is not the one making the requests."""
-    from app.extensions import db
-    from app.models.moderation import Report
-    from app.models.post import Comment, Post
-
-    author = make_user(Role.MEMBER, name="World Author")
-    target = make_user()
-    with app.app_context():
-        public = Post(kind="discussion", title="Public", body_source="x", body_html="<p>x</p>", excerpt="x",
-                      visibility="public", author_id=author.id)
-        members = Post(kind="discussion", title="Members", body_source="y", body_html="<p>y</p>", excerpt="y",
-                       visibility="members", author_id=author.id)
-        db.session.add_all([public, members])
-        db.session.flush()
-        comment = Comment(post_id=public.id, author_id=author.id, body_source="c", body_html="<p>c</p>")
-        members_comment = Comment(post_id=members.id, author_id=author.id, body_source="m", body_html="<p>m</p>")
-        db.session.add_all([comment, members_comment])
-        db.session.flush()
-        for c in (comment, members_comment):
-            c.path, c.root_id = str(c.id).zfill(10), c.id
-        report = Report(reporter_id=target.id, post_id=public.id, reason="spam")
-        db.session.add(report)
-        db.session.commit()
-        return {"PUBLIC_POST": public.id, "MEMBERS_POST": members.id, "COMMENT": comment.id,
-                "MEMBERS_COMMENT": members_comment.id, "REPORT": report.id, "TARGET": target.id}
-
-
 def _resolve(args, world):
     return {key: world.get(value, value) if isinstance(value, str) else value for key, value in args.items()}
 

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from app.extensions import db, limiter
+from app.extensions import db
 from app.models.user import User
-from tests.conftest import CSRF_RE, DEFAULT_PASSWORD, english_client, make_app, text_of
+from tests.conftest import CSRF_RE, DEFAULT_PASSWORD, english_client, text_of
 
 
 def strip_tokens(html: str) -> str:
@@ -122,16 +122,6 @@ def test_suspended_account_cannot_log_in(app, client, make_user):
         db.session.commit()
     response = client.submit("/auth/login", {"email": user.email, "password": DEFAULT_PASSWORD})
     assert response.status_code == 400
-
-
-@pytest.fixture
-def limited_app(database_url, smtp_server, app):
-    controller, _ = smtp_server
-    limited = make_app(database_url, controller.port, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
-    yield limited
-    limiter.reset()
-    # Give the shared limiter object back to the suite's app (with limits off).
-    limiter.init_app(app)
 
 
 def test_login_is_throttled_per_account_with_a_clear_page(limited_app, make_user):

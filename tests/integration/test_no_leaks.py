@@ -1,0 +1,48 @@
+"""Members-only content carries a unique marker; no response to a visitor or alumnus may contain it.
+
+Every GET route of the URL map is requested, with the ids of the members-only objects wherever a
+route takes an id, plus the list, feed and error surfaces.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app.extensions import db
+from app.models.user import Role
+from tests.integration.test_access_matrix import GET_MATRIX, _url
+
+MARKER = "ZZ-MEMBERS-ONLY-7Q4"
+
+
+@pytest.fixture
+def secrets_world(app, make_user, make_post, add_comment):
+    member = make_user(Role.MEMBER, name=f"Member {MARKER}-name-is-public-ok")
+    secret = make_post(member, title=f"Title {MARKER}", body=f"Body {MARKER}", visibility="members")
+    teaser = make_post(member, title="Teaser title", body="Public first lines. " * 20 + f"Hidden {MARKER}",
+                       visibility="members", public_teaser=True)
+    comment = add_comment(member, secret, f"Comment {MARKER}")
+    public = make_post(member, title="Public post", body="nothing secret")
+    add_comment(member, public, "public comment")
+    with app.app_context():
+        from app.models.post import Post
+
+        db.session.get(Post, secret.id).like_count = 7
+        db.session.commit()
+    return {"PUBLIC_POST": secret.id, "MEMBERS_POST": secret.id, "COMMENT": comment,
+            "MEMBERS_COMMENT": comment, "REPORT": 1, "TARGET": member.id, "TEASER": teaser.id}
+
+
+@pytest.mark.parametrize("role", [None, Role.ALUMNUS])
+def test_members_only_marker_appears_in_no_response(app, client, make_user, secrets_world, role):
+    if role is not None:
+        client.login(make_user(role))
+    urls = {_url(app, endpoint.split("#")[0], {k: secrets_world.get(v, v) if isinstance(v, str) else v
+                                               for k, v in args.items()})
+            for endpoint, (args, _expected) in GET_MATRIX.items()}
+    urls |= {"/", "/?kind=discussion", "/feed.atom", f"/posts/{secrets_world['TEASER']}",
+             f"/posts/{secrets_world['MEMBERS_POST']}/comments.atom", "/posts/999999", "/members/"}
+    for url in sorted(urls):
+        response = client.get(url, follow_redirects=True)
+        body = response.get_data(as_text=True).replace(f"{MARKER}-name-is-public-ok", "")
+        assert MARKER not in body, f"{url} ({response.status_code}) leaks members-only content"

@@ -1,0 +1,86 @@
+"""Pages run a fixed number of SQL queries, whatever the number of posts, comments or likes."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, insert
+
+from app.extensions import db
+from app.models.post import Comment, CommentLike, Post
+from app.models.types import utcnow
+from app.models.user import Role
+
+MAX_QUERIES = 10
+
+
+@contextmanager
+def count_queries(app):
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def seed_thread(app, author_id, liker_ids, comments: int, posts: int = 30):
+    """`posts` posts, the first with a thread of `comments` comments nested up to depth 8, each liked."""
+    now = utcnow()
+    with app.app_context():
+        rows = [{"kind": "discussion", "title": f"Post {n}", "body_source": "b", "body_html": "<p>b</p>",
+                 "excerpt": "b", "visibility": "public", "public_teaser": False, "status": "published",
+                 "pinned": False, "locked": False, "author_id": author_id, "created_at": now,
+                 "last_activity_at": now, "comment_count": 0, "like_count": 0} for n in range(posts)]
+        db.session.execute(insert(Post), rows[1:])
+        thread_post = Post(**rows[0])
+        db.session.add(thread_post)
+        db.session.flush()
+        post_id = thread_post.id
+        parents: list[Comment] = []
+        for number in range(comments):
+            parent = parents[-1] if parents and len(parents) < 8 and number % 3 else None
+            if parent is None:
+                parents = []
+            comment = Comment(post_id=post_id, author_id=liker_ids[number % len(liker_ids)], body_source="c",
+                              body_html=f"<p>c{number}</p>", parent_id=parent.id if parent else None,
+                              depth=len(parents), created_at=now)
+            db.session.add(comment)
+            db.session.flush()
+            comment.path = (parent.path + "." if parent else "") + str(comment.id).zfill(10)
+            comment.root_id = parent.root_id if parent else comment.id
+            parents.append(comment)
+        db.session.flush()
+        comment_ids = db.session.scalars(db.select(Comment.id).where(Comment.post_id == post_id)).all()
+        db.session.execute(insert(CommentLike), [{"comment_id": cid, "user_id": uid, "created_at": now}
+                                                 for cid in comment_ids for uid in liker_ids])
+        db.session.execute(db.update(Post).where(Post.id == post_id).values(comment_count=comments))
+        db.session.commit()
+        return post_id
+
+
+@pytest.mark.parametrize("role", [None, Role.ALUMNUS, Role.VOLUNTEER])
+def test_query_count_does_not_grow_with_the_data(app, client, make_user, role):
+    author = make_user(Role.MEMBER)
+    likers = [make_user().id for _ in range(3)]
+    if role is not None:
+        client.login(make_user(role))
+    counts = {}
+    for size in (10, 1000):
+        post_id = seed_thread(app, author.id, likers, comments=size)
+        for name, url in (("feed", "/"), ("post", f"/posts/{post_id}"), ("older", "/?before=9999999999.0_999999")):
+            with count_queries(app) as statements:
+                response = client.get(url)
+            assert response.status_code == 200
+            counts[(name, size)] = len(statements)
+        assert f"c{size - 1}</p>" in response.get_data(as_text=True) or name == "older"
+    for name in ("feed", "post", "older"):
+        assert counts[(name, 10)] == counts[(name, 1000)], counts
+        assert counts[(name, 1000)] <= MAX_QUERIES, counts
