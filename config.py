@@ -52,6 +52,8 @@ class Config:
     def check(cls, config: dict) -> None:
         """Validate (and complete) the loaded configuration before the app starts."""
     SITE_NAME = os.environ.get("SITE_NAME", "Alumni Commons")
+    # Where the site is reached; used for links in mail sent from the command line (reminders).
+    SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
     SECRET_KEY = os.environ.get("SECRET_KEY") or None
 
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
@@ -93,11 +95,13 @@ class Config:
     VERIFY_TOKEN_MAX_AGE = 60 * 60 * 48
     RESET_TOKEN_MAX_AGE = 60 * 60
     EMAIL_CHANGE_TOKEN_MAX_AGE = 60 * 60 * 24
+    CANCEL_TOKEN_MAX_AGE = 60 * 60 * 24 * 400  # a cancel link lives as long as any sign-up
 
     # Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
 
     HSTS = False
+    REMINDER_HOURS = int(os.environ.get("REMINDER_HOURS", "24"))
     COMMENT_EDIT_MINUTES = int(os.environ.get("COMMENT_EDIT_MINUTES", "30"))
     POSTING_RATE_LIMIT = os.environ.get("POSTING_RATE_LIMIT", "10 per minute; 100 per day")
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105  Werkzeug's scrypt: n=2**15, r=8, p=1

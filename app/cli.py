@@ -85,6 +85,20 @@ def register(app: Flask) -> None:
             click.echo(f"  {role.value:<10} {email}")
         click.echo(f"Password for all demo accounts: {password}")
 
+    @app.cli.command("send-reminders")
+    def send_reminders() -> None:
+        """Remind confirmed attendees of events starting soon (for cron); each person once per event."""
+        from flask import current_app
+
+        from app.mail import send_queued
+        from app.services.registrations import send_reminders as remind
+
+        with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
+            sent = remind()
+            db.session.commit()
+            send_queued()
+        click.echo(f"{sent} reminders queued.")
+
     @app.cli.command("send-mail")
     def send_mail() -> None:
         """Send mail that could not be sent before (for cron)."""

@@ -12,7 +12,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import and_, false, or_, true
 
-from app.models.post import Post, Status, Visibility
+from app.models.post import Post, PostKind, Status, Visibility
 from app.models.user import Role
 
 ROLE_ORDER: tuple[Role, ...] = (Role.ALUMNUS, Role.MEMBER, Role.VOLUNTEER, Role.ADMIN)
@@ -121,6 +121,11 @@ def _published_or_own(model, user):
     return or_(published, model.author_id == own) if own else published
 
 
+def _in_feeds():
+    """Not hidden, and not an event's discussion (that lives on the event page)."""
+    return and_(Post.hidden_at.is_(None), Post.kind != PostKind.EVENT.value)
+
+
 def readable_posts(user):
     """Posts whose whole text `user` may read, in any list (not hidden)."""
     clause = and_(Post.hidden_at.is_(None), _published_or_own(Post, user))
@@ -132,21 +137,19 @@ def readable_posts(user):
 def public_feed_posts(user):
     """The public feed: public posts, and members-only posts whose author allowed a teaser."""
     shown = or_(Post.visibility == Visibility.PUBLIC.value, Post.public_teaser.is_(True))
-    return and_(Post.hidden_at.is_(None), _published_or_own(Post, user), shown)
+    return and_(_in_feeds(), _published_or_own(Post, user), shown)
 
 
 def members_area_posts(user):
     """The members area's feed (members only, enforced by the view as well)."""
     if not is_member(user):
         return false()
-    return and_(Post.hidden_at.is_(None), _published_or_own(Post, user),
-                Post.visibility == Visibility.MEMBERS.value)
+    return and_(_in_feeds(), _published_or_own(Post, user), Post.visibility == Visibility.MEMBERS.value)
 
 
 def syndicated_posts():
     """Atom and anything else read by machines: public and published only, never teasers."""
-    return and_(Post.hidden_at.is_(None), Post.status == Status.PUBLISHED.value,
-                Post.visibility == Visibility.PUBLIC.value)
+    return and_(_in_feeds(), Post.status == Status.PUBLISHED.value, Post.visibility == Visibility.PUBLIC.value)
 
 
 def can_read_post(user, post) -> bool:
@@ -211,3 +214,37 @@ def can_edit_comment(user, comment, now, window) -> bool:
 
 def can_delete_comment(user, comment) -> bool:
     return rank_of(user) > VISITOR_RANK and comment.author_id == user.id and not comment.is_deleted
+
+
+# ---------------------------------------------------------------- events
+
+
+def listed_events(user):
+    """Events `user` may see in lists and calendars."""
+    from app.models.event import Event
+
+    return true() if is_member(user) else Event.visibility == Visibility.PUBLIC.value
+
+
+def public_events():
+    """Events for anonymous surfaces read by machines (the public iCal feed)."""
+    from app.models.event import Event
+
+    return Event.visibility == Visibility.PUBLIC.value
+
+
+def can_read_event(user, event) -> bool:
+    return not event.is_members_only or is_member(user)
+
+
+def can_manage_events(user) -> bool:
+    return is_volunteer(user) and can_post(user)
+
+
+def can_sign_up(user, event) -> bool:
+    return can_post(user) and can_read_event(user, event)
+
+
+def can_see_online_link(user, event, registration) -> bool:
+    confirmed = registration is not None and registration.status == "confirmed"
+    return confirmed or can_manage_events(user)

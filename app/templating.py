@@ -17,6 +17,18 @@ def format_when(value: datetime | None, style: str = "medium") -> str:
     return format_datetime(value, style) if value else ""
 
 
+def format_event_time(value: datetime | None, event, style: str = "medium") -> str:
+    """In the event's own time zone and the viewer's language, e.g. "12.05.2027, 19:00 (Europe/Berlin)"."""
+    if not value:
+        return ""
+    from zoneinfo import ZoneInfo
+
+    from babel.dates import format_datetime as babel_format
+
+    local = babel_format(value, style, tzinfo=ZoneInfo(event.timezone), locale=get_locale())
+    return f"{local} ({event.timezone})"
+
+
 def format_day(value: datetime | None) -> str:
     return format_date(value, "long") if value else ""
 
@@ -42,6 +54,7 @@ def register(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["when"] = format_when
     app.jinja_env.filters["day"] = format_day
+    app.jinja_env.filters["event_time"] = format_event_time
     app.jinja_env.filters["ago"] = format_ago
     app.jinja_env.filters["iso"] = lambda value: value.isoformat() if value else ""
 

@@ -344,6 +344,27 @@ def world(app, make_user):
             c.path, c.root_id = str(c.id).zfill(10), c.id
         report = Report(reporter_id=target.id, post_id=public.id, reason="spam")
         db.session.add(report)
+        from datetime import timedelta
+
+        from app.models.event import Event, Registration
+        from app.models.types import utcnow
+
+        start = utcnow() + timedelta(days=7)
+        event, members_event = (
+            Event(title=title, starts_at=start, ends_at=start + timedelta(hours=2), visibility=visibility,
+                  capacity=5, seats_taken=1 if visibility == "public" else 0, place="Hörsaal 1")
+            for title, visibility in (("Public event", "public"), ("Members event", "members")))
+        db.session.add_all([event, members_event])
+        db.session.flush()
+        registration = Registration(event_id=event.id, user_id=author.id, status="confirmed")
+        db.session.add(registration)
+        db.session.get(User, author.id).calendar_token = "world-calendar-token-0123456789"
         db.session.commit()
+        with app.test_request_context():
+            from app.services.registrations import cancel_token
+
+            token = cancel_token(registration)
         return {"PUBLIC_POST": public.id, "MEMBERS_POST": members.id, "COMMENT": comment.id,
-                "MEMBERS_COMMENT": members_comment.id, "REPORT": report.id, "TARGET": target.id}
+                "MEMBERS_COMMENT": members_comment.id, "REPORT": report.id, "TARGET": target.id,
+                "EVENT": event.id, "MEMBERS_EVENT": members_event.id, "REGISTRATION": registration.id,
+                "CANCEL_TOKEN": token, "CALENDAR_TOKEN": "world-calendar-token-0123456789"}

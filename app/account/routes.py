@@ -11,6 +11,7 @@ from app.auth.forms import ConfirmForm
 from app.forms import populate_errors
 from app.i18n import LOCALE_COOKIE
 from app.services import accounts
+from app.services.registrations import upcoming_registrations
 from app.services.errors import DomainError, InvalidToken
 
 bp = Blueprint("account", __name__)
@@ -29,8 +30,18 @@ def settings():
         return response
     if not form.is_submitted():
         form.locale.data = current_user.locale or ""
-    return render_template("account/settings.html", form=form, resend_form=ConfirmForm()), (
-        400 if form.errors else 200)
+    return render_template("account/settings.html", form=form, resend_form=ConfirmForm(),
+                           my_events=upcoming_registrations(current_user)), 400 if form.errors else 200
+
+
+@bp.post("/calendar-token")
+@login_required
+def new_calendar_token():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        accounts.renew_calendar_token(current_user)
+        flash(_("Your personal calendar address is renewed. The old address no longer works."), "success")
+    return redirect(url_for("account.settings") + "#calendar")
 
 
 @bp.route("/email", methods=["GET", "POST"])

@@ -1,12 +1,184 @@
-"""Public events."""
+"""Events: the list, an event's page, organizers' create/edit/duplicate/cancel, iCalendar files."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from app import policy
+from app.auth.forms import ConfirmForm
+from app.events.forms import EventForm, SignupForm
+from app.extensions import db
+from app.feed.forms import CommentForm
+from app.forms import populate_errors
+from app.models.event import Event, Registration
+from app.models.types import utcnow
+from app.models.user import User
+from app.services import events as event_service
+from app.services import feed as feed_queries
+from app.services import registrations
+from app.services.calendars import event_ics, feed_ics
+from app.services.errors import DomainError
 
 bp = Blueprint("events", __name__)
+PAGE_SIZE = 30
+
+
+def load_event(event_id: int) -> Event:
+    """The event if the viewer may see it; otherwise 404 (members-only events included)."""
+    event = db.session.scalar(select(Event).where(Event.id == event_id).options(joinedload(Event.discussion)))
+    if event is None or not policy.can_read_event(current_user, event):
+        abort(404)
+    return event
+
+
+def upcoming_and_past(visible, past: bool, limit: int = PAGE_SIZE) -> list[Event]:
+    now = utcnow()
+    query = select(Event).where(visible)
+    query = query.where(Event.ends_at < now).order_by(Event.starts_at.desc()) if past else \
+        query.where(Event.ends_at >= now).order_by(Event.starts_at)
+    return list(db.session.scalars(query.limit(limit)))
 
 
 @bp.get("/")
 def index():
-    return render_template("events/index.html")
+    past = request.args.get("when") == "past"
+    events = upcoming_and_past(policy.public_events(), past)
+    mine = {}
+    if current_user.is_authenticated and events:
+        mine = {r.event_id: r for r in db.session.scalars(select(Registration).where(
+            Registration.user_id == current_user.id, Registration.event_id.in_([e.id for e in events])))}
+    return render_template("events/index.html", events=events, past=past, mine=mine)
+
+
+@bp.get("/<int:event_id>")
+def show(event_id: int):
+    event = load_event(event_id)
+    registration = registrations.registration_of(current_user, event)
+    position = registrations.waitlist_position(registration) if registration and registration.status == "waitlisted" \
+        else None
+    roots, total = feed_queries.thread(event.discussion) if event.discussion else ([], 0)
+    _post_liked, liked_comments = feed_queries.liked_by(current_user, event.discussion) if event.discussion \
+        else (False, set())
+    return render_template("events/show.html", event=event, registration=registration, position=position,
+                           closed_reason=registrations.signup_closed_reason(event),
+                           form=SignupForm(), comment_form=CommentForm(), roots=roots, total=total,
+                           liked_comments=liked_comments, confirm_form=ConfirmForm())
+
+
+def _aware(value: datetime | None, zone: str) -> datetime | None:
+    return value.replace(tzinfo=ZoneInfo(zone)) if value else None
+
+
+def _details(form: EventForm) -> event_service.EventDetails:
+    zone = form.timezone.data
+    return event_service.EventDetails(
+        title=form.title.data, description=form.description.data or "", starts_at=_aware(form.starts_at.data, zone),
+        ends_at=_aware(form.ends_at.data, zone), timezone=zone, place=form.place.data or "",
+        online_url=form.online_url.data or "", visibility="members" if form.visibility.data == "members" else "public",
+        capacity=form.capacity.data, signup_opens_at=_aware(form.signup_opens_at.data, zone),
+        signup_closes_at=_aware(form.signup_closes_at.data, zone), waitlist_enabled=form.waitlist_enabled.data,
+        max_guests=form.max_guests.data or 0, note_label=form.note_label.data or "")
+
+
+def _fill(form: EventForm, details: event_service.EventDetails) -> None:
+    zone = ZoneInfo(details.timezone)
+    for name in ("title", "timezone", "place", "online_url", "visibility", "capacity", "waitlist_enabled",
+                 "max_guests", "note_label"):
+        getattr(form, name).data = getattr(details, name)
+    form.description.data = details.description
+    for name in ("starts_at", "ends_at", "signup_opens_at", "signup_closes_at"):
+        value = getattr(details, name)
+        getattr(form, name).data = value.astimezone(zone).replace(tzinfo=None) if value else None
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@policy.require(policy.can_manage_events)
+def new():
+    form = EventForm()
+    source_id = request.args.get("from", type=int)
+    if not form.is_submitted() and source_id:
+        _fill(form, event_service.duplicate_details(load_event(source_id)))
+        form.title.data = _("%(title)s (copy)", title=form.title.data)
+    if form.validate_on_submit():
+        try:
+            event = event_service.create_event(current_user, _details(form))
+        except DomainError as error:
+            populate_errors(form, error)
+        else:
+            flash(_("The event is published."), "success")
+            return redirect(url_for("events.show", event_id=event.id))
+    return render_template("events/edit.html", form=form, event=None), 400 if form.errors else 200
+
+
+@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
+@policy.require(policy.can_manage_events)
+def edit(event_id: int):
+    event = load_event(event_id)
+    form = EventForm()
+    if not form.is_submitted():
+        _fill(form, event_service.duplicate_details(event))
+    if form.validate_on_submit():
+        try:
+            event_service.edit_event(current_user, event, _details(form))
+        except DomainError as error:
+            db.session.rollback()
+            populate_errors(form, error)
+        else:
+            flash(_("Your changes are saved."), "success")
+            return redirect(url_for("events.show", event_id=event.id))
+    return render_template("events/edit.html", form=form, event=event), 400 if form.errors else 200
+
+
+@bp.route("/<int:event_id>/cancel", methods=["GET", "POST"])
+@policy.require(policy.can_manage_events)
+def cancel(event_id: int):
+    event = load_event(event_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        told = event_service.cancel_event(current_user, event)
+        flash(_("The event is cancelled. %(num)d people were told by mail.", num=told), "success")
+        return redirect(url_for("events.show", event_id=event.id))
+    return render_template("events/cancel.html", event=event, form=form)
+
+
+def _ics(body: bytes, filename: str) -> Response:
+    return Response(body, mimetype="text/calendar",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/<int:event_id>.ics")
+def event_calendar(event_id: int):
+    event = load_event(event_id)
+    registration = registrations.registration_of(current_user, event)
+    return _ics(event_ics(event, with_online_link=policy.can_see_online_link(current_user, event, registration)),
+                f"event-{event.id}.ics")
+
+
+@bp.get(".ics", strict_slashes=False)
+def public_calendar():
+    return _ics(feed_ics(upcoming_and_past(policy.public_events(), past=False, limit=500)), "events.ics")
+
+
+@bp.get("/calendar/<token>.ics")
+def personal_calendar(token: str):
+    """The events someone is signed up for; the token in the URL is the only credential."""
+    user = db.session.scalar(select(User).where(User.calendar_token == token)) if len(token) >= 20 else None
+    if user is None or user.is_suspended:
+        abort(404)
+    rows = db.session.scalars(select(Registration).where(
+        Registration.user_id == user.id, Registration.status != "cancelled")
+        .options(joinedload(Registration.event))).all()
+    events = [r.event for r in rows if policy.can_read_event(user, r.event)]
+    confirmed = {r.event_id for r in rows if r.status == "confirmed"}
+    return _ics(feed_ics(events, name=_("My events"), online_links_for=confirmed), "my-events.ics")
+
+
+# Sign-up and organizer routes live in their own module on the same blueprint.
+from app.events import signups as _signup_routes  # noqa: E402,F401

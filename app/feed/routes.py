@@ -52,6 +52,8 @@ def atom():
 @bp.get("/posts/<int:post_id>")
 def show(post_id: int):
     post = load_post(post_id, allow_teaser=True)
+    if post.kind == PostKind.EVENT:  # an event's discussion lives on the event page
+        return redirect(url_for("events.show", event_id=event_of(post).id))
     if not policy.can_read_post(current_user, post):
         return render_template("feed/teaser.html", post=post)
     newest_first = request.args.get("sort") == "newest"
@@ -61,10 +63,19 @@ def show(post_id: int):
                            post_liked=post_liked, liked_comments=liked_comments, form=CommentForm())
 
 
+def event_of(post):
+    from app.models.event import Event
+
+    event = db.session.scalar(db.select(Event).where(Event.discussion_id == post.id))
+    if event is None:
+        abort(404)
+    return event
+
+
 @bp.get("/posts/<int:post_id>/comments.atom")
 def comments_atom(post_id: int):
     post = load_post(post_id)
-    if post.is_members_only or post.is_hidden or post.is_pending:
+    if post.is_members_only or post.is_hidden or post.is_pending or post.kind == PostKind.EVENT:
         abort(404)  # machine-read feeds carry public content only
     roots, _total = feed_queries.thread(post, newest_first=True)
     body = render_template("feed/comments_atom.xml", post=post, roots=roots)
@@ -122,7 +133,7 @@ def new_post():
 @login_required
 def edit_post(post_id: int):
     post = load_post(post_id)
-    if not policy.can_edit_post(current_user, post):
+    if not policy.can_edit_post(current_user, post) or post.kind == PostKind.EVENT:
         abort(403)
     categories = feed_queries.categories()
     form = _post_form(categories, post)

@@ -27,8 +27,12 @@ from app.models.types import utcnow
 log = logging.getLogger(__name__)
 
 
-def queue_mail(recipient: str, template: str, *, locale: str | None = None, **context) -> OutgoingMail:
-    """Render `email/<template>.txt` (first line: subject) and store it for sending after commit."""
+def queue_mail(recipient: str, template: str, *, locale: str | None = None, attachments=(),
+               reply_to: str | None = None, **context) -> OutgoingMail:
+    """Render `email/<template>.txt` (first line: subject) and store it for sending after commit.
+
+    `attachments` are (filename, "type/subtype", text) tuples, e.g. an .ics calendar entry.
+    """
     with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         text = render_template(f"email/{template}.txt", site_name=current_app.config["SITE_NAME"], **context)
     subject, _, body = text.strip().partition("\n")
@@ -38,7 +42,15 @@ def queue_mail(recipient: str, template: str, *, locale: str | None = None, **co
     msg["To"] = recipient
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = make_msgid(domain="alumni-commons")
+    if reply_to:
+        msg["Reply-To"] = reply_to
     msg.set_content(body.strip() + "\n")
+    for filename, content_type, content in attachments:
+        maintype, subtype = content_type.split("/", 1)
+        if isinstance(content, str):
+            msg.add_attachment(content, subtype=subtype, filename=filename)
+        else:
+            msg.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
     outgoing = OutgoingMail(recipient=recipient, subject=msg["Subject"], message=msg.as_string())
     db.session.add(outgoing)
     db.session.flush()

@@ -1,6 +1,7 @@
 """All models, imported here so Alembic and the app see the whole schema."""
 
 from app.models.audit import AuditEntry
+from app.models.event import Event, Registration, RegistrationStatus
 from app.models.mail import OutgoingMail
 from app.models.moderation import Report, SiteSetting
 from app.models.page import PAGE_SLUGS, Page
@@ -8,6 +9,7 @@ from app.models.post import Category, Comment, CommentLike, Post, PostKind, Post
 from app.models.user import Role, User
 
 __all__ = [
-    "PAGE_SLUGS", "AuditEntry", "Category", "Comment", "CommentLike", "OutgoingMail", "Page", "Post",
-    "PostKind", "PostLike", "Report", "Role", "SiteSetting", "Status", "User", "Visibility",
+    "PAGE_SLUGS", "AuditEntry", "Category", "Comment", "CommentLike", "Event", "OutgoingMail", "Page", "Post",
+    "PostKind", "PostLike", "Registration", "RegistrationStatus", "Report", "Role", "SiteSetting", "Status",
+    "User", "Visibility",
 ]

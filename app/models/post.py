@@ -16,6 +16,7 @@ from app.models.user import User
 class PostKind(enum.StrEnum):
     NEWS = "news"
     DISCUSSION = "discussion"
+    EVENT = "event"  # an event's discussion; shown on the event page, never in a feed
 
 
 class Visibility(enum.StrEnum):

@@ -200,3 +200,11 @@ def reset_password(token: str, new_password: str) -> User:
                reset_url=url_for("auth.reset_request", _external=True))
     log_security_event("reset.completed", user)
     return user
+
+
+def renew_calendar_token(user: User) -> str:
+    """A new secret for the personal calendar feed; the old URL stops working."""
+    import secrets
+
+    user.calendar_token = secrets.token_urlsafe(24)
+    return user.calendar_token

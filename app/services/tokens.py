@@ -19,6 +19,7 @@ MAX_AGE_SETTING = {
     "verify-email": "VERIFY_TOKEN_MAX_AGE",
     "reset-password": "RESET_TOKEN_MAX_AGE",
     "change-email": "EMAIL_CHANGE_TOKEN_MAX_AGE",
+    "cancel-registration": "CANCEL_TOKEN_MAX_AGE",
 }
 
 

@@ -213,14 +213,24 @@ def axe_check():
 # ---------------------------------------------------------------- people
 
 
-def log_in_as(page, user, password: str | None = None) -> None:
-    """Log `user` (from make_user) in through the login form; lands on the feed."""
+def log_in_as(page, user, password: str | None = None, *, through_form: bool = True) -> None:
+    """Log `user` (from make_user) in. Through the login form by default; `through_form=False` posts
+    the same form with the context's request API (same cookies, no rendering), for the bit players."""
     from playwright.sync_api import expect
 
-    from tests.conftest import DEFAULT_PASSWORD
+    from tests.conftest import CSRF_RE, DEFAULT_PASSWORD
 
+    password = password or DEFAULT_PASSWORD
+    if not through_form:
+        form = page.request.get("/auth/login", headers={"Accept-Language": "en"})
+        token = CSRF_RE.search(form.text())
+        assert token, "no CSRF token on the login page"
+        answer = page.request.post("/auth/login", max_redirects=0, form={
+            "csrf_token": token.group(1), "email": user.email, "password": password})
+        assert answer.status == 302, f"login of {user.email} answered {answer.status}"
+        return
     page.goto("/auth/login")
     page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password", exact=True).fill(password or DEFAULT_PASSWORD)
+    page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Log in").click()
     expect(page.locator("header.site-header").get_by_role("link", name="My account")).to_be_visible()

@@ -1,0 +1,168 @@
+"""Signing up and cancelling (also by mailed link), and the organizers' attendee pages."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from app import policy
+from app.auth.forms import ConfirmForm
+from app.events.forms import AddAttendeeForm, MessageForm, SignupForm
+from app.events.routes import bp, load_event
+from app.extensions import db, limiter
+from app.feed.loading import posting_key, posting_limit
+from app.forms import populate_errors
+from app.models.event import Registration
+from app.services import events as event_service
+from app.services import registrations
+from app.services.accounts import find_user_by_email
+from app.services.errors import DomainError, InvalidToken, PermissionDenied
+
+
+@bp.post("/<int:event_id>/signup")
+@login_required
+@limiter.limit(posting_limit, key_func=posting_key)
+def signup(event_id: int):
+    event = load_event(event_id)
+    if not policy.can_post(current_user):
+        flash(_("Please confirm your email address first. We have sent you a link."), "error")
+        return redirect(url_for("events.show", event_id=event.id))
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            registration = registrations.sign_up(current_user, event, guests=form.guests.data or 0,
+                                                 note=form.note.data or "")
+        except PermissionDenied:
+            abort(403)
+        except DomainError as error:
+            populate_errors(form, error)
+        else:
+            if registration.status == "confirmed":
+                flash(_("You are signed up. We have sent you a confirmation with a calendar entry."), "success")
+            else:
+                flash(_("The event is full: you are on the waitlist at place %(num)d. We will write to you if a "
+                        "seat becomes free.", num=registrations.waitlist_position(registration)), "info")
+            return redirect(url_for("events.show", event_id=event.id) + "#signup")
+    for message in [*form.form_errors, *form.guests.errors, *form.note.errors]:
+        flash(message, "error")
+    return redirect(url_for("events.show", event_id=event.id) + "#signup"), 303
+
+
+@bp.post("/<int:event_id>/cancel-signup")
+@login_required
+def cancel_signup(event_id: int):
+    event = load_event(event_id)
+    registration = registrations.registration_of(current_user, event)
+    if registration is None or not ConfirmForm().validate_on_submit():
+        abort(404 if registration is None else 400)
+    registrations.cancel(registration)
+    flash(_("Your sign-up is cancelled."), "success")
+    return redirect(url_for("events.show", event_id=event.id))
+
+
+@bp.route("/cancel/<token>", methods=["GET", "POST"])
+def cancel_by_link(token: str):
+    """The link from the confirmation mail: works without logging in; GET only asks."""
+    try:
+        registration = registrations.registration_for_token(token)
+    except InvalidToken as error:
+        return render_template("events/link_invalid.html", message=error.message), 400
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        registrations.cancel(registration)
+        flash(_("Your sign-up is cancelled."), "success")
+        return redirect(url_for("events.cancel_by_link", token=token))
+    return render_template("events/cancel_signup.html", registration=registration, event=registration.event,
+                           form=form)
+
+
+def _attendees(event_id: int) -> list[Registration]:
+    return list(db.session.scalars(select(Registration).where(Registration.event_id == event_id)
+                                   .options(joinedload(Registration.user))
+                                   .order_by(Registration.queued_at, Registration.id)))
+
+
+@bp.get("/<int:event_id>/attendees")
+@policy.require(policy.can_manage_events)
+def attendees(event_id: int):
+    event = load_event(event_id)
+    rows = _attendees(event.id)
+    groups = {status: [r for r in rows if r.status == status] for status in ("confirmed", "waitlisted", "cancelled")}
+    return render_template("events/attendees.html", event=event, groups=groups, add_form=AddAttendeeForm(),
+                           form=ConfirmForm())
+
+
+@bp.get("/<int:event_id>/attendees.csv")
+@policy.require(policy.can_manage_events)
+def attendees_csv(event_id: int):
+    event = load_event(event_id)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")  # what spreadsheet programs in German locales expect
+    writer.writerow([_("Name"), _("Email address"), _("Status"), _("Guests"), event.note_label or _("Note"),
+                     _("Signed up")])
+    labels = {"confirmed": _("confirmed"), "waitlisted": _("waitlist"), "cancelled": _("cancelled")}
+    for row in _attendees(event.id):
+        writer.writerow([_csv_safe(row.user.display_name), row.user.email, labels[row.status], row.guests,
+                         _csv_safe(row.note), row.queued_at.strftime("%Y-%m-%d %H:%M")])
+    # UTF-8 with BOM, so umlauts survive opening the file in a spreadsheet program.
+    body = "\ufeff" + out.getvalue()
+    return Response(body.encode("utf-8"), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="attendees-event-{event.id}.csv"'})
+
+
+def _csv_safe(value: str) -> str:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@bp.route("/<int:event_id>/message", methods=["GET", "POST"])
+@policy.require(policy.can_manage_events)
+def message(event_id: int):
+    event = load_event(event_id)
+    form = MessageForm()
+    if form.validate_on_submit():
+        sent = event_service.message_attendees(current_user, event, form.subject.data, form.body.data)
+        flash(_("Your message was sent to %(num)d attendees.", num=sent), "success")
+        return redirect(url_for("events.attendees", event_id=event.id))
+    return render_template("events/message.html", event=event, form=form), 400 if form.errors else 200
+
+
+@bp.post("/<int:event_id>/attendees/add")
+@policy.require(policy.can_manage_events)
+def add_attendee(event_id: int):
+    event = load_event(event_id)
+    form = AddAttendeeForm()
+    if not form.validate_on_submit():
+        flash(" ".join(str(m) for m in form.email.errors) or _("Please enter an email address."), "error")
+        return redirect(url_for("events.attendees", event_id=event.id))
+    person = find_user_by_email(form.email.data)
+    if person is None or not policy.can_read_event(person, event):
+        flash(_("There is no account with this address that may see this event."), "error")
+        return redirect(url_for("events.attendees", event_id=event.id))
+    try:
+        registration = registrations.sign_up(person, event, by_organizer=True)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("%(name)s is added (%(status)s).", name=person.display_name,
+                status=_("confirmed") if registration.status == "confirmed" else _("waitlist")), "success")
+    return redirect(url_for("events.attendees", event_id=event.id))
+
+
+@bp.post("/<int:event_id>/attendees/<int:registration_id>/remove")
+@policy.require(policy.can_manage_events)
+def remove_attendee(event_id: int, registration_id: int):
+    event = load_event(event_id)
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        registrations.cancel(registration, by_organizer=True)
+        flash(_("%(name)s is removed from the event.", name=registration.user.display_name), "success")
+    return redirect(url_for("events.attendees", event_id=event.id))

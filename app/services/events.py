@@ -1,0 +1,155 @@
+"""Event use cases for organizers: create, edit, duplicate, cancel."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from app import policy
+from app.content import excerpt_from_html, render_markdown
+from app.extensions import db
+from app.mail import queue_mail
+from app.models.event import Event, Registration, RegistrationStatus
+from app.models.post import Post, PostKind
+from app.models.types import utcnow
+from app.models.user import User
+from app.services.errors import DomainError, PermissionDenied
+from app.services.registrations import confirmed_seats, lock_event, promote_waitlist
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class EventDetails:
+    """What an organizer fills in; times are aware datetimes (converted from the event's zone)."""
+
+    title: str
+    description: str
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    place: str
+    online_url: str
+    visibility: str
+    capacity: int | None
+    signup_opens_at: datetime | None
+    signup_closes_at: datetime | None
+    waitlist_enabled: bool
+    max_guests: int
+    note_label: str
+
+
+def _check(details: EventDetails) -> None:
+    if details.ends_at < details.starts_at:
+        raise DomainError(_l("The end must not be before the start."), "ends_at")
+    if details.capacity is not None and details.capacity < 0:
+        raise DomainError(_l("The number of seats cannot be negative."), "capacity")
+    if details.signup_opens_at and details.signup_closes_at and details.signup_closes_at < details.signup_opens_at:
+        raise DomainError(_l("Sign-up must close after it opens."), "signup_closes_at")
+    if details.signup_closes_at and details.signup_closes_at > details.ends_at:
+        raise DomainError(_l("Sign-up must close before the event ends."), "signup_closes_at")
+
+
+def _apply(event: Event, details: EventDetails) -> None:
+    event.title = details.title.strip()
+    event.description_source = details.description
+    event.description_html = render_markdown(details.description)
+    for name in ("starts_at", "ends_at", "timezone", "place", "online_url", "visibility", "capacity",
+                 "signup_opens_at", "signup_closes_at", "waitlist_enabled", "max_guests", "note_label"):
+        setattr(event, name, getattr(details, name))
+
+
+def _sync_discussion(event: Event, author: User) -> None:
+    """The event's discussion post follows its title and visibility."""
+    if event.discussion is None:
+        event.discussion = Post(kind=PostKind.EVENT.value, author=author, body_source="", body_html="", excerpt="")
+        db.session.add(event.discussion)
+    event.discussion.title = event.title
+    event.discussion.visibility = event.visibility
+    event.discussion.excerpt = excerpt_from_html(event.description_html)
+
+
+def create_event(organizer: User, details: EventDetails) -> Event:
+    """Publish an event."""
+    if not policy.can_manage_events(organizer):
+        raise PermissionDenied(_l("Only volunteers create events."))
+    _check(details)
+    event = Event(created_by=organizer)
+    _apply(event, details)
+    _sync_discussion(event, organizer)
+    db.session.add(event)
+    db.session.flush()
+    log.info("event %s created by %s", event.id, organizer.id)
+    return event
+
+
+def edit_event(organizer: User, event: Event, details: EventDetails) -> None:
+    """Change an event. More seats promote the waitlist; fewer never remove confirmed people."""
+    if not policy.can_manage_events(organizer):
+        raise PermissionDenied(_l("Only volunteers edit events."))
+    _check(details)
+    lock_event(event.id)
+    taken = confirmed_seats(event.id)
+    if details.capacity is not None and details.capacity < taken:
+        raise DomainError(_l("%(num)d seats are already taken; the capacity cannot be lower.", num=taken),
+                          "capacity")
+    _apply(event, details)
+    _sync_discussion(event, organizer)
+    db.session.flush()
+    promote_waitlist(event)
+    log.info("event %s edited by %s", event.id, organizer.id)
+
+
+def duplicate_details(event: Event) -> EventDetails:
+    """The details of an event, to prefill a new one (dates kept for the organizer to change)."""
+    return EventDetails(
+        title=event.title, description=event.description_source, starts_at=event.starts_at, ends_at=event.ends_at,
+        timezone=event.timezone, place=event.place, online_url=event.online_url, visibility=event.visibility,
+        capacity=event.capacity, signup_opens_at=event.signup_opens_at, signup_closes_at=event.signup_closes_at,
+        waitlist_enabled=event.waitlist_enabled, max_guests=event.max_guests, note_label=event.note_label)
+
+
+def cancel_event(organizer: User, event: Event) -> int:
+    """Cancel an event and tell everyone signed up; returns how many were told."""
+    if not policy.can_manage_events(organizer):
+        raise PermissionDenied(_l("Only volunteers cancel events."))
+    if event.is_cancelled:
+        return 0
+    event.cancelled_at = utcnow()
+    registrations = db.session.scalars(select(Registration).where(
+        Registration.event_id == event.id, Registration.status != RegistrationStatus.CANCELLED.value)).all()
+    for registration in registrations:
+        queue_mail(registration.user.email, "event_cancelled", locale=registration.user.locale,
+                   user=registration.user, event=event, url=url_for("events.show", event_id=event.id, _external=True))
+    log.info("event %s cancelled by %s, %s attendees told", event.id, organizer.id, len(registrations))
+    return len(registrations)
+
+
+def message_attendees(organizer: User, event: Event, subject: str, body: str) -> int:
+    """Mail every confirmed attendee; returns how many."""
+    if not policy.can_manage_events(organizer):
+        raise PermissionDenied(_l("Only volunteers write to attendees."))
+    registrations = db.session.scalars(select(Registration).where(
+        Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED.value)).all()
+    for registration in registrations:
+        queue_mail(registration.user.email, "event_message", locale=registration.user.locale,
+                   user=registration.user, event=event, subject=subject.strip(), body=body,
+                   sender=organizer.display_name, reply_to=organizer.email,
+                   url=url_for("events.show", event_id=event.id, _external=True))
+    log.info("event %s: %s attendees written to by %s", event.id, len(registrations), organizer.id)
+    return len(registrations)
+
+
+def counts(event_ids: list[int]) -> dict[int, int]:
+    """Waitlist length per event, in one query (for lists)."""
+    if not event_ids:
+        return {}
+    rows = db.session.execute(select(Registration.event_id, func.count()).where(
+        Registration.event_id.in_(event_ids), Registration.status == RegistrationStatus.WAITLISTED.value)
+        .group_by(Registration.event_id))
+    return dict(rows.all())
