@@ -94,6 +94,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(members_bp, url_prefix="/members")
     app.register_blueprint(events_bp, url_prefix="/events")
+    from app.events.routes import public_calendar
+
+    app.add_url_rule("/events.ics", endpoint="events.public_calendar", view_func=public_calendar)
     app.register_blueprint(admin_bp, url_prefix="/admin")
 
 

@@ -368,3 +368,32 @@ def world(app, make_user):
                 "MEMBERS_COMMENT": members_comment.id, "REPORT": report.id, "TARGET": target.id,
                 "EVENT": event.id, "MEMBERS_EVENT": members_event.id, "REGISTRATION": registration.id,
                 "CANCEL_TOKEN": token, "CALENDAR_TOKEN": "world-calendar-token-0123456789"}
+
+
+@pytest.fixture
+def make_event(app, make_user):
+    """make_event(capacity=2, **fields): a committed event created through the service."""
+    from datetime import timedelta
+
+    def factory(organizer=None, *, title="Sommerfest", capacity=None, visibility="public", waitlist=True,
+                max_guests=0, starts_in=timedelta(days=7), duration=timedelta(hours=3), note_label="", **extra):
+        from app.models.types import utcnow
+        from app.services.events import EventDetails, create_event
+
+        organizer = organizer or make_user(Role.VOLUNTEER)
+        start = utcnow() + starts_in
+        details = EventDetails(
+            title=title, description="Mit **Grill**.", starts_at=start, ends_at=start + duration,
+            timezone="Europe/Berlin", place="Campus, Hörsaal 1", online_url="https://meet.example.org/room",
+            visibility=visibility, capacity=capacity, signup_opens_at=None, signup_closes_at=None,
+            waitlist_enabled=waitlist, max_guests=max_guests, note_label=note_label)
+        with app.test_request_context():
+            event = create_event(db.session.get(User, organizer.id), details)
+            for key, value in extra.items():
+                setattr(event, key, value)
+            db.session.commit()
+            db.session.refresh(event)
+            db.session.expunge(event)
+        return event
+
+    return factory

@@ -161,8 +161,8 @@ def event_calendar(event_id: int):
                 f"event-{event.id}.ics")
 
 
-@bp.get(".ics", strict_slashes=False)
 def public_calendar():
+    """/events.ics (registered in create_app: a blueprint cannot hang a route off its own prefix)."""
     return _ics(feed_ics(upcoming_and_past(policy.public_events(), past=False, limit=500)), "events.ics")
 
 

@@ -84,3 +84,26 @@ def test_query_count_does_not_grow_with_the_data(app, client, make_user, role):
     for name in ("feed", "post", "older"):
         assert counts[(name, 10)] == counts[(name, 1000)], counts
         assert counts[(name, 1000)] <= MAX_QUERIES, counts
+
+
+@pytest.mark.parametrize("role", [None, Role.MEMBER])
+def test_event_pages_have_a_fixed_query_count(app, client, make_user, make_event, role):
+    from app.models.event import Registration
+
+    if role is not None:
+        client.login(make_user(role))
+    counts = {}
+    for size in (3, 60):
+        events = [make_event(title=f"Event {n}", capacity=1000) for n in range(size)]
+        with app.app_context():
+            people = [make_user().id for _ in range(size)]
+            db.session.execute(insert(Registration), [
+                {"event_id": events[0].id, "user_id": uid, "status": "confirmed", "guests": 0, "note": "",
+                 "queued_at": utcnow()} for uid in people])
+            db.session.commit()
+        for name, url in (("list", "/events/"), ("event", f"/events/{events[0].id}")):
+            with count_queries(app) as statements:
+                assert client.get(url).status_code == 200
+            counts[(name, size)] = len(statements)
+    for name in ("list", "event"):
+        assert counts[(name, 3)] == counts[(name, 60)] <= MAX_QUERIES, counts
