@@ -96,6 +96,13 @@ class Config:
     RESET_TOKEN_MAX_AGE = 60 * 60
     EMAIL_CHANGE_TOKEN_MAX_AGE = 60 * 60 * 24
     CANCEL_TOKEN_MAX_AGE = 60 * 60 * 24 * 400  # a cancel link lives as long as any sign-up
+    INVITATION_TOKEN_MAX_AGE = 60 * 60 * 24 * int(os.environ.get("INVITATION_DAYS", "14"))
+
+    # Uploaded documents and profile photos live here, outside static/, under random names.
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+    DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+    PHOTO_MAX_BYTES = 5 * 1024 * 1024
+    CONTACT_RATE_LIMIT = os.environ.get("CONTACT_RATE_LIMIT", "5 per hour")
 
     # Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import INSTANCE_DIR, Config, config_from_env
@@ -112,6 +112,8 @@ def register_request_hooks(app: Flask) -> None:
             return response
         if response.status_code < 400:
             db.session.commit()
+            for callback in g.pop("after_commit", []):
+                callback()
             send_queued()
         else:
             db.session.rollback()

@@ -41,3 +41,10 @@ def insert_if_absent(model, **values) -> bool:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     result = db.session.execute(insert(model).values(**values).on_conflict_do_nothing())
     return result.rowcount == 1
+
+
+def after_commit(callback) -> None:
+    """Run `callback` once this request's transaction has committed (e.g. delete a replaced file)."""
+    from flask import g
+
+    g.setdefault("after_commit", []).append(callback)

@@ -248,3 +248,62 @@ def can_sign_up(user, event) -> bool:
 def can_see_online_link(user, event, registration) -> bool:
     confirmed = registration is not None and registration.status == "confirmed"
     return confirmed or can_manage_events(user)
+
+
+# ---------------------------------------------------------------- membership, directory, documents
+
+
+def can_apply_for_membership(user) -> bool:
+    return can_post(user) and Role(user.role) == Role.ALUMNUS
+
+
+def can_decide_membership(user) -> bool:
+    return is_volunteer(user)
+
+
+def can_invite(user) -> bool:
+    return is_volunteer(user)
+
+
+def can_leave_membership(user) -> bool:
+    """Members step back to alumnus themselves; volunteers and admins ask an admin."""
+    return rank_of(user) > VISITOR_RANK and Role(user.role) == Role.MEMBER
+
+
+def can_end_membership(actor, subject) -> bool:
+    return is_admin(actor) and Role(subject.role) == Role.MEMBER
+
+
+def listed_profiles(user):
+    """Directory entries `user` may find: members see the opted-in entries of current members."""
+    from app.models.membership import MemberProfile
+    from app.models.user import User
+
+    if not is_member(user):
+        return false()
+    members = [role.value for role in ROLE_ORDER[1:]]
+    return and_(MemberProfile.listed.is_(True), User.role.in_(members), User.suspended_at.is_(None))
+
+
+def visible_profile_fields(viewer, profile) -> set[str]:
+    """Which directory fields of `profile` the viewer sees: all for the owner, the shared ones for members."""
+    from app.models.membership import PROFILE_FIELDS
+
+    if rank_of(viewer) > VISITOR_RANK and viewer.id == profile.user_id:
+        return set(PROFILE_FIELDS)
+    if not is_member(viewer) or not profile.listed or not is_member(profile.user) or profile.user.is_suspended:
+        return set()
+    return {name for name in PROFILE_FIELDS if not profile.is_private(name)}
+
+
+def can_contact(sender, profile) -> bool:
+    return (can_post(sender) and is_member(sender) and sender.id != profile.user_id
+            and bool(visible_profile_fields(sender, profile)))
+
+
+def can_read_documents(user) -> bool:
+    return is_member(user)
+
+
+def can_manage_documents(user) -> bool:
+    return is_volunteer(user) and can_post(user)

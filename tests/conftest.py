@@ -359,15 +359,31 @@ def world(app, make_user):
         registration = Registration(event_id=event.id, user_id=author.id, status="confirmed")
         db.session.add(registration)
         db.session.get(User, author.id).calendar_token = "world-calendar-token-0123456789"
+        from app.models.membership import Document, Invitation, MemberProfile, MembershipApplication
+        from app.services import uploads
+
+        photo = uploads.store("photos", b"\xff\xd8\xff fake jpeg for routing", "jpg")
+        db.session.add(MemberProfile(user_id=author.id, listed=True, city="Köln", photo_name=photo))
+        stored = uploads.store("documents", b"%PDF-1.4 minutes", "pdf")
+        document = Document(title="Protokoll", original_name="protokoll.pdf", stored_name=stored,
+                            content_type="application/pdf", size=16, uploaded_by_id=author.id)
+        application = MembershipApplication(user_id=target.id, programme="Informatik", year=2010)
+        invitation = Invitation(email="invitee@example.org", name="Invitee", invited_by_id=author.id)
+        db.session.add_all([document, application, invitation])
         db.session.commit()
         with app.test_request_context():
             from app.services.registrations import cancel_token
 
             token = cancel_token(registration)
+            from app.services.tokens import make_token
+
+            invitation_token = make_token("invitation", {"iid": invitation.id, "n": 1})
         return {"PUBLIC_POST": public.id, "MEMBERS_POST": members.id, "COMMENT": comment.id,
                 "MEMBERS_COMMENT": members_comment.id, "REPORT": report.id, "TARGET": target.id,
                 "EVENT": event.id, "MEMBERS_EVENT": members_event.id, "REGISTRATION": registration.id,
-                "CANCEL_TOKEN": token, "CALENDAR_TOKEN": "world-calendar-token-0123456789"}
+                "CANCEL_TOKEN": token, "CALENDAR_TOKEN": "world-calendar-token-0123456789",
+                "AUTHOR": author.id, "DOCUMENT": document.id, "APPLICATION": application.id,
+                "INVITATION": invitation.id, "INVITATION_TOKEN": invitation_token}
 
 
 @pytest.fixture

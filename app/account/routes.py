@@ -11,8 +11,9 @@ from app.auth.forms import ConfirmForm
 from app.forms import populate_errors
 from app.i18n import LOCALE_COOKIE
 from app.services import accounts
-from app.services.registrations import upcoming_registrations
 from app.services.errors import DomainError, InvalidToken
+from app.services.membership import latest_application
+from app.services.registrations import upcoming_registrations
 
 bp = Blueprint("account", __name__)
 
@@ -31,7 +32,8 @@ def settings():
     if not form.is_submitted():
         form.locale.data = current_user.locale or ""
     return render_template("account/settings.html", form=form, resend_form=ConfirmForm(),
-                           my_events=upcoming_registrations(current_user)), 400 if form.errors else 200
+                           my_events=upcoming_registrations(current_user),
+                           application=latest_application(current_user)), 400 if form.errors else 200
 
 
 @bp.post("/calendar-token")

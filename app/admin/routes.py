@@ -74,6 +74,22 @@ def suspend(user_id: int, action: str):
     return redirect(url_for("admin.users", q=subject.email))
 
 
+@bp.post("/users/<int:user_id>/end-membership")
+@policy.require(policy.can_change_roles)
+def end_membership(user_id: int):
+    from app.services import membership
+
+    subject = db.get_or_404(User, user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        membership.end_membership(current_user, subject)
+    except PermissionDenied:
+        abort(403)
+    flash(_("The membership of %(name)s has ended.", name=subject.display_name), "success")
+    return redirect(url_for("admin.users", q=subject.email))
+
+
 @bp.route("/settings", methods=["GET", "POST"])
 @policy.require(policy.can_change_settings)
 def settings():

@@ -3,12 +3,21 @@
 from app.models.audit import AuditEntry
 from app.models.event import Event, Registration, RegistrationStatus
 from app.models.mail import OutgoingMail
+from app.models.membership import (
+    ApplicationStatus,
+    Document,
+    Invitation,
+    InvitationStatus,
+    MemberProfile,
+    MembershipApplication,
+)
 from app.models.moderation import Report, SiteSetting
 from app.models.page import PAGE_SLUGS, Page
 from app.models.post import Category, Comment, CommentLike, Post, PostKind, PostLike, Status, Visibility
 from app.models.user import Role, User
 
 __all__ = [
+    "ApplicationStatus", "Document", "Invitation", "InvitationStatus", "MemberProfile", "MembershipApplication",
     "PAGE_SLUGS", "AuditEntry", "Category", "Comment", "CommentLike", "Event", "OutgoingMail", "Page", "Post",
     "PostKind", "PostLike", "Registration", "RegistrationStatus", "Report", "Role", "SiteSetting", "Status",
     "User", "Visibility",

@@ -22,18 +22,24 @@ def change_role(actor: User | None, subject: User, new_role: Role) -> bool:
     """Give `subject` a new role; `actor` None means the command line. Returns False if unchanged."""
     if actor is not None and new_role not in policy.assignable_roles(actor):
         raise PermissionDenied(_l("You may not assign this role."))
+    return apply_role(actor, subject, new_role, "role.changed")
+
+
+def apply_role(actor: User | None, subject: User, new_role: Role, action: str) -> bool:
+    """Set the role and record the decision; callers have checked that `actor` may decide it."""
     old_role = Role(subject.role)
     if old_role == new_role:
         return False
     if old_role == Role.ADMIN and _admin_count() <= 1:
         raise DomainError(_l("The last admin cannot be given another role. Make someone else admin first."), "role")
     subject.role = new_role.value
-    db.session.add(AuditEntry(actor=actor, subject=subject, action="role.changed",
+    db.session.add(AuditEntry(actor=actor, subject=subject, action=action,
                               old_value=old_role.value, new_value=new_role.value))
     db.session.flush()
-    log.info("role of %s changed from %s to %s by %s", subject.id, old_role, new_role,
-             actor.id if actor else "cli")
-    log_security_event("role.changed", actor, subject=subject.id, old=old_role.value, new=new_role.value)
+    log.info("role of %s changed from %s to %s by %s (%s)", subject.id, old_role, new_role,
+             actor.id if actor else "cli", action)
+    log_security_event("role.changed", actor, subject=subject.id, old=old_role.value, new=new_role.value,
+                       reason=action)
     return True
 
 

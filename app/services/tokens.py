@@ -20,6 +20,7 @@ MAX_AGE_SETTING = {
     "reset-password": "RESET_TOKEN_MAX_AGE",
     "change-email": "EMAIL_CHANGE_TOKEN_MAX_AGE",
     "cancel-registration": "CANCEL_TOKEN_MAX_AGE",
+    "invitation": "INVITATION_TOKEN_MAX_AGE",
 }
 
 

@@ -82,14 +82,19 @@ def test_discussion_replies_delete_report_hide_and_permalink(viewport_name, app,
     chatty = make_user(Role.ALUMNUS, name="Chatty Early")
     vera = make_user(Role.VOLUNTEER, name="Vera Volunteer")
 
-    a11y_failures: list[str] = []
+    # Accessibility and looks are checked as the journey goes but reported at the end, so that one
+    # such bug does not hide whether the rest of the journey works.
+    deferred: list[str] = []
 
     def accessible(page, label: str) -> None:
-        """axe, reported at the end, so an accessibility bug does not hide the rest of the journey."""
         try:
             axe_check(page, label)
         except AssertionError as error:
-            a11y_failures.append(str(error).split("\nassert ")[0])
+            deferred.append(str(error).split("\nassert ")[0])
+
+    def looks(condition: bool, problem: str) -> None:
+        if not condition:
+            deferred.append(problem)
 
     def shot(page, step: str, full_page: bool = True) -> None:
         page.screenshot(path=str(screenshot_dir / f"feed-{viewport_name}-{step}.png"), full_page=full_page)
@@ -129,6 +134,7 @@ def test_discussion_replies_delete_report_hide_and_permalink(viewport_name, app,
     expect(entry.locator(".meta")).to_contain_text("by Ada Starter")
     expect(entry.locator(".stats")).to_contain_text("0 comments")
     accessible(visitor, "feed with a post")
+    shot(visitor, "01-feed")
     entry.get_by_role("link", name=TITLE).click()
     expect(visitor).to_have_url(f"{live_server}{post_url}")
     expect(visitor.locator(".comments .notice")).to_contain_text("to join the conversation.")
@@ -178,6 +184,7 @@ def test_discussion_replies_delete_report_hide_and_permalink(viewport_name, app,
     expect(own_part(ben_page, third_id, "comment-body")).to_have_text(THIRD)
     expect(comment(ben_page, first_id).locator("> details > summary .reply-count")).to_have_text("1 reply")
     accessible(ben_page, "post page, logged in, with a thread")
+    shot(ben_page, "02-thread-logged-in", full_page=False)
 
     # Cleo deletes her reply: a placeholder keeps Ben's answer in place.
     cleo_page.goto(post_url)
@@ -219,6 +226,7 @@ def test_discussion_replies_delete_report_hide_and_permalink(viewport_name, app,
     expect(reports).to_contain_text("Insulting, hateful or harassing")
     expect(reports).to_contain_text("reported by Dan Reporter")
     expect(reports).to_contain_text(FIRST)
+    shot(vera_page, "03-moderation-queue")
     reports.get_by_role("button", name="Hide it").click()
     expect(flash(vera_page)).to_contain_text("Done.")
     expect(vera_page.get_by_text("There are no open reports.")).to_be_visible()
@@ -233,7 +241,17 @@ def test_discussion_replies_delete_report_hide_and_permalink(viewport_name, app,
     expect(visitor.locator("article.comment")).to_have_count(LONG_THREAD + 3)
     expect(visitor.locator("#comments-heading")).to_have_text(f"{LONG_THREAD + 1} comments")
     accessible(visitor, "post page as a visitor, with placeholders")
-    shot(visitor, "01-post-visitor")
+    shot(visitor, "04-post-visitor-top", full_page=False)
+    shot(visitor, "04-post-visitor-full")
+    comment(visitor, first_id).screenshot(path=str(screenshot_dir / f"feed-{viewport_name}-05-thread-visitor.png"))
+
+    # A live reply inside removed comments looks like any other live comment (only the removed
+    # comment's own "Removed" label is set apart).
+    author_style = "el => { const s = getComputedStyle(el); return [s.fontStyle, s.fontWeight]; }"
+    live_author = visitor.locator(".comment:not(.removed) > details > summary .author").first.evaluate(author_style)
+    nested_author = comment(visitor, third_id).locator("> details > summary .author").evaluate(author_style)
+    looks(nested_author == live_author,
+          f"the author of a live reply inside a removed comment is styled {nested_author}, other authors {live_author}")
 
     # The permalink of the deepest reply, in a fresh page: scrolled into view and highlighted.
     fresh = page_factory(viewport)
@@ -249,6 +267,6 @@ def test_discussion_replies_delete_report_hide_and_permalink(viewport_name, app,
     assert 0 <= box["x"] and box["x"] + box["width"] <= viewport["width"], box
     highlight = fresh.locator(f"#c{third_id} > details").evaluate("el => getComputedStyle(el).outlineStyle")
     assert highlight == "solid"
-    shot(fresh, "02-permalink", full_page=False)
+    shot(fresh, "06-permalink", full_page=False)
 
-    assert not a11y_failures, "\n".join(a11y_failures)
+    assert not deferred, "\n".join(deferred)

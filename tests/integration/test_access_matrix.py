@@ -15,6 +15,7 @@ MEMBERS = {"visitor": 302, "alumnus": 403, "member": 200, "volunteer": 200, "adm
 ADMINS = {"visitor": 302, "alumnus": 403, "member": 403, "volunteer": 403, "admin": 200}
 MODERATORS = {"visitor": 302, "alumnus": 403, "member": 403, "volunteer": 200, "admin": 200}
 MEMBERS_READ = {"visitor": 404, "alumnus": 404, "member": 200, "volunteer": 200, "admin": 200}
+MEMBERS_AREA = {"visitor": 302, "alumnus": 403, "member": 200, "volunteer": 200, "admin": 200}
 NOT_THE_AUTHOR = {"visitor": 302, **dict.fromkeys(ROLES[1:], 403)}
 
 # endpoint (or "endpoint#variant") -> (url arguments, expected GET status per role). Arguments in
@@ -60,6 +61,23 @@ GET_MATRIX = {
     "events.attendees#members-only": ({"event_id": "MEMBERS_EVENT"}, MODERATORS),
     "events.attendees_csv": ({"event_id": "EVENT"}, MODERATORS),
     "events.message": ({"event_id": "EVENT"}, MODERATORS),
+    "members.apply": ({}, {"visitor": 302, "alumnus": 200, "member": 302, "volunteer": 302, "admin": 302}),
+    "members.applications": ({}, MODERATORS),
+    "members.invitations": ({}, MODERATORS),
+    "members.leave": ({}, {"visitor": 302, "alumnus": 403, "member": 200, "volunteer": 403, "admin": 403}),
+    "members.directory_index": ({}, MEMBERS_AREA),
+    "members.profile": ({"user_id": "AUTHOR"}, MEMBERS_AREA),
+    "members.profile#unlisted": ({"user_id": "TARGET"}, MEMBERS_AREA | {"member": 404, "volunteer": 404,
+                                                                        "admin": 404}),
+    "members.photo": ({"user_id": "AUTHOR"}, MEMBERS_AREA),
+    "members.edit_profile": ({}, MEMBERS_AREA),
+    "members.contact": ({"user_id": "AUTHOR"}, MEMBERS_AREA),
+    "members.documents_index": ({}, MEMBERS_AREA),
+    "members.download_document": ({"document_id": "DOCUMENT"}, MEMBERS_AREA),
+    "members.download_document#unknown": ({"document_id": 999999}, MEMBERS_AREA | {
+        "member": 404, "volunteer": 404, "admin": 404}),
+    "members.accept_invitation": ({"token": "INVITATION_TOKEN"}, ALL),
+    "members.accept_invitation#forged": ({"token": "forged"}, dict.fromkeys(ROLES, 400)),
     "main.imprint": ({}, ALL),
     "main.privacy": ({}, ALL),
     "main.guidelines": ({}, ALL),
@@ -119,6 +137,19 @@ POST_MATRIX = {
                                MODERATORS | {"volunteer": 302, "admin": 302}),
     "events.cancel_by_link": ({"token": "CANCEL_TOKEN"}, dict.fromkeys(ROLES, 302)),
     "events.cancel": ({"event_id": "EVENT"}, MODERATORS | {"volunteer": 302, "admin": 302}),
+    "members.apply": ({}, {"visitor": 302, "alumnus": 400, "member": 302, "volunteer": 302, "admin": 302}),
+    "members.decide": ({"application_id": "APPLICATION", "decision": "approve"},
+                       MODERATORS | {"volunteer": 302, "admin": 302}),
+    "members.invitations": ({}, MODERATORS | {"volunteer": 400, "admin": 400}),
+    "members.invitation_action": ({"invitation_id": "INVITATION", "action": "resend"},
+                                  MODERATORS | {"volunteer": 302, "admin": 302}),
+    "members.accept_invitation": ({"token": "INVITATION_TOKEN"}, dict.fromkeys(ROLES, 400)),
+    "members.edit_profile": ({}, MEMBERS_AREA | {"member": 302, "volunteer": 302, "admin": 302}),
+    "members.contact": ({"user_id": "AUTHOR"}, MEMBERS_AREA | {"member": 400, "volunteer": 400, "admin": 400}),
+    "members.upload_document": ({}, MODERATORS | {"volunteer": 400, "admin": 400}),
+    "members.delete_document": ({"document_id": "DOCUMENT"}, MODERATORS | {"volunteer": 302, "admin": 302}),
+    "admin.end_membership": ({"user_id": "AUTHOR"}, ADMINS | {"admin": 302}),
+    "members.leave": ({}, {"visitor": 302, "alumnus": 403, "member": 302, "volunteer": 403, "admin": 403}),
     "auth.register": ({}, {"visitor": 400, "alumnus": 302, "member": 302, "volunteer": 302, "admin": 302}),
     "auth.verify_email": ({"token": "forged"}, dict.fromkeys(ROLES, 302)),
     "auth.resend_verification": ({}, {"visitor": 302, **dict.fromkeys(ROLES[1:], 302)}),

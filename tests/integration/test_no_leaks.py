@@ -16,7 +16,7 @@ MARKER = "ZZ-MEMBERS-ONLY-7Q4"
 
 
 @pytest.fixture
-def secrets_world(app, make_user, make_post, add_comment):
+def secrets_world(app, make_user, make_post, add_comment, make_event):
     member = make_user(Role.MEMBER, name=f"Member {MARKER}-name-is-public-ok")
     secret = make_post(member, title=f"Title {MARKER}", body=f"Body {MARKER}", visibility="members")
     teaser = make_post(member, title="Teaser title", body="Public first lines. " * 20 + f"Hidden {MARKER}",
@@ -24,13 +24,25 @@ def secrets_world(app, make_user, make_post, add_comment):
     comment = add_comment(member, secret, f"Comment {MARKER}")
     public = make_post(member, title="Public post", body="nothing secret")
     add_comment(member, public, "public comment")
+    event = make_event(title=f"Event {MARKER}", visibility="members", capacity=3)
     with app.app_context():
+        from app.models.membership import Document, MemberProfile
         from app.models.post import Post
+        from app.services import uploads
 
         db.session.get(Post, secret.id).like_count = 7
+        db.session.add(MemberProfile(user_id=member.id, listed=True, city=f"City {MARKER}", bio=f"Bio {MARKER}"))
+        stored = uploads.store("documents", f"%PDF-1.4 {MARKER}".encode(), "pdf")
+        document = Document(title=f"Doc {MARKER}", original_name=f"{MARKER}.pdf", stored_name=stored,
+                            content_type="application/pdf", size=20, uploaded_by_id=member.id)
+        db.session.add(document)
         db.session.commit()
+        document_id = document.id
     return {"PUBLIC_POST": secret.id, "MEMBERS_POST": secret.id, "COMMENT": comment,
-            "MEMBERS_COMMENT": comment, "REPORT": 1, "TARGET": member.id, "TEASER": teaser.id}
+            "MEMBERS_COMMENT": comment, "REPORT": 1, "TARGET": member.id, "TEASER": teaser.id,
+            "AUTHOR": member.id, "DOCUMENT": document_id, "EVENT": event.id, "MEMBERS_EVENT": event.id,
+            "APPLICATION": 1, "INVITATION": 1, "INVITATION_TOKEN": "x", "REGISTRATION": 1,
+            "CANCEL_TOKEN": "x", "CALENDAR_TOKEN": "x" * 24}
 
 
 @pytest.mark.parametrize("role", [None, Role.ALUMNUS])
@@ -41,7 +53,9 @@ def test_members_only_marker_appears_in_no_response(app, client, make_user, secr
                                                for k, v in args.items()})
             for endpoint, (args, _expected) in GET_MATRIX.items()}
     urls |= {"/", "/?kind=discussion", "/feed.atom", f"/posts/{secrets_world['TEASER']}",
-             f"/posts/{secrets_world['MEMBERS_POST']}/comments.atom", "/posts/999999", "/members/"}
+             f"/posts/{secrets_world['MEMBERS_POST']}/comments.atom", "/posts/999999", "/members/",
+             "/events/", "/events/?when=past", "/events.ics", "/members/directory?city=City",
+             f"/members/documents/{secrets_world['DOCUMENT']}/download", "/account/"}
     for url in sorted(urls):
         response = client.get(url, follow_redirects=True)
         body = response.get_data(as_text=True).replace(f"{MARKER}-name-is-public-ok", "")

@@ -1,0 +1,86 @@
+"""Files people upload: checked by their content, stored outside static/ under random names."""
+
+from __future__ import annotations
+
+import io
+import secrets
+from pathlib import Path
+
+import filetype
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from PIL import Image, UnidentifiedImageError
+
+from app.services.errors import DomainError
+
+# What a document may be, decided from the bytes (never from the name or the browser's claim).
+DOCUMENT_TYPES = {
+    "application/pdf": "pdf",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/webp": "webp",
+    "image/gif": "gif",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+    "application/vnd.oasis.opendocument.presentation": "odp",
+    "application/msword": "doc",
+    "application/vnd.ms-excel": "xls",
+    "application/vnd.ms-powerpoint": "ppt",
+    "application/x-ole-storage": "doc",
+}
+PHOTO_SIZE = (400, 400)
+
+
+def upload_dir(kind: str) -> Path:
+    path = Path(current_app.config["UPLOAD_DIR"]) / kind
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def read_limited(stream, limit: int) -> bytes:
+    """Read at most `limit` bytes; more is an error, not a silent cut."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise DomainError(_l("The file is too large (at most %(num)d MB).", num=limit // (1024 * 1024)), "file")
+    if not data:
+        raise DomainError(_l("The file is empty."), "file")
+    return data
+
+
+def document_type(data: bytes) -> str:
+    """The content type detected from the bytes, if it is one we accept."""
+    kind = filetype.guess(data)
+    if kind is None or kind.mime not in DOCUMENT_TYPES:
+        raise DomainError(_l("This kind of file is not accepted. Please upload a PDF, an image or an office "
+                             "document."), "file")
+    return kind.mime
+
+
+def store(kind: str, data: bytes, extension: str) -> str:
+    name = f"{secrets.token_urlsafe(24)}.{extension}"
+    (upload_dir(kind) / name).write_bytes(data)
+    return name
+
+
+def reencode_photo(data: bytes) -> bytes:
+    """Any image in, a small JPEG out: drops metadata (location!) and anything hidden in the file."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            image = image.convert("RGB")
+            image.thumbnail(PHOTO_SIZE)
+            out = io.BytesIO()
+            image.save(out, "JPEG", quality=85, optimize=True)
+            return out.getvalue()
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise DomainError(_l("This is not an image we can read. Please upload a JPEG, PNG or WebP photo."),
+                          "photo") from exc
+
+
+def delete(kind: str, name: str | None) -> None:
+    if name:
+        (upload_dir(kind) / name).unlink(missing_ok=True)
