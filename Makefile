@@ -53,13 +53,15 @@ lint: setup-dev
 
 ## Extract strings and update both catalogues (English is filled from the source strings).
 translations: setup-dev
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -o app/translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/python scripts/fill_english.py app/translations/en/LC_MESSAGES/messages.po
 	$(MAKE) compile-translations
 
+## make bench: seed SQLite and PostgreSQL, load gunicorn, print req/s, p50/p99 and queries per page
+## (options: make bench BENCH_ARGS="--db sqlite --duration 5"; see bench/README.md)
 bench: setup-dev
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -96,6 +96,9 @@ class Config:
     RESET_TOKEN_MAX_AGE = 60 * 60
     EMAIL_CHANGE_TOKEN_MAX_AGE = 60 * 60 * 24
     CANCEL_TOKEN_MAX_AGE = 60 * 60 * 24 * 400  # a cancel link lives as long as any sign-up
+    MAIL_CONSENT_TOKEN_MAX_AGE = 60 * 60 * 24 * 7
+    UNSUBSCRIBE_TOKEN_MAX_AGE = 60 * 60 * 24 * 365 * 5  # an old mail's unsubscribe link must still work
+    ANNOUNCEMENT_BATCH = int(os.environ.get("ANNOUNCEMENT_BATCH", "200"))
     INVITATION_TOKEN_MAX_AGE = 60 * 60 * 24 * int(os.environ.get("INVITATION_DAYS", "14"))
 
     # Uploaded documents and profile photos live here, outside static/, under random names.

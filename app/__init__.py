@@ -86,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     from app.main.routes import bp as main_bp
     from app.members.routes import bp as members_bp
     from app.moderation.routes import bp as moderation_bp
+    from app.notifications.routes import bp as notifications_bp
 
     app.register_blueprint(feed_bp)
     app.register_blueprint(main_bp)
@@ -98,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.add_url_rule("/events.ics", endpoint="events.public_calendar", view_func=public_calendar)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(notifications_bp, url_prefix="/notifications")
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -99,6 +99,50 @@ def register(app: Flask) -> None:
             send_queued()
         click.echo(f"{sent} reminders queued.")
 
+    @app.cli.command("send-notifications")
+    def send_notifications() -> None:
+        """Mail what is new to people who want it right away (cron: every 5 minutes; coalesces)."""
+        from flask import current_app
+
+        from app.mail import send_queued
+        from app.services.mailings import send_immediate
+
+        with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
+            sent = send_immediate()
+            db.session.commit()
+            send_queued()
+        click.echo(f"{sent} mails queued.")
+
+    @app.cli.command("send-digests")
+    @click.option("--period", type=click.Choice(["daily", "weekly"]), required=True)
+    def send_digests(period: str) -> None:
+        """Compose this period's digests (cron: daily and weekly); each person at most once per period."""
+        from flask import current_app
+
+        from app.mail import send_queued
+        from app.models.notification import MailMode
+        from app.services.mailings import send_digests as compose
+
+        with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
+            sent = compose(MailMode(period))
+            db.session.commit()
+            send_queued()
+        click.echo(f"{sent} digests queued.")
+
+    @app.cli.command("send-announcements")
+    def send_announcements() -> None:
+        """Send the next batch of every news announcement in progress (cron: every minute)."""
+        from flask import current_app
+
+        from app.mail import send_queued
+        from app.services.announcements import send_pending_batches
+
+        with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
+            sent = send_pending_batches()
+            db.session.commit()
+            send_queued()
+        click.echo(f"{sent} announcement mails queued.")
+
     @app.cli.command("send-mail")
     def send_mail() -> None:
         """Send mail that could not be sent before (for cron)."""

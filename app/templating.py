@@ -9,6 +9,7 @@ from flask_babel import format_date, format_datetime, format_timedelta, get_loca
 
 from app import policy
 from app.feed.sharing import share_links
+from app.notifications.forms import KIND_LABELS
 from app.i18n import LANGUAGE_NAMES, PAGE_TITLES, ROLE_LABELS
 from app.models.types import utcnow
 
@@ -50,6 +51,16 @@ def _moderation_count() -> int:
     return pending_and_reported_counts(current_user)
 
 
+def _unread_notifications() -> int:
+    if g.get("database_unavailable"):
+        return 0
+    from flask_login import current_user
+
+    from app.services.notifications import unread_count
+
+    return unread_count(current_user)
+
+
 def register(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["when"] = format_when
@@ -71,4 +82,6 @@ def register(app: Flask) -> None:
             "current_path": request.full_path.rstrip("?") if request else "/",
             "share_links": share_links,
             "moderation_count": _moderation_count,
+            "unread_notifications": _unread_notifications,
+            "kind_labels": KIND_LABELS,
         }

@@ -183,7 +183,7 @@ def make_user(app):
     counter = iter(range(1, 10_000))
 
     def factory(role: Role = Role.ALUMNUS, *, verified: bool = True, email: str | None = None,
-                name: str | None = None, password: str = DEFAULT_PASSWORD, locale: str | None = None):
+                name: str | None = None, password: str = DEFAULT_PASSWORD, locale: str | None = "en"):
         from app.services.accounts import create_account
 
         number = next(counter)
@@ -370,6 +370,9 @@ def world(app, make_user):
         application = MembershipApplication(user_id=target.id, programme="Informatik", year=2010)
         invitation = Invitation(email="invitee@example.org", name="Invitee", invited_by_id=author.id)
         db.session.add_all([document, application, invitation])
+        news = Post(kind="news", title="News", body_source="n", body_html="<p>n</p>", excerpt="n",
+                    visibility="public", author_id=author.id)
+        db.session.add(news)
         db.session.commit()
         with app.test_request_context():
             from app.services.registrations import cancel_token
@@ -378,12 +381,15 @@ def world(app, make_user):
             from app.services.tokens import make_token
 
             invitation_token = make_token("invitation", {"iid": invitation.id, "n": 1})
+            unsubscribe_token = make_token("unsubscribe", {"uid": target.id, "kind": "news"})
+            consent_token = make_token("mail-consent", {"uid": target.id, "email": target.email})
         return {"PUBLIC_POST": public.id, "MEMBERS_POST": members.id, "COMMENT": comment.id,
                 "MEMBERS_COMMENT": members_comment.id, "REPORT": report.id, "TARGET": target.id,
                 "EVENT": event.id, "MEMBERS_EVENT": members_event.id, "REGISTRATION": registration.id,
                 "CANCEL_TOKEN": token, "CALENDAR_TOKEN": "world-calendar-token-0123456789",
                 "AUTHOR": author.id, "DOCUMENT": document.id, "APPLICATION": application.id,
-                "INVITATION": invitation.id, "INVITATION_TOKEN": invitation_token}
+                "INVITATION": invitation.id, "INVITATION_TOKEN": invitation_token, "NEWS_POST": news.id,
+                "UNSUBSCRIBE_TOKEN": unsubscribe_token, "CONSENT_TOKEN": consent_token}
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -54,7 +55,11 @@ def index():
     if current_user.is_authenticated and events:
         mine = {r.event_id: r for r in db.session.scalars(select(Registration).where(
             Registration.user_id == current_user.id, Registration.event_id.in_([e.id for e in events])))}
-    return render_template("events/index.html", events=events, past=past, mine=mine)
+    from app.models.notification import FollowTarget
+    from app.services.notifications import is_following
+
+    return render_template("events/index.html", events=events, past=past, mine=mine,
+                           following=is_following(current_user, FollowTarget.EVENTS, 0))
 
 
 @bp.get("/<int:event_id>")
@@ -143,7 +148,8 @@ def cancel(event_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         told = event_service.cancel_event(current_user, event)
-        flash(_("The event is cancelled. %(num)d people were told by mail.", num=told), "success")
+        flash(ngettext("The event is cancelled. %(num)d person was told by mail.",
+                       "The event is cancelled. %(num)d people were told by mail.", told), "success")
         return redirect(url_for("events.show", event_id=event.id))
     return render_template("events/cancel.html", event=event, form=form)
 

@@ -7,6 +7,7 @@ import io
 
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -128,7 +129,8 @@ def message(event_id: int):
     form = MessageForm()
     if form.validate_on_submit():
         sent = event_service.message_attendees(current_user, event, form.subject.data, form.body.data)
-        flash(_("Your message was sent to %(num)d attendees.", num=sent), "success")
+        flash(ngettext("Your message was sent to %(num)d attendee.", "Your message was sent to %(num)d attendees.",
+                       sent), "success")
         return redirect(url_for("events.attendees", event_id=event.id))
     return render_template("events/message.html", event=event, form=form), 400 if form.errors else 200
 

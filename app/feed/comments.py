@@ -59,7 +59,7 @@ def add_comment(post_id: int):
     roots, total = feed_queries.thread(post)
     post_liked, liked_comments = feed_queries.liked_by(current_user, post)
     return render_template("feed/post.html", post=post, roots=roots, total=total, newest_first=False,
-                           post_liked=post_liked, liked_comments=liked_comments, form=form), 400
+                           post_liked=post_liked, liked_comments=liked_comments, form=form, following=False), 400
 
 
 @bp.get("/comments/<int:comment_id>")

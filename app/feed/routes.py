@@ -12,7 +12,9 @@ from app.feed.forms import CommentForm, PostForm
 from app.feed.loading import load_post, posting_key, posting_limit
 from app.forms import populate_errors
 from app.models.post import Category, PostKind, Visibility
+from app.models.notification import FollowTarget
 from app.models.types import utcnow
+from app.services.notifications import is_following
 from app.services import feed as feed_queries
 from app.services import posts
 from app.services.errors import DomainError, PermissionDenied
@@ -37,7 +39,9 @@ def index():
     page = feed_queries.feed_page(policy.public_feed_posts(current_user), kind=kind, category=category,
                                   cursor=request.args.get("before"))
     return render_template("feed/index.html", page=page, kind=kind, category=category,
-                           categories=feed_queries.categories())
+                           categories=feed_queries.categories(),
+                           following=category is not None and is_following(current_user, FollowTarget.CATEGORY,
+                                                                            category.id))
 
 
 @bp.get("/feed.atom")
@@ -60,7 +64,8 @@ def show(post_id: int):
     roots, total = feed_queries.thread(post, newest_first=newest_first)
     post_liked, liked_comments = feed_queries.liked_by(current_user, post)
     return render_template("feed/post.html", post=post, roots=roots, total=total, newest_first=newest_first,
-                           post_liked=post_liked, liked_comments=liked_comments, form=CommentForm())
+                           post_liked=post_liked, liked_comments=liked_comments, form=CommentForm(),
+                           following=is_following(current_user, FollowTarget.POST, post.id))
 
 
 def event_of(post):

@@ -28,13 +28,14 @@ log = logging.getLogger(__name__)
 
 
 def queue_mail(recipient: str, template: str, *, locale: str | None = None, attachments=(),
-               reply_to: str | None = None, **context) -> OutgoingMail:
+               reply_to: str | None = None, headers: dict | None = None, **context) -> OutgoingMail:
     """Render `email/<template>.txt` (first line: subject) and store it for sending after commit.
 
     `attachments` are (filename, "type/subtype", text) tuples, e.g. an .ics calendar entry.
     """
     with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         text = render_template(f"email/{template}.txt", site_name=current_app.config["SITE_NAME"], **context)
+        html = _render_optional(f"email/{template}.html", site_name=current_app.config["SITE_NAME"], **context)
     subject, _, body = text.strip().partition("\n")
     msg = EmailMessage()
     msg["Subject"] = subject.strip()
@@ -44,7 +45,11 @@ def queue_mail(recipient: str, template: str, *, locale: str | None = None, atta
     msg["Message-ID"] = make_msgid(domain="alumni-commons")
     if reply_to:
         msg["Reply-To"] = reply_to
+    for name, value in (headers or {}).items():
+        msg[name] = value
     msg.set_content(body.strip() + "\n")
+    if html:
+        msg.add_alternative(html, subtype="html")
     for filename, content_type, content in attachments:
         maintype, subtype = content_type.split("/", 1)
         if isinstance(content, str):
@@ -56,6 +61,16 @@ def queue_mail(recipient: str, template: str, *, locale: str | None = None, atta
     db.session.flush()
     g.setdefault("queued_mail_ids", []).append(outgoing.id)
     return outgoing
+
+
+def _render_optional(name: str, **context) -> str | None:
+    """An HTML part, for the mails that have one (digests)."""
+    from jinja2 import TemplateNotFound
+
+    try:
+        return render_template(name, **context)
+    except TemplateNotFound:
+        return None
 
 
 def send_queued() -> None:

@@ -12,11 +12,15 @@ from app.models.membership import (
     MembershipApplication,
 )
 from app.models.moderation import Report, SiteSetting
+from app.models.notification import (
+    Announcement, AnnouncementDelivery, DigestClaim, Follow, MailPreference, Notification,
+)
 from app.models.page import PAGE_SLUGS, Page
 from app.models.post import Category, Comment, CommentLike, Post, PostKind, PostLike, Status, Visibility
 from app.models.user import Role, User
 
 __all__ = [
+    "Announcement", "AnnouncementDelivery", "DigestClaim", "Follow", "MailPreference", "Notification",
     "ApplicationStatus", "Document", "Invitation", "InvitationStatus", "MemberProfile", "MembershipApplication",
     "PAGE_SLUGS", "AuditEntry", "Category", "Comment", "CommentLike", "Event", "OutgoingMail", "Page", "Post",
     "PostKind", "PostLike", "Registration", "RegistrationStatus", "Report", "Role", "SiteSetting", "Status",

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Integer, String
+from sqlalchemy import Boolean, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -40,6 +40,11 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Secret part of the personal calendar feed URL; regenerating it invalidates the old URL.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # For @mentions: unique, lower case, editable in the account settings.
+    handle: Mapped[str | None] = mapped_column(String(30), unique=True)
+    # Double opt-in for mail beyond the transactional: set when the person confirms by link.
+    mail_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    auto_follow: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"

@@ -44,9 +44,12 @@ def create_account(
     if find_user_by_email(email) is not None:
         raise DomainError(_l("An account with this email address already exists."), "email")
     check_password_rules(password, email=email, display_name=display_name)
+    from app.services.notifications import unique_handle
+
     user = User(
         email=email, display_name=display_name.strip(), password_hash=hash_password(password),
         role=role.value, locale=locale, email_verified_at=utcnow() if verified else None,
+        handle=unique_handle(display_name), auto_follow=True,
     )
     db.session.add(user)
     db.session.flush()

@@ -18,6 +18,7 @@ from app.models.post import Comment, CommentLike, Post, Status
 from app.models.types import utcnow
 from app.models.user import User
 from app.services.errors import DomainError, PermissionDenied
+from app.services.notifications import notify_about_comment
 from app.services.posts import DUPLICATE_WINDOW, needs_approval
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,7 @@ def add_comment(author: User, post: Post, body: str, parent: Comment | None = No
     if not held:
         _count_change(comment, +1)
         post.last_activity_at = comment.created_at
+        notify_about_comment(comment)
     log.info("comment %s on post %s by %s%s", comment.id, post.id, author.id, " (held)" if held else "")
     return comment
 
@@ -138,3 +140,4 @@ def approve_comment(actor: User, comment: Comment) -> None:
     if comment.counts_as_visible:
         _count_change(comment, +1)
         comment.post.last_activity_at = utcnow()
+        notify_about_comment(comment)

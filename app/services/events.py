@@ -8,6 +8,7 @@ from datetime import datetime
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import func, select
 
 from app import policy
@@ -19,6 +20,7 @@ from app.models.post import Post, PostKind
 from app.models.types import utcnow
 from app.models.user import User
 from app.services.errors import DomainError, PermissionDenied
+from app.services.notifications import notify_followers_of_events
 from app.services.registrations import confirmed_seats, lock_event, promote_waitlist
 
 log = logging.getLogger(__name__)
@@ -84,6 +86,7 @@ def create_event(organizer: User, details: EventDetails) -> Event:
     _sync_discussion(event, organizer)
     db.session.add(event)
     db.session.flush()
+    notify_followers_of_events(event)
     log.info("event %s created by %s", event.id, organizer.id)
     return event
 
@@ -96,7 +99,8 @@ def edit_event(organizer: User, event: Event, details: EventDetails) -> None:
     lock_event(event.id)
     taken = confirmed_seats(event.id)
     if details.capacity is not None and details.capacity < taken:
-        raise DomainError(_l("%(num)d seats are already taken; the capacity cannot be lower.", num=taken),
+        raise DomainError(lazy_ngettext("%(num)d seat is already taken; the capacity cannot be lower.",
+                                        "%(num)d seats are already taken; the capacity cannot be lower.", taken),
                           "capacity")
     _apply(event, details)
     _sync_discussion(event, organizer)

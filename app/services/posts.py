@@ -17,6 +17,7 @@ from app.models.post import Category, Comment, Post, PostKind, PostLike, Status,
 from app.models.types import utcnow
 from app.models.user import User
 from app.services.errors import DomainError, PermissionDenied
+from app.services.notifications import notify_followers_of_post
 from app.services.settings import get_flag
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,12 @@ def create_post(author: User, *, kind: PostKind, title: str, body: str, category
     _render(post, body)
     db.session.add(post)
     db.session.flush()
+    if author.auto_follow:
+        from app.models.notification import FollowTarget
+        from app.services.notifications import follow
+
+        follow(author, FollowTarget.POST, post.id)
+    notify_followers_of_post(post)
     log.info("post %s (%s, %s) created by %s", post.id, post.kind, post.visibility, author.id)
     return post
 
@@ -133,5 +140,7 @@ def set_post_hidden(actor: User, post: Post, hidden: bool) -> None:
 def approve_post(actor: User, post: Post) -> None:
     """Publish a post that was held for approval."""
     _moderation(actor, post, "post.approved")
-    post.status = Status.PUBLISHED.value
-    post.last_activity_at = utcnow()
+    if post.is_pending:
+        post.status = Status.PUBLISHED.value
+        post.last_activity_at = utcnow()
+        notify_followers_of_post(post)

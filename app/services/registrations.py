@@ -12,6 +12,7 @@ import logging
 
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import and_, func, or_, select, update
 
 from app import policy
@@ -96,7 +97,8 @@ def sign_up(user: User, event: Event, *, guests: int = 0, note: str = "", by_org
         if reason:
             raise DomainError(reason)
     if guests < 0 or guests > event.max_guests:
-        raise DomainError(_l("You can bring at most %(num)d guests.", num=event.max_guests), "guests")
+        raise DomainError(lazy_ngettext("You can bring at most %(num)d guest.", "You can bring at most %(num)d guests.",
+                                        event.max_guests), "guests")
     event = lock_event(event.id)
     existing = registration_of(user, event)
     if existing is not None and existing.status != CANCELLED:
@@ -207,6 +209,9 @@ def send_reminders() -> int:
     """
     from datetime import timedelta
 
+    from app.models.notification import MailKind
+    from app.services.mailings import unsubscribe_url, wants
+
     now = utcnow()
     window = now + timedelta(hours=current_app.config["REMINDER_HOURS"])
     due = db.session.scalars(select(Registration.id).join(Event, Event.id == Registration.event_id).where(
@@ -220,7 +225,12 @@ def send_reminders() -> int:
         if claimed.rowcount != 1:
             continue
         registration = db.session.get(Registration, registration_id)
+        if not wants(registration.user, MailKind.REMINDERS):
+            continue  # claimed all the same: turning reminders back on later does not resend old ones
+        unsubscribe = unsubscribe_url(registration.user, MailKind.REMINDERS)
         queue_mail(registration.user.email, "event_reminder", locale=registration.user.locale,
-                   user=registration.user, event=registration.event, **_links(registration))
+                   user=registration.user, event=registration.event, unsubscribe_url=unsubscribe,
+                   headers={"List-Unsubscribe": f"<{unsubscribe}>",
+                            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}, **_links(registration))
         sent += 1
     return sent

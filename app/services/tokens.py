@@ -21,6 +21,8 @@ MAX_AGE_SETTING = {
     "change-email": "EMAIL_CHANGE_TOKEN_MAX_AGE",
     "cancel-registration": "CANCEL_TOKEN_MAX_AGE",
     "invitation": "INVITATION_TOKEN_MAX_AGE",
+    "mail-consent": "MAIL_CONSENT_TOKEN_MAX_AGE",
+    "unsubscribe": "UNSUBSCRIBE_TOKEN_MAX_AGE",
 }
 
 

@@ -196,13 +196,42 @@ def _describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def assert_accessible(page, label: str = "") -> None:
-    """axe-core on the page as it is now: no serious or critical violations."""
+def assert_accessible(page, label: str = "", *, known: tuple[str, ...] = ()) -> None:
+    """axe-core on the page as it is now: no serious or critical violations. `known` names axe rules
+    to leave out, for a reported app bug that a strict xfail test tracks on its own."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
-    bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+    bad = [v for v in results.response["violations"]
+           if v.get("impact") in ("serious", "critical") and v["id"] not in known]
     assert not bad, f"axe found serious/critical violations on {label or page.url}:\n{_describe(bad)}"
+
+
+def assert_fits_viewport(page, label: str = "") -> None:
+    """Nothing makes the page scroll sideways: the document is no wider than the viewport. On failure,
+    names the elements that stick out past the edge and are not clipped by a scroll box."""
+    width, inner, culprits = page.evaluate("""() => {
+      const inner = document.documentElement.clientWidth;
+      const outOfFlow = (position) => position === "absolute" || position === "fixed";
+      const clipped = (el) => {  // by an ancestor scroll box that is also the element's containing block
+        let skip = outOfFlow(getComputedStyle(el).position);
+        for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+          const style = getComputedStyle(a);
+          if (skip && style.position === "static") continue;
+          if (style.overflowX !== "visible") return true;
+          skip = outOfFlow(style.position);
+        }
+        return false;
+      };
+      const culprits = [...document.querySelectorAll("body *")]
+        .filter((el) => el.getBoundingClientRect().right > inner + 1 && !clipped(el))
+        .slice(0, 5).map((el) => `<${el.tagName.toLowerCase()} class="${el.className}"> `
+                                 + `right=${Math.round(el.getBoundingClientRect().right)}px `
+                                 + `text=${JSON.stringify((el.textContent || "").trim().slice(0, 30))}`);
+      return [document.documentElement.scrollWidth, inner, culprits];
+    }""")
+    assert width <= inner, (f"{label or page.url} scrolls sideways: {width}px wide in a {inner}px viewport; "
+                            f"sticking out: {culprits}")
 
 
 @pytest.fixture

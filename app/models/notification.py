@@ -1,0 +1,128 @@
+"""Following, in-app notifications, and who wants which mail how often."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.event import Event
+from app.models.post import Comment, Post
+from app.models.types import UTCDateTime, utcnow
+from app.models.user import User
+
+
+class FollowTarget(enum.StrEnum):
+    POST = "post"
+    CATEGORY = "category"
+    EVENTS = "events"  # the events calendar as a whole
+
+
+class Follow(db.Model):
+    __tablename__ = "follows"
+    __table_args__ = (UniqueConstraint("user_id", "target", "target_id", name="uq_follows_user_target"),
+                      Index("ix_follows_target", "target", "target_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    target: Mapped[str] = mapped_column(String(20))
+    target_id: Mapped[int] = mapped_column(default=0)  # 0 for the events calendar
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class NotificationKind(enum.StrEnum):
+    REPLY = "reply"
+    MENTION = "mention"
+    FOLLOWED = "followed"  # new comment in a followed thread
+    NEW_POST = "new_post"  # new post in a followed category
+    NEW_EVENT = "new_event"  # new event, for followers of the events calendar
+
+
+class Notification(db.Model):
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at", "created_at"),
+                      UniqueConstraint("user_id", "comment_id", name="uq_notifications_user_comment"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    post: Mapped[Post | None] = relationship()
+    comment: Mapped[Comment | None] = relationship()
+    event: Mapped[Event | None] = relationship()
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+
+
+class MailKind(enum.StrEnum):
+    REPLIES = "replies"  # replies and mentions
+    FOLLOWED = "followed"
+    NEWS = "news"
+    EVENTS = "events"
+    REMINDERS = "reminders"
+
+
+class MailMode(enum.StrEnum):
+    OFF = "off"
+    IMMEDIATELY = "immediately"
+    DAILY = "daily"
+    WEEKLY = "weekly"
+
+
+class MailPreference(db.Model):
+    """One row per person and kind that is not off. `sent_until` is the cursor: everything up to it
+    has been mailed, and advancing it with a guarded UPDATE is how a run claims what it sends."""
+
+    __tablename__ = "mail_preferences"
+    __table_args__ = (Index("ix_mail_preferences_mode", "mode", "kind"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    mode: Mapped[str] = mapped_column(String(20), default=MailMode.OFF.value)
+    sent_until: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class DigestClaim(db.Model):
+    """A digest period that has been composed for a person: its unique key makes it happen once."""
+
+    __tablename__ = "digest_claims"
+    __table_args__ = (UniqueConstraint("user_id", "period", name="uq_digest_claims_user_period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(20))  # e.g. "daily:2026-11-21", "weekly:2026-W47"
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Announcement(db.Model):
+    """A news post sent by mail to everyone who opted in to news; sent in batches, once each."""
+
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    total: Mapped[int] = mapped_column(default=0)
+    sent: Mapped[int] = mapped_column(default=0)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    post: Mapped[Post] = relationship()
+
+
+class AnnouncementDelivery(db.Model):
+    __tablename__ = "announcement_deliveries"
+    __table_args__ = (UniqueConstraint("announcement_id", "user_id", name="uq_announcement_deliveries"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,154 @@
+"""Notifications: the bell's page, following, mail settings, one-click unsubscribe, announcements."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app import policy
+from app.auth.forms import ConfirmForm
+from app.extensions import csrf, db
+from app.feed.loading import load_post
+from app.forms import populate_errors
+from app.models.notification import Announcement, FollowTarget, MailKind, MailMode
+from app.models.post import Category
+from app.notifications.forms import NotificationSettingsForm
+from app.security import safe_next
+from app.services import announcements, mailings, notifications
+from app.services.errors import DomainError, InvalidToken
+
+bp = Blueprint("notifications", __name__)
+
+
+@bp.get("/")
+@login_required
+def index():
+    return render_template("notifications/index.html", groups=notifications.grouped(current_user),
+                           form=ConfirmForm())
+
+
+@bp.post("/open/<any(post, event):kind>/<int:target_id>")
+@login_required
+def open_group(kind: str, target_id: int):
+    """Mark a thread's notifications read and go to where reading should start."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    target = safe_next(request.form.get("next"), url_for("notifications.index"))
+    notifications.mark_read(current_user, (kind, target_id))
+    return redirect(target)
+
+
+@bp.post("/read")
+@login_required
+def read_all():
+    if ConfirmForm().validate_on_submit():
+        notifications.mark_read(current_user)
+        flash(_("All notifications are marked as read."), "success")
+    return redirect(url_for("notifications.index"))
+
+
+def _target(kind: str, target_id: int) -> FollowTarget:
+    """Check that the follower may see what they follow (404 otherwise)."""
+    if kind == "post":
+        post = load_post(target_id)
+        if post.kind == "event":
+            abort(404)
+        return FollowTarget.POST
+    if kind == "category":
+        db.get_or_404(Category, target_id)
+        return FollowTarget.CATEGORY
+    return FollowTarget.EVENTS
+
+
+@bp.post("/follow/<any(post, category, events):kind>/<int:target_id>/<any(follow, unfollow):action>")
+@login_required
+def follow(kind: str, target_id: int, action: str):
+    target = _target(kind, target_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    (notifications.follow if action == "follow" else notifications.unfollow)(current_user, target, target_id)
+    flash(_("You follow this now. You will be notified in the bell.") if action == "follow"
+          else _("You no longer follow this."), "success")
+    return redirect(safe_next(request.form.get("next"), url_for("notifications.index")))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    form = NotificationSettingsForm()
+    if not form.is_submitted():
+        for kind, mode in mailings.preferences(current_user).items():
+            getattr(form, kind.value).data = mode.value
+        form.auto_follow.data = current_user.auto_follow
+        form.handle.data = current_user.handle
+    if form.validate_on_submit():
+        try:
+            notifications.change_handle(current_user, form.handle.data)
+        except DomainError as error:
+            populate_errors(form, error)
+        else:
+            current_user.auto_follow = form.auto_follow.data
+            asked = mailings.set_preferences(current_user, {
+                kind: MailMode(getattr(form, kind.value).data) for kind in MailKind})
+            flash(_("Please confirm by the link we have just mailed you; until then we send no such mail.")
+                  if asked else _("Your settings are saved."), "info" if asked else "success")
+            return redirect(url_for("notifications.settings"))
+    return render_template("notifications/settings.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm_mail(token: str):
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            mailings.confirm_consent(token)
+        except InvalidToken:
+            return render_template("notifications/link_invalid.html"), 400
+        flash(_("Thank you, your mail settings are confirmed."), "success")
+        return redirect(url_for("notifications.settings") if current_user.is_authenticated
+                        else url_for("feed.index"))
+    return render_template("auth/confirm.html", form=form, title=_("Confirm your mail settings"),
+                           button=_("Yes, send me these mails"))
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # RFC 8058: mail programs POST "List-Unsubscribe=One-Click" with no form; the token is the proof
+def unsubscribe(token: str):
+    if request.method == "POST":
+        try:
+            _user, kind = mailings.unsubscribe(token)
+        except InvalidToken:
+            return render_template("notifications/link_invalid.html"), 400
+        return render_template("notifications/unsubscribed.html", kind=kind)
+    try:
+        from app.services.tokens import read_token
+
+        kind = MailKind(read_token("unsubscribe", token).get("kind"))
+    except (InvalidToken, ValueError):
+        return render_template("notifications/link_invalid.html"), 400
+    return render_template("notifications/unsubscribe.html", kind=kind)
+
+
+@bp.route("/announce/<int:post_id>", methods=["GET", "POST"])
+@policy.require(policy.can_write_news)
+def announce(post_id: int):
+    post = load_post(post_id)
+    if not post.is_news:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            if request.form.get("action") == "test":
+                announcements.send_test(current_user, post)
+                flash(_("A test mail is on its way to you."), "success")
+            else:
+                announcement = announcements.start(current_user, post)
+                announcements.send_batch(announcement)
+                flash(_("Sending has started."), "success")
+        except DomainError as error:
+            flash(error.message, "error")
+        return redirect(url_for("notifications.announce", post_id=post.id))
+    announcement = db.session.scalar(db.select(Announcement).where(Announcement.post_id == post.id))
+    return render_template("notifications/announce.html", post=post, form=form, announcement=announcement,
+                           recipients=announcements.recipient_count(post))

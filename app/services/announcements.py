@@ -1,0 +1,93 @@
+"""Volunteers send a news post as mail to everyone who opted in to news, in batches, once each."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from app import policy
+from app.database import insert_if_absent
+from app.extensions import db
+from app.mail import queue_mail
+from app.models.notification import Announcement, AnnouncementDelivery, MailKind, MailMode, MailPreference
+from app.models.post import Post
+from app.models.types import utcnow
+from app.models.user import Role, User
+from app.services.errors import DomainError, PermissionDenied
+from app.services.mailings import unsubscribe_url
+
+log = logging.getLogger(__name__)
+
+
+def _recipients(post: Post):
+    """Everyone who opted in to news (and confirmed), members only for members-only news."""
+    query = (select(User).join(MailPreference, MailPreference.user_id == User.id).where(
+        MailPreference.kind == MailKind.NEWS.value, MailPreference.mode != MailMode.OFF.value,
+        User.mail_consent_at.is_not(None), User.email_verified_at.is_not(None), User.suspended_at.is_(None)))
+    if post.is_members_only:
+        query = query.where(User.role.in_([Role.MEMBER.value, Role.VOLUNTEER.value, Role.ADMIN.value]))
+    return query
+
+
+def recipient_count(post: Post) -> int:
+    return db.session.scalar(select(func.count()).select_from(_recipients(post).subquery())) or 0
+
+
+def _check(actor: User, post: Post) -> None:
+    if not policy.can_write_news(actor):
+        raise PermissionDenied(_l("Only volunteers send news by mail."))
+    if not post.is_news or post.is_hidden or post.is_pending:
+        raise DomainError(_l("Only published news can be sent by mail."))
+
+
+def _mail(user: User, post: Post) -> None:
+    unsubscribe = unsubscribe_url(user, MailKind.NEWS)
+    queue_mail(user.email, "announcement", locale=user.locale, user=user, post=post,
+               url=url_for("feed.show", post_id=post.id, _external=True), unsubscribe_url=unsubscribe,
+               headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+
+
+def send_test(actor: User, post: Post) -> None:
+    """The mail exactly as recipients will get it, to the volunteer themself."""
+    _check(actor, post)
+    _mail(actor, post)
+
+
+def start(actor: User, post: Post) -> Announcement:
+    """Start sending (once per post: a second start returns the running one)."""
+    _check(actor, post)
+    if insert_if_absent(Announcement, post_id=post.id, created_by_id=actor.id, created_at=utcnow(),
+                        total=recipient_count(post), sent=0):
+        log.info("announcement of post %s started by %s", post.id, actor.id)
+    return db.session.scalar(select(Announcement).where(Announcement.post_id == post.id))
+
+
+def send_batch(announcement: Announcement) -> int:
+    """Mail the next batch of recipients; each person at most once, whatever runs in parallel."""
+    if announcement.finished_at is not None:
+        return 0
+    already = select(AnnouncementDelivery.user_id).where(AnnouncementDelivery.announcement_id == announcement.id)
+    batch = db.session.scalars(_recipients(announcement.post).where(User.id.not_in(already))
+                               .order_by(User.id).limit(current_app.config["ANNOUNCEMENT_BATCH"])).all()
+    sent = 0
+    for user in batch:
+        if insert_if_absent(AnnouncementDelivery, announcement_id=announcement.id, user_id=user.id,
+                            created_at=utcnow()):
+            _mail(user, announcement.post)
+            sent += 1
+    announcement.sent = db.session.scalar(select(func.count()).where(
+        AnnouncementDelivery.announcement_id == announcement.id))
+    if not batch:
+        announcement.finished_at = utcnow()
+    return sent
+
+
+def send_pending_batches() -> int:
+    """For cron: one batch of every unfinished announcement."""
+    total = 0
+    for announcement in db.session.scalars(select(Announcement).where(Announcement.finished_at.is_(None))).all():
+        total += send_batch(announcement)
+    return total

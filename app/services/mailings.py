@@ -1,0 +1,229 @@
+"""Mail beyond the transactional: preferences with double opt-in, one-click unsubscribe, immediate
+(coalesced) mails and daily/weekly digests, each sent exactly once.
+
+Exactly once: an immediate mail claims its items by moving the person's cursor (`sent_until`) with a
+guarded UPDATE; a digest claims its period with a unique row. A second, concurrent run finds the
+claim taken and sends nothing. What is claimed goes to the outgoing-mail table in the same
+transaction, so an SMTP outage delays mail but loses none (`flask send-mail` retries).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import url_for
+from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
+
+from app import policy
+from app.database import insert_if_absent
+from app.extensions import db
+from app.mail import queue_mail
+from app.models.event import Event
+from app.models.notification import DigestClaim, MailKind, MailMode, MailPreference, Notification
+from app.models.post import Post, PostKind, Status
+from app.models.types import utcnow
+from app.models.user import User
+from app.services.errors import InvalidToken
+from app.services.notifications import notification_options, still_visible
+from app.services.tokens import make_token, read_token
+
+log = logging.getLogger(__name__)
+BATCH = 500
+# Kinds that are mailed only after the address owner confirmed (double opt-in).
+NEEDS_CONSENT = (MailKind.REPLIES, MailKind.FOLLOWED, MailKind.NEWS, MailKind.EVENTS)
+DEFAULTS = {kind: MailMode.OFF for kind in MailKind} | {MailKind.REMINDERS: MailMode.IMMEDIATELY}
+NOTIFICATION_KINDS = {MailKind.REPLIES: ("reply", "mention"), MailKind.FOLLOWED: ("followed", "new_post", "new_event")}
+
+
+# ---------------------------------------------------------------- preferences
+
+
+def preferences(user: User) -> dict[MailKind, MailMode]:
+    stored = {row.kind: row.mode for row in db.session.scalars(
+        select(MailPreference).where(MailPreference.user_id == user.id))}
+    return {kind: MailMode(stored.get(kind.value, DEFAULTS[kind].value)) for kind in MailKind}
+
+
+def set_preferences(user: User, modes: dict[MailKind, MailMode]) -> bool:
+    """Store the choice for every kind. Returns True when a confirmation mail was sent (double opt-in)."""
+    now = utcnow()
+    existing = {row.kind: row for row in db.session.scalars(
+        select(MailPreference).where(MailPreference.user_id == user.id))}
+    for kind, mode in modes.items():
+        row = existing.get(kind.value)
+        if row is None:
+            db.session.add(MailPreference(user_id=user.id, kind=kind.value, mode=mode.value, sent_until=now))
+        elif row.mode != mode.value:
+            row.mode = mode.value
+            row.sent_until = max(row.sent_until, now) if row.mode == MailMode.OFF.value else row.sent_until
+    db.session.flush()
+    wants_bulk = any(modes.get(kind, MailMode.OFF) != MailMode.OFF for kind in NEEDS_CONSENT)
+    if wants_bulk and user.mail_consent_at is None:
+        token = make_token("mail-consent", {"uid": user.id, "email": user.email})
+        queue_mail(user.email, "mail_consent", locale=user.locale, user=user,
+                   url=url_for("notifications.confirm_mail", token=token, _external=True))
+        return True
+    return False
+
+
+def confirm_consent(token: str) -> User:
+    payload = read_token("mail-consent", token)
+    user = db.session.get(User, payload.get("uid"))
+    if user is None or user.email != payload.get("email"):
+        raise InvalidToken("invalid")
+    if user.mail_consent_at is None:
+        user.mail_consent_at = utcnow()
+    return user
+
+
+def unsubscribe_url(user: User, kind: MailKind) -> str:
+    token = make_token("unsubscribe", {"uid": user.id, "kind": kind.value})
+    return url_for("notifications.unsubscribe", token=token, _external=True)
+
+
+def unsubscribe(token: str) -> tuple[User, MailKind]:
+    """Turn one kind of mail off (the link in every such mail; works without login)."""
+    payload = read_token("unsubscribe", token)
+    user = db.session.get(User, payload.get("uid"))
+    if user is None or payload.get("kind") not in {k.value for k in MailKind}:
+        raise InvalidToken("invalid")
+    kind = MailKind(payload["kind"])
+    set_preferences(user, {kind: MailMode.OFF})
+    log.info("user %s unsubscribed from %s mail", user.id, kind.value)
+    return user, kind
+
+
+def wants(user: User, kind: MailKind) -> bool:
+    """Whether `user` gets this kind of mail at all (for the event reminders)."""
+    row = db.session.get(MailPreference, (user.id, kind.value))
+    mode = MailMode(row.mode) if row else DEFAULTS[kind]
+    return mode != MailMode.OFF and (kind not in NEEDS_CONSENT or user.mail_consent_at is not None)
+
+
+# ---------------------------------------------------------------- collecting what is new
+
+
+@dataclass
+class Batch:
+    """Everything new for one batch of people, loaded with a fixed number of queries."""
+
+    notifications: dict[int, list[Notification]] = field(default_factory=dict)
+    news: list[Post] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+
+def _load_batch(user_ids: list[int], since: datetime, until: datetime) -> Batch:
+    batch = Batch()
+    rows = db.session.scalars(select(Notification).where(
+        Notification.user_id.in_(user_ids), Notification.created_at > since, Notification.created_at <= until)
+        .options(*notification_options()).order_by(Notification.created_at)).all()
+    for row in rows:
+        batch.notifications.setdefault(row.user_id, []).append(row)
+    batch.news = list(db.session.scalars(select(Post).where(
+        Post.kind == PostKind.NEWS.value, Post.status == Status.PUBLISHED.value, Post.hidden_at.is_(None),
+        Post.created_at > since, Post.created_at <= until).options(joinedload(Post.author))
+        .order_by(Post.created_at)))
+    batch.events = list(db.session.scalars(select(Event).where(
+        Event.cancelled_at.is_(None), Event.created_at > since, Event.created_at <= until,
+        Event.starts_at > until).order_by(Event.starts_at)))
+    return batch
+
+
+def _items(user: User, kind: MailKind, since: datetime, batch: Batch) -> list:
+    """What is new for `user` of this kind since their cursor, checked against the policy now."""
+    if kind in NOTIFICATION_KINDS:
+        return [n for n in batch.notifications.get(user.id, []) if n.kind in NOTIFICATION_KINDS[kind]
+                and n.created_at > since and still_visible(user, n)]
+    if kind == MailKind.NEWS:
+        return [p for p in batch.news if p.created_at > since and p.author_id != user.id
+                and policy.can_read_post(user, p)]
+    if kind == MailKind.EVENTS:
+        return [e for e in batch.events if e.created_at > since and policy.can_read_event(user, e)]
+    return []
+
+
+def _subscribers(mode: MailMode, after_id: int):
+    """The next batch of (user, [their preference rows in `mode`]) for people who gave consent."""
+    eligible = (MailPreference.mode == mode.value, MailPreference.kind != MailKind.REMINDERS.value,
+                User.mail_consent_at.is_not(None), User.email_verified_at.is_not(None),
+                User.suspended_at.is_(None))
+    ids = db.session.scalars(select(MailPreference.user_id).join(User, User.id == MailPreference.user_id)
+                             .where(*eligible, User.id > after_id).group_by(MailPreference.user_id)
+                             .order_by(MailPreference.user_id).limit(BATCH)).all()
+    if not ids:
+        return []
+    rows = db.session.execute(select(User, MailPreference).join(MailPreference, MailPreference.user_id == User.id)
+                              .where(*eligible, User.id.in_(ids)).order_by(User.id)).all()
+    people: dict[int, tuple[User, list[MailPreference]]] = {}
+    for user, preference in rows:
+        people.setdefault(user.id, (user, []))[1].append(preference)
+    return list(people.values())
+
+
+def _claim_cursor(preference: MailPreference, until: datetime) -> bool:
+    claimed = db.session.execute(update(MailPreference).where(
+        MailPreference.user_id == preference.user_id, MailPreference.kind == preference.kind,
+        MailPreference.sent_until == preference.sent_until).values(sent_until=until))
+    return claimed.rowcount == 1
+
+
+def _send(user: User, sections: dict[MailKind, list], *, template: str, period: str | None = None) -> None:
+    first_kind = next(iter(sections))
+    queue_mail(user.email, template, locale=user.locale, user=user, sections=sections, period=period,
+               settings_url=url_for("notifications.settings", _external=True),
+               unsubscribe_urls={kind: unsubscribe_url(user, kind) for kind in sections},
+               headers={"List-Unsubscribe": f"<{unsubscribe_url(user, first_kind)}>",
+                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+
+
+def _run(mode: MailMode, until: datetime, claim_period: str | None) -> int:
+    """Mail everyone with `mode` what is new for them; returns the number of mails queued."""
+    sent, after_id = 0, 0
+    while True:
+        people = _subscribers(mode, after_id)
+        if not people:
+            return sent
+        after_id = people[-1][0].id
+        since = min(pref.sent_until for _user, prefs in people for pref in prefs)
+        batch = _load_batch([user.id for user, _prefs in people], since, until)
+        for user, prefs in people:
+            if claim_period and not insert_if_absent(DigestClaim, user_id=user.id, period=claim_period,
+                                                     created_at=until):
+                continue  # this period's digest was composed by another run
+            sections = {}
+            for pref in prefs:
+                items = _items(user, MailKind(pref.kind), pref.sent_until, batch)
+                if items and _claim_cursor(pref, until):
+                    sections[MailKind(pref.kind)] = items
+            if sections:
+                _send(user, sections, template="digest" if claim_period else "notification_mail",
+                      period=mode.value if claim_period else None)
+                sent += 1
+        db.session.commit()
+
+
+def send_immediate(now: datetime | None = None) -> int:
+    """Mail what is new for people who want it right away; several items make one mail."""
+    return _run(MailMode.IMMEDIATELY, now or utcnow(), claim_period=None)
+
+
+def period_key(mode: MailMode, now: datetime) -> str:
+    if mode == MailMode.DAILY:
+        return f"daily:{now:%Y-%m-%d}"
+    year, week, _day = now.isocalendar()
+    return f"weekly:{year}-W{week:02d}"
+
+
+def send_digests(mode: MailMode, now: datetime | None = None) -> int:
+    """One digest per person and period (daily or weekly), skipping people with nothing new."""
+    now = now or utcnow()
+    return _run(mode, now, claim_period=period_key(mode, now))
+
+
+def reminder_lead() -> timedelta:
+    from flask import current_app
+
+    return timedelta(hours=current_app.config["REMINDER_HOURS"])

@@ -1,0 +1,231 @@
+"""Following and in-app notifications: replies, @mentions, and activity in followed threads."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import joinedload
+
+from app import policy
+from app.database import insert_if_absent
+from app.extensions import db
+from app.models.notification import Follow, FollowTarget, Notification, NotificationKind
+from app.models.post import Comment, Post
+from app.models.types import utcnow
+from app.models.user import User
+from app.services.errors import DomainError
+
+log = logging.getLogger(__name__)
+HANDLE_PATTERN = re.compile(r"^[a-z0-9_]{3,30}$")
+MENTION = re.compile(r"(?<![\w@/])@([a-z0-9_]{3,30})\b", re.IGNORECASE)
+
+
+# ---------------------------------------------------------------- handles
+
+
+def handle_from_name(name: str) -> str:
+    import unicodedata
+
+    ascii_name = unicodedata.normalize("NFKD", name.replace("ß", "ss")).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")[:24]
+    return base if len(base) >= 3 else f"user_{base}".strip("_")
+
+
+def unique_handle(name: str) -> str:
+    """A free handle derived from the name: ada_lovelace, ada_lovelace2, ..."""
+    base = handle_from_name(name)
+    taken = set(db.session.scalars(select(User.handle).where(User.handle.like(f"{base}%"))))
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}{number}" in taken:
+        number += 1
+    return f"{base}{number}"
+
+
+def change_handle(user: User, handle: str) -> None:
+    """Choose another @handle (lower case letters, digits, underscore)."""
+    handle = handle.strip().lstrip("@").lower()
+    if not HANDLE_PATTERN.match(handle):
+        raise DomainError(_l("Use 3 to 30 lower-case letters, digits or underscores."), "handle")
+    owner = db.session.scalar(select(User.id).where(User.handle == handle))
+    if owner is not None and owner != user.id:
+        raise DomainError(_l("This handle is taken."), "handle")
+    user.handle = handle
+
+
+# ---------------------------------------------------------------- following
+
+
+def is_following(user, target: FollowTarget, target_id: int = 0) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return db.session.scalar(select(Follow.id).where(Follow.user_id == user.id, Follow.target == target.value,
+                                                     Follow.target_id == target_id)) is not None
+
+
+def follow(user: User, target: FollowTarget, target_id: int = 0) -> None:
+    """Follow a post, a category or the events calendar (again is fine)."""
+    insert_if_absent(Follow, user_id=user.id, target=target.value, target_id=target_id, created_at=utcnow())
+
+
+def unfollow(user: User, target: FollowTarget, target_id: int = 0) -> None:
+    db.session.execute(delete(Follow).where(Follow.user_id == user.id, Follow.target == target.value,
+                                            Follow.target_id == target_id))
+
+
+# ---------------------------------------------------------------- notifications
+
+
+def mentioned_handles(source: str) -> set[str]:
+    return {match.lower() for match in MENTION.findall(source or "")}
+
+
+def notify_about_comment(comment: Comment) -> int:
+    """Tell the parent's author (reply), mentioned people, and the thread's followers. Returns how many.
+
+    One notification per person and comment, the most personal kind winning; nobody is told about
+    their own comment or about a post they may not read.
+    """
+    post = comment.post
+    author_id = comment.author_id
+    if comment.author.auto_follow and post.kind != "event":
+        follow(comment.author, FollowTarget.POST, post.id)
+    recipients: dict[int, NotificationKind] = {}
+    followers = db.session.scalars(select(Follow.user_id).where(
+        Follow.target == FollowTarget.POST.value, Follow.target_id == post.id)).all()
+    for user_id in followers:
+        recipients[user_id] = NotificationKind.FOLLOWED
+    handles = mentioned_handles(comment.body_source)
+    if handles:
+        for user_id in db.session.scalars(select(User.id).where(User.handle.in_(handles))):
+            recipients[user_id] = NotificationKind.MENTION
+    if comment.parent is not None and not comment.parent.is_deleted:
+        recipients[comment.parent.author_id] = NotificationKind.REPLY
+    recipients.pop(author_id, None)
+    if not recipients:
+        return 0
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(recipients)))}
+    count = 0
+    for user_id, kind in recipients.items():
+        user = users.get(user_id)
+        if user is None or user.is_suspended or not policy.can_read_post(user, post):
+            continue
+        if insert_if_absent(Notification, user_id=user_id, kind=kind.value, post_id=post.id, comment_id=comment.id,
+                            actor_id=author_id, created_at=comment.created_at):
+            count += 1
+    return count
+
+
+def unread_count(user) -> int:
+    if user is None or not user.is_authenticated:
+        return 0
+    return db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+
+
+def still_visible(user: User, notification: Notification) -> bool:
+    """Checked when shown or mailed, not only when created: hidden, deleted, held or no longer
+    readable content disappears from notifications, and so do suspended authors."""
+    if notification.event is not None:
+        return policy.can_read_event(user, notification.event) and not notification.event.is_cancelled
+    post = notification.post
+    if post is None or not policy.can_read_post(user, post) or post.is_hidden or post.is_pending:
+        return False
+    comment = notification.comment
+    if comment is None:
+        return not post.author.is_suspended
+    return comment.counts_as_visible and not comment.author.is_suspended
+
+
+@dataclass
+class Group:
+    """Notifications about one thread (or one event), newest first."""
+
+    key: tuple[str, int]
+    notifications: list[Notification]
+
+    @property
+    def post(self) -> Post | None:
+        return self.notifications[0].post
+
+    @property
+    def event(self):
+        return self.notifications[0].event
+
+    @property
+    def unread(self) -> list[Notification]:
+        return [n for n in self.notifications if n.read_at is None]
+
+    @property
+    def target_comment(self) -> Comment | None:
+        """The earliest unread comment: where reading should start."""
+        with_comments = [n for n in (self.unread or self.notifications) if n.comment is not None]
+        return with_comments[-1].comment if with_comments else None
+
+    @property
+    def kinds(self) -> set[str]:
+        return {n.kind for n in self.unread or self.notifications}
+
+
+def notification_options():
+    return (joinedload(Notification.post).joinedload(Post.author),
+            joinedload(Notification.comment).joinedload(Comment.author),
+            joinedload(Notification.event), joinedload(Notification.actor))
+
+
+def grouped(user: User, limit: int = 200) -> list[Group]:
+    """Newest first, one group per thread or event."""
+    rows = db.session.scalars(select(Notification).where(Notification.user_id == user.id).options(*notification_options())
+                              .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)).all()
+    groups: dict[tuple[str, int], Group] = {}
+    for notification in rows:
+        if not still_visible(user, notification):
+            continue
+        key = ("event", notification.event_id) if notification.event_id else ("post", notification.post_id)
+        groups.setdefault(key, Group(key, [])).notifications.append(notification)
+    return list(groups.values())
+
+
+def notify_followers_of_post(post: Post) -> int:
+    """A new published post tells the followers of its category."""
+    if post.category_id is None or post.status != "published":
+        return 0
+    followers = db.session.scalars(select(User).join(Follow, Follow.user_id == User.id).where(
+        Follow.target == FollowTarget.CATEGORY.value, Follow.target_id == post.category_id,
+        User.id != post.author_id)).all()
+    count = 0
+    for user in followers:
+        if not user.is_suspended and policy.can_read_post(user, post):
+            db.session.add(Notification(user_id=user.id, kind=NotificationKind.NEW_POST.value, post_id=post.id,
+                                        actor_id=post.author_id, created_at=post.created_at))
+            count += 1
+    return count
+
+
+def notify_followers_of_events(event) -> int:
+    """A new event tells the followers of the events calendar who may see it."""
+    followers = db.session.scalars(select(User).join(Follow, Follow.user_id == User.id).where(
+        Follow.target == FollowTarget.EVENTS.value)).all()
+    count = 0
+    for user in followers:
+        if user.id != event.created_by_id and not user.is_suspended and policy.can_read_event(user, event):
+            db.session.add(Notification(user_id=user.id, kind=NotificationKind.NEW_EVENT.value, event_id=event.id,
+                                        actor_id=event.created_by_id, created_at=event.created_at))
+            count += 1
+    return count
+
+
+def mark_read(user: User, key: tuple[str, int] | None = None) -> None:
+    """Mark one thread's (or event's) notifications, or all, as read."""
+    query = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    if key is not None:
+        column = Notification.event_id if key[0] == "event" else Notification.post_id
+        query = query.where(column == key[1])
+    db.session.execute(query.values(read_at=utcnow()))
+
+
