@@ -39,8 +39,10 @@ def insert_if_absent(model, **values) -> bool:
 
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    result = db.session.execute(insert(model).values(**values).on_conflict_do_nothing())
-    return result.rowcount == 1
+    # RETURNING tells reliably whether a row went in; rowcount of an upsert is not on every driver.
+    table = model.__table__
+    statement = insert(table).values(**values).on_conflict_do_nothing().returning(*table.primary_key.columns)
+    return db.session.execute(statement).first() is not None
 
 
 def after_commit(callback) -> None:

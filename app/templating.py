@@ -9,9 +9,9 @@ from flask_babel import format_date, format_datetime, format_timedelta, get_loca
 
 from app import policy
 from app.feed.sharing import share_links
-from app.notifications.forms import KIND_LABELS
 from app.i18n import LANGUAGE_NAMES, PAGE_TITLES, ROLE_LABELS
 from app.models.types import utcnow
+from app.notifications.forms import KIND_LABELS
 
 
 def format_when(value: datetime | None, style: str = "medium") -> str:

@@ -11,13 +11,13 @@ from app.extensions import db, limiter
 from app.feed.forms import CommentForm, PostForm
 from app.feed.loading import load_post, posting_key, posting_limit
 from app.forms import populate_errors
-from app.models.post import Category, PostKind, Visibility
 from app.models.notification import FollowTarget
+from app.models.post import Category, PostKind, Visibility
 from app.models.types import utcnow
-from app.services.notifications import is_following
 from app.services import feed as feed_queries
 from app.services import posts
 from app.services.errors import DomainError, PermissionDenied
+from app.services.notifications import is_following
 
 bp = Blueprint("feed", __name__)
 

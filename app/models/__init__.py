@@ -13,7 +13,12 @@ from app.models.membership import (
 )
 from app.models.moderation import Report, SiteSetting
 from app.models.notification import (
-    Announcement, AnnouncementDelivery, DigestClaim, Follow, MailPreference, Notification,
+    Announcement,
+    AnnouncementDelivery,
+    DigestClaim,
+    Follow,
+    MailPreference,
+    Notification,
 )
 from app.models.page import PAGE_SLUGS, Page
 from app.models.post import Category, Comment, CommentLike, Post, PostKind, PostLike, Status, Visibility

@@ -168,8 +168,14 @@ class Group:
         return with_comments[-1].comment if with_comments else None
 
     @property
-    def kinds(self) -> set[str]:
-        return {n.kind for n in self.unread or self.notifications}
+    def summary(self) -> str:
+        """What the group is about, for its one-line text: event, mention, reply, personal, new_post, followed."""
+        kinds = {n.kind for n in self.unread or self.notifications}
+        if self.event is not None:
+            return "event"
+        if kinds in ({"mention"}, {"reply"}, {"new_post"}):
+            return kinds.pop()
+        return "personal" if kinds <= {"reply", "mention"} else "followed"
 
 
 def notification_options():
