@@ -187,7 +187,8 @@ def notification_options():
 def grouped(user: User, limit: int = 200) -> list[Group]:
     """Newest first, one group per thread or event."""
     rows = db.session.scalars(select(Notification).where(Notification.user_id == user.id)
-                              .options(*notification_options()).order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)).all()
+                              .options(*notification_options())
+                              .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)).all()
     groups: dict[tuple[str, int], Group] = {}
     for notification in rows:
         if not still_visible(user, notification):
