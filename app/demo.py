@@ -78,3 +78,23 @@ def seed(password: str) -> None:
     comments = []
     for post, author, parent, body in COMMENTS:
         comments.append(add_comment(users[author], posts[post], body, comments[parent] if parent is not None else None))
+    _seed_events(users[1])
+
+
+def _seed_events(organizer) -> None:
+    from datetime import timedelta
+
+    from app.models.types import utcnow
+    from app.services.events import EventDetails, create_event
+
+    start = (utcnow() + timedelta(days=14)).replace(hour=17, minute=0, second=0, microsecond=0)
+    common = {"timezone": "Europe/Berlin", "online_url": "", "signup_opens_at": None, "signup_closes_at": None,
+              "waitlist_enabled": True}
+    create_event(organizer, EventDetails(
+        title="Sommerfest auf dem Campus", description="Mit Grill, Musik und Führung durch die neuen Labore.",
+        starts_at=start, ends_at=start + timedelta(hours=4), place="Campus, Innenhof", visibility="public",
+        capacity=40, max_guests=1, note_label="Vegetarisch / vegan?", **common))
+    create_event(organizer, EventDetails(
+        title="Mitgliederversammlung", description="Tagesordnung folgt im Mitgliederbereich.",
+        starts_at=start + timedelta(days=7), ends_at=start + timedelta(days=7, hours=2), place="Raum 1.23",
+        visibility="members", capacity=None, max_guests=0, note_label="", **common))
