@@ -19,15 +19,22 @@ def format_when(value: datetime | None, style: str = "medium") -> str:
 
 
 def format_event_time(value: datetime | None, event, style: str = "medium") -> str:
-    """In the event's own time zone and the viewer's language, e.g. "12.05.2027, 19:00 (Europe/Berlin)"."""
+    """In the event's own time zone and the viewer's language: a date ("full" adds the weekday), the
+    time without seconds, and the zone's name only when it is not the site's own."""
     if not value:
         return ""
     from zoneinfo import ZoneInfo
 
-    from babel.dates import format_datetime as babel_format
+    from babel.dates import format_date as babel_date
+    from babel.dates import format_time as babel_time
 
-    local = babel_format(value, style, tzinfo=ZoneInfo(event.timezone), locale=get_locale())
-    return f"{local} ({event.timezone})"
+    local = value.astimezone(ZoneInfo(event.timezone))
+    locale = get_locale()
+    text = f"{babel_date(local, 'full' if style == 'full' else 'medium', locale=locale)}, " \
+           f"{babel_time(local, 'short', locale=locale)}"
+    if event.timezone != current_app.config["BABEL_DEFAULT_TIMEZONE"]:
+        text += f" ({event.timezone})"
+    return text
 
 
 def format_day(value: datetime | None) -> str:
