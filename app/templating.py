@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import Flask, current_app, g, request
 from flask_babel import format_date, format_datetime, format_timedelta, get_locale
+from flask_babel import gettext as _
 
 from app import policy
 from app.feed.sharing import share_links
@@ -44,7 +45,10 @@ def format_day(value: datetime | None) -> str:
 def format_ago(value: datetime | None) -> str:
     if not value:
         return ""
-    return format_timedelta(value - utcnow(), add_direction=True, granularity="minute")
+    delta = value - utcnow()
+    if abs(delta.total_seconds()) < 60:
+        return _("just now")
+    return format_timedelta(delta, add_direction=True, granularity="minute")
 
 
 def _moderation_count() -> int:

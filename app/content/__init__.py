@@ -6,10 +6,13 @@ Rendering happens at write time and the result is stored next to the source.
 
 from __future__ import annotations
 
+import re
 from html import unescape as html_unescape
 
 import bleach
-from bleach.linkifier import Linker
+from functools import partial
+
+from bleach.linkifier import LinkifyFilter
 from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = frozenset(
@@ -39,19 +42,21 @@ def _set_rel(attrs, new=False):
     return attrs
 
 
+# One pass: cleaning and linkifying in a single Cleaner. A separate Linker pass after cleaning
+# escapes the text inside <code> and <pre> a second time ("&amp;lt;").
 _cleaner = bleach.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=ALLOWED_ATTRIBUTES,
     protocols=ALLOWED_PROTOCOLS,
     strip=True,
     strip_comments=True,
+    filters=[partial(LinkifyFilter, callbacks=[_set_rel], skip_tags={"pre", "code"}, parse_email=False)],
 )
-_linker = Linker(callbacks=[_set_rel], skip_tags={"pre", "code"}, parse_email=False)
 
 
 def sanitize_html(html: str) -> str:
     """Reduce HTML to the allow-list; every link gets rel="nofollow ugc noopener"."""
-    return _linker.linkify(_cleaner.clean(html))
+    return _cleaner.clean(html)
 
 
 def render_markdown(source: str) -> str:
@@ -64,8 +69,11 @@ def render_markdown(source: str) -> str:
 
 def excerpt_from_html(html: str, length: int = 280) -> str:
     """Plain-text first lines of sanitized HTML, cut at a word boundary."""
+    # Block ends become separators, so list items do not run into each other.
+    html = re.sub(r"</(li|h[2-6]|p|blockquote|td|th)>", " · ", html)
     text = html_unescape(bleach.clean(html, tags=set(), strip=True))
-    text = " ".join(text.split())
+    text = " ".join(text.split()).strip(" ·")
+    text = re.sub(r"(\s·)+", " ·", text)
     if len(text) <= length:
         return text
     cut = text[:length].rsplit(" ", 1)[0]

@@ -68,8 +68,8 @@ def follow(kind: str, target_id: int, action: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     (notifications.follow if action == "follow" else notifications.unfollow)(current_user, target, target_id)
-    flash(_("You follow this now. You will be notified in the bell.") if action == "follow"
-          else _("You no longer follow this."), "success")
+    flash(_("You are following it now. New activity appears under Notifications.") if action == "follow"
+          else _("You are no longer following it."), "success")
     return redirect(safe_next(request.form.get("next"), url_for("notifications.index")))
 
 

@@ -143,7 +143,7 @@ def invite_many(actor: User, text: str) -> InvitationReport:
         elif existing_user is not None and policy.is_member(existing_user):
             report.skipped.append((number, email, str(_l("already a member"))))
         elif _open_invitation(email) is not None:
-            report.skipped.append((number, email, str(_l("already invited; use resend in the list"))))
+            report.skipped.append((number, email, str(_l("already invited; use “Send again” in the list"))))
         else:
             invitation = Invitation(email=email, name=name, year=year, invited_by=actor)
             db.session.add(invitation)

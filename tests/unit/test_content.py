@@ -85,3 +85,15 @@ def test_no_combination_of_payloads_gets_through(source):
     html = render_markdown(source)
     assert_safe(html)
     assert sanitize_html(html) == html
+
+
+def test_code_is_escaped_once():
+    html = render_markdown("`a < b && c`\n\n```\nif x < 1:\n```")
+    assert "<code>a &lt; b &amp;&amp; c</code>" in html and "&amp;lt;" not in html
+    assert "if x &lt; 1:" in html
+
+
+def test_excerpt_keeps_list_items_apart():
+    from app.content import excerpt_from_html
+
+    assert excerpt_from_html(render_markdown("- eins\n- zwei")) == "eins · zwei"
