@@ -7,11 +7,10 @@ Rendering happens at write time and the result is stored next to the source.
 from __future__ import annotations
 
 import re
+from functools import partial
 from html import unescape as html_unescape
 
 import bleach
-from functools import partial
-
 from bleach.linkifier import LinkifyFilter
 from markdown_it import MarkdownIt
 
