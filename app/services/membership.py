@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -225,7 +226,8 @@ def accept(token: str, user: User | None, *, display_name: str = "", password: s
         if existing is not None:
             raise DomainError(_l("An account with this email address exists. Please log in first, then open "
                                  "the link again."))
-        user = create_account(invitation.email, display_name or invitation.name, password, verified=True)
+        user = create_account(invitation.email, display_name or invitation.name, password, verified=True,
+                              locale=str(get_locale()))
     elif normalise_email(user.email) != invitation.email:
         raise DomainError(_l("This invitation was sent to %(email)s. Please log in with that account.",
                              email=invitation.email))

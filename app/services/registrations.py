@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from sqlalchemy import and_, func, or_, select, update
@@ -196,7 +197,9 @@ def _confirm_by_mail(registration: Registration) -> None:
     if registration.status == CONFIRMED:
         attachments = [("event.ics", "text/calendar", event_ics(event, with_online_link=True))]
     position = waitlist_position(registration) if registration.status == WAITLISTED else None
-    queue_mail(registration.user.email, "event_signup", locale=registration.user.locale, user=registration.user,
+    # The person signing up is the one on the page: without a stored language, use the page's.
+    locale = registration.user.locale or (str(get_locale()) if has_request_context() else None)
+    queue_mail(registration.user.email, "event_signup", locale=locale, user=registration.user,
                event=event, registration=registration, position=position, attachments=attachments,
                **_links(registration))
 

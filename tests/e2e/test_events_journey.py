@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -22,10 +23,6 @@ YEAR = date.today().year + 3  # well ahead, whenever the suite runs
 ALUMNI = ("Jürgen Özdemir", "Åsa Lindqvist", "Zoë Weiß")
 
 
-# App bugs found by these tests, each tracked by a strict xfail below (remove the exception once fixed):
-# at a phone width the attendee tables overflow their scroll box, and the "Cancelled" table's box,
-# which holds nothing focusable, cannot be scrolled with the keyboard.
-KNOWN_PHONE_ATTENDEES_AXE = ("scrollable-region-focusable",)
 
 
 def flash(page):
@@ -133,6 +130,7 @@ def test_create_event_sign_up_waitlist_cancel_by_mail_and_export(viewport_name, 
     assert any(part.get_filename() == "event.ics" for part in promoted.iter_attachments())
     shot(third, "02-event-confirmed")
     axe_check(third, "event page (confirmed)")
+    assert_fits_viewport(third, "event page")
 
     # ---- the volunteer opens the attendee list and exports it
     organizer.goto(event_path)
@@ -147,17 +145,14 @@ def test_create_event_sign_up_waitlist_cancel_by_mail_and_export(viewport_name, 
     expect(confirmed_table).to_contain_text(ALUMNI[1])
     expect(confirmed_table).to_contain_text(ALUMNI[2])
     shot(organizer, "03-attendees")
-    if viewport_name == "phone":
-        axe_check(organizer, "attendees page", known=KNOWN_PHONE_ATTENDEES_AXE)
-    else:
-        axe_check(organizer, "attendees page")
-        assert_fits_viewport(organizer, "attendees page")
+    axe_check(organizer, "attendees page")
+    assert_fits_viewport(organizer, "attendees page")
 
     with organizer.expect_download() as download_info:
         organizer.get_by_role("link", name="Export as CSV").click()
     download = download_info.value
     assert download.suggested_filename == f"attendees-event-{event_path.split('/')[-1]}.csv"
-    raw = open(download.path(), "rb").read()
+    raw = Path(download.path()).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), raw[:20]
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["Name", "Email address", "Status"], rows[0]
@@ -196,18 +191,14 @@ def phone_organizer(page_factory, make_user):
     return page
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="app bug: .table-scroll is not a containing block, so the absolutely "
-                                       "positioned .visually-hidden spans in the Actions column escape it and "
-                                       "widen the page (fix: `.table-scroll { position: relative; }`)")
+
+
 def test_attendee_list_does_not_scroll_sideways_on_a_phone(phone_organizer, attendee_list):
     phone_organizer.goto(attendee_list)
     expect(phone_organizer.get_by_role("heading", name="Cancelled (1)")).to_be_visible()
     assert_fits_viewport(phone_organizer, "attendees page")
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="app bug: the Cancelled table's .table-scroll overflows but holds nothing "
-                                       "focusable, so keyboard users cannot scroll it (fix: tabindex=0 plus "
-                                       "role=region and a label on .table-scroll)")
 def test_attendee_tables_can_be_scrolled_by_keyboard_on_a_phone(phone_organizer, attendee_list, axe_check):
     phone_organizer.goto(attendee_list)
     expect(phone_organizer.get_by_role("heading", name="Cancelled (1)")).to_be_visible()
