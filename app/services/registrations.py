@@ -11,9 +11,8 @@ from __future__ import annotations
 import logging
 
 from flask import current_app, has_request_context, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, lazy_ngettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 from sqlalchemy import and_, func, or_, select, update
 
 from app import policy
