@@ -117,17 +117,15 @@ def confirm_mail(token: str):
 def unsubscribe(token: str):
     if request.method == "POST":
         try:
-            _user, kind = mailings.unsubscribe(token)
+            _user, kinds = mailings.unsubscribe(token)
         except InvalidToken:
             return render_template("notifications/link_invalid.html"), 400
-        return render_template("notifications/unsubscribed.html", kind=kind)
+        return render_template("notifications/unsubscribed.html", kinds=kinds)
     try:
-        from app.services.tokens import read_token
-
-        kind = MailKind(read_token("unsubscribe", token).get("kind"))
-    except (InvalidToken, ValueError):
+        kinds = mailings.kinds_in_token(token)
+    except InvalidToken:
         return render_template("notifications/link_invalid.html"), 400
-    return render_template("notifications/unsubscribe.html", kind=kind)
+    return render_template("notifications/unsubscribe.html", kinds=kinds)
 
 
 @bp.route("/announce/<int:post_id>", methods=["GET", "POST"])

@@ -57,8 +57,10 @@ def set_preferences(user: User, modes: dict[MailKind, MailMode]) -> bool:
         if row is None:
             db.session.add(MailPreference(user_id=user.id, kind=kind.value, mode=mode.value, sent_until=now))
         elif row.mode != mode.value:
+            # Turning a kind off, or on again, restarts it now: nothing from the quiet time is mailed later.
+            if row.mode == MailMode.OFF.value or mode == MailMode.OFF:
+                row.sent_until = max(row.sent_until, now)
             row.mode = mode.value
-            row.sent_until = max(row.sent_until, now) if row.mode == MailMode.OFF.value else row.sent_until
     db.session.flush()
     wants_bulk = any(modes.get(kind, MailMode.OFF) != MailMode.OFF for kind in NEEDS_CONSENT)
     if wants_bulk and user.mail_consent_at is None:
@@ -79,21 +81,29 @@ def confirm_consent(token: str) -> User:
     return user
 
 
-def unsubscribe_url(user: User, kind: MailKind) -> str:
-    token = make_token("unsubscribe", {"uid": user.id, "kind": kind.value})
+def unsubscribe_url(user: User, *kinds: MailKind) -> str:
+    """A link that turns these kinds off; a mail's List-Unsubscribe header names all kinds in it."""
+    token = make_token("unsubscribe", {"uid": user.id, "kinds": [kind.value for kind in kinds]})
     return url_for("notifications.unsubscribe", token=token, _external=True)
 
 
-def unsubscribe(token: str) -> tuple[User, MailKind]:
-    """Turn one kind of mail off (the link in every such mail; works without login)."""
+def kinds_in_token(token: str) -> list[MailKind]:
     payload = read_token("unsubscribe", token)
-    user = db.session.get(User, payload.get("uid"))
-    if user is None or payload.get("kind") not in {k.value for k in MailKind}:
+    names = payload.get("kinds") or ([payload["kind"]] if payload.get("kind") else [])
+    if not names or not all(name in {k.value for k in MailKind} for name in names):
         raise InvalidToken("invalid")
-    kind = MailKind(payload["kind"])
-    set_preferences(user, {kind: MailMode.OFF})
-    log.info("user %s unsubscribed from %s mail", user.id, kind.value)
-    return user, kind
+    return [MailKind(name) for name in names]
+
+
+def unsubscribe(token: str) -> tuple[User, list[MailKind]]:
+    """Turn the kinds named in the link off (every such mail carries one; works without login)."""
+    kinds = kinds_in_token(token)
+    user = db.session.get(User, read_token("unsubscribe", token).get("uid"))
+    if user is None:
+        raise InvalidToken("invalid")
+    set_preferences(user, dict.fromkeys(kinds, MailMode.OFF))
+    log.info("user %s unsubscribed from %s mail", user.id, ", ".join(kind.value for kind in kinds))
+    return user, kinds
 
 
 def wants(user: User, kind: MailKind) -> bool:
@@ -171,11 +181,10 @@ def _claim_cursor(preference: MailPreference, until: datetime) -> bool:
 
 
 def _send(user: User, sections: dict[MailKind, list], *, template: str, period: str | None = None) -> None:
-    first_kind = next(iter(sections))
     queue_mail(user.email, template, locale=user.locale, user=user, sections=sections, period=period,
                settings_url=url_for("notifications.settings", _external=True),
                unsubscribe_urls={kind: unsubscribe_url(user, kind) for kind in sections},
-               headers={"List-Unsubscribe": f"<{unsubscribe_url(user, first_kind)}>",
+               headers={"List-Unsubscribe": f"<{unsubscribe_url(user, *sections)}>",
                         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
 
 

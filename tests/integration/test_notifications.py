@@ -323,3 +323,39 @@ def test_reminders_respect_the_preference(app, client, make_user, make_event, ma
     mailbox.clear()
     run(app, "send-reminders")
     assert mailbox.to(person.email) == []
+
+
+def test_turning_a_kind_back_on_does_not_mail_the_quiet_time(app, make_user, make_post, add_comment, mailbox):
+    author = make_user()
+    post = make_post(author)
+    consent(app, author, followed="daily")
+    from app.services.mailings import set_preferences
+
+    with app.test_request_context():
+        set_preferences(db.session.get(User, author.id), {MailKind.FOLLOWED: MailMode.OFF})
+        db.session.commit()
+    add_comment(make_user(), post, "Written while mail was off")
+    with app.test_request_context():
+        set_preferences(db.session.get(User, author.id), {MailKind.FOLLOWED: MailMode.DAILY})
+        db.session.commit()
+    mailbox.clear()
+    assert "0 digests queued." in run(app, "send-digests", "--period", "daily")
+
+
+def test_one_click_in_the_header_stops_every_kind_in_the_mail(app, make_user, make_post, add_comment, mailbox):
+    author = make_user(name="Two Kinds")
+    post = make_post(author)
+    consent(app, author, followed="daily", replies="daily")
+    comment_id = add_comment(author, post, "Mein Kommentar")
+    add_comment(make_user(), post, "Antwort darauf", parent=comment_id)
+    add_comment(make_user(), post, "Noch ein Kommentar")
+    mailbox.clear()
+    run(app, "send-digests", "--period", "daily")
+    mail = mailbox.wait_for(author.email)[-1]
+    url = mail["List-Unsubscribe"].strip("<>")
+    english_client(app).post("/" + url.split("://", 1)[1].split("/", 1)[1])
+    from app.services.mailings import preferences
+
+    with app.app_context():
+        modes = preferences(db.session.get(User, author.id))
+        assert modes[MailKind.FOLLOWED] == MailMode.OFF and modes[MailKind.REPLIES] == MailMode.OFF
