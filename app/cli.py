@@ -20,6 +20,19 @@ def generate_password() -> str:
     return secrets.token_urlsafe(12)
 
 
+def run_mail_job(job) -> int:
+    """Run a cron job that queues mail: links point at SITE_URL, one commit, then send what it queued."""
+    from flask import current_app
+
+    from app.mail import send_queued
+
+    with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
+        count = job()
+        db.session.commit()
+        send_queued()
+    return count
+
+
 def register(app: Flask) -> None:
     @app.cli.command("create-user")
     @click.option("--email", required=True)
@@ -88,60 +101,32 @@ def register(app: Flask) -> None:
     @app.cli.command("send-reminders")
     def send_reminders() -> None:
         """Remind confirmed attendees of events starting soon (for cron); each person once per event."""
-        from flask import current_app
-
-        from app.mail import send_queued
         from app.services.registrations import send_reminders as remind
 
-        with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
-            sent = remind()
-            db.session.commit()
-            send_queued()
-        click.echo(f"{sent} reminders queued.")
+        click.echo(f"{run_mail_job(remind)} reminders queued.")
 
     @app.cli.command("send-notifications")
     def send_notifications() -> None:
         """Mail what is new to people who want it right away (cron: every 5 minutes; coalesces)."""
-        from flask import current_app
-
-        from app.mail import send_queued
         from app.services.mailings import send_immediate
 
-        with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
-            sent = send_immediate()
-            db.session.commit()
-            send_queued()
-        click.echo(f"{sent} mails queued.")
+        click.echo(f"{run_mail_job(send_immediate)} mails queued.")
 
     @app.cli.command("send-digests")
     @click.option("--period", type=click.Choice(["daily", "weekly"]), required=True)
     def send_digests(period: str) -> None:
         """Compose this period's digests (cron: daily and weekly); each person at most once per period."""
-        from flask import current_app
-
-        from app.mail import send_queued
         from app.models.notification import MailMode
         from app.services.mailings import send_digests as compose
 
-        with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
-            sent = compose(MailMode(period))
-            db.session.commit()
-            send_queued()
-        click.echo(f"{sent} digests queued.")
+        click.echo(f"{run_mail_job(lambda: compose(MailMode(period)))} digests queued.")
 
     @app.cli.command("send-announcements")
     def send_announcements() -> None:
         """Send the next batch of every news announcement in progress (cron: every minute)."""
-        from flask import current_app
-
-        from app.mail import send_queued
         from app.services.announcements import send_pending_batches
 
-        with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
-            sent = send_pending_batches()
-            db.session.commit()
-            send_queued()
-        click.echo(f"{sent} announcement mails queued.")
+        click.echo(f"{run_mail_job(send_pending_batches)} announcement mails queued.")
 
     @app.cli.command("send-mail")
     def send_mail() -> None:

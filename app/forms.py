@@ -6,7 +6,7 @@ import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
 from app.services.passwords import MAX_LENGTH as PASSWORD_MAX_LENGTH
 
@@ -61,6 +61,15 @@ def new_password_field(label=None) -> PasswordField:
             Length(max=PASSWORD_MAX_LENGTH, message=_l("Use at most %(max)d characters.")),
         ],
         description=_l("At least 10 characters. A few unrelated words make a strong password."),
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def repeat_password_field(label=None) -> PasswordField:
+    return PasswordField(
+        label or _l("Repeat password"),
+        validators=[InputRequired(_l("Please repeat the password.")),
+                    EqualTo("password", _l("The two passwords do not match."))],
         render_kw={"autocomplete": "new-password"},
     )
 

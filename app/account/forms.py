@@ -4,9 +4,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import EqualTo, InputRequired, Length
+from wtforms.validators import InputRequired, Length
 
-from app.forms import display_name_field, email_field, new_password_field
+from app.forms import display_name_field, email_field, new_password_field, repeat_password_field
 from app.i18n import LANGUAGE_NAMES
 from app.services.passwords import MAX_LENGTH as PASSWORD_MAX_LENGTH
 
@@ -39,9 +39,4 @@ class EmailForm(FlaskForm):
 class PasswordForm(FlaskForm):
     current_password = current_password_field()
     password = new_password_field(_l("New password"))
-    password_confirm = PasswordField(
-        _l("Repeat new password"),
-        validators=[InputRequired(_l("Please repeat the password.")),
-                    EqualTo("password", _l("The two passwords do not match."))],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password_confirm = repeat_password_field(_l("Repeat new password"))

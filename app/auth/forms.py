@@ -3,9 +3,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField
-from wtforms.validators import EqualTo, InputRequired, Length
+from wtforms.validators import InputRequired, Length
 
-from app.forms import display_name_field, email_field, new_password_field
+from app.forms import display_name_field, email_field, new_password_field, repeat_password_field
 from app.services.passwords import MAX_LENGTH as PASSWORD_MAX_LENGTH
 
 
@@ -13,12 +13,7 @@ class RegisterForm(FlaskForm):
     email = email_field()
     display_name = display_name_field()
     password = new_password_field()
-    password_confirm = PasswordField(
-        _l("Repeat password"),
-        validators=[InputRequired(_l("Please repeat the password.")),
-                    EqualTo("password", _l("The two passwords do not match."))],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password_confirm = repeat_password_field()
     accept_guidelines = BooleanField(
         _l("I have read the community guidelines and the privacy policy."),
         validators=[InputRequired(_l("Please confirm that you accept the guidelines."))],
@@ -42,12 +37,7 @@ class ResetRequestForm(FlaskForm):
 
 class ResetPasswordForm(FlaskForm):
     password = new_password_field(_l("New password"))
-    password_confirm = PasswordField(
-        _l("Repeat new password"),
-        validators=[InputRequired(_l("Please repeat the password.")),
-                    EqualTo("password", _l("The two passwords do not match."))],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password_confirm = repeat_password_field(_l("Repeat new password"))
 
 
 class ConfirmForm(FlaskForm):

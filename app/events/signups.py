@@ -73,7 +73,8 @@ def cancel_by_link(token: str):
     try:
         registration = registrations.registration_for_token(token)
     except InvalidToken as error:
-        return render_template("events/link_invalid.html", message=error.message), 400
+        return render_template("errors/link_invalid.html", message=error.message, back_url=url_for("events.index"),
+                               back_label=_("Go to the events")), 400
     form = ConfirmForm()
     if form.validate_on_submit():
         registrations.cancel(registration)

@@ -3,10 +3,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, IntegerField, PasswordField, StringField, TextAreaField
-from wtforms.validators import URL, DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, IntegerField, StringField, TextAreaField
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
-from app.forms import display_name_field, new_password_field, strip_text
+from app.forms import display_name_field, new_password_field, repeat_password_field, strip_text
 
 YEAR = NumberRange(min=1900, max=2100, message=_l("Please enter a year between %(min)s and %(max)s."))
 
@@ -41,9 +41,7 @@ class AcceptInvitationForm(FlaskForm):
 
     display_name = display_name_field()
     password = new_password_field()
-    password_confirm = PasswordField(_l("Repeat password"), validators=[
-        InputRequired(_l("Please repeat the password.")), EqualTo("password", _l("The two passwords do not match."))],
-        render_kw={"autocomplete": "new-password"})
+    password_confirm = repeat_password_field()
 
 
 PRIVACY_LABEL = _l("only me")

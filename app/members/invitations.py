@@ -71,7 +71,7 @@ def accept_invitation(token: str):
     try:
         invitation = membership.invitation_for_token(token)
     except InvalidToken as error:
-        return render_template("members/invitation_invalid.html", message=error.message), 400
+        return render_template("errors/link_invalid.html", message=error.message), 400
     logged_in = current_user.is_authenticated
     form = ConfirmForm() if logged_in else AcceptInvitationForm(display_name=invitation.name)
     if form.validate_on_submit():

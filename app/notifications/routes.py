@@ -97,6 +97,13 @@ def settings():
     return render_template("notifications/settings.html", form=form), 400 if form.errors else 200
 
 
+def _link_invalid():
+    return render_template("errors/link_invalid.html",
+                           message=_("The link is damaged or no longer valid. You can change all mail settings in "
+                                     "your account."),
+                           back_url=url_for("notifications.settings"), back_label=_("Notification settings"))
+
+
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
 def confirm_mail(token: str):
     form = ConfirmForm()
@@ -104,7 +111,7 @@ def confirm_mail(token: str):
         try:
             mailings.confirm_consent(token)
         except InvalidToken:
-            return render_template("notifications/link_invalid.html"), 400
+            return _link_invalid(), 400
         flash(_("Thank you, your mail settings are confirmed."), "success")
         return redirect(url_for("notifications.settings") if current_user.is_authenticated
                         else url_for("feed.index"))
@@ -119,12 +126,12 @@ def unsubscribe(token: str):
         try:
             _user, kinds = mailings.unsubscribe(token)
         except InvalidToken:
-            return render_template("notifications/link_invalid.html"), 400
+            return _link_invalid(), 400
         return render_template("notifications/unsubscribed.html", kinds=kinds)
     try:
         kinds = mailings.kinds_in_token(token)
     except InvalidToken:
-        return render_template("notifications/link_invalid.html"), 400
+        return _link_invalid(), 400
     return render_template("notifications/unsubscribe.html", kinds=kinds)
 
 
