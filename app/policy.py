@@ -226,6 +226,20 @@ def listed_events(user):
     return true() if is_member(user) else Event.visibility == Visibility.PUBLIC.value
 
 
+def members_area_events(user):
+    """The members area's events: members-only ones, for members."""
+    from app.models.event import Event
+
+    return Event.visibility == Visibility.MEMBERS.value if is_member(user) else false()
+
+
+def member_accounts():
+    """Accounts that are members (for mail that only members may receive)."""
+    from app.models.user import User
+
+    return User.role.in_([role.value for role in ROLE_ORDER[1:]])
+
+
 def public_events():
     """Events for anonymous surfaces read by machines (the public iCal feed)."""
     from app.models.event import Event
@@ -281,8 +295,7 @@ def listed_profiles(user):
 
     if not is_member(user):
         return false()
-    members = [role.value for role in ROLE_ORDER[1:]]
-    return and_(MemberProfile.listed.is_(True), User.role.in_(members), User.suspended_at.is_(None))
+    return and_(MemberProfile.listed.is_(True), member_accounts(), User.suspended_at.is_(None))
 
 
 def visible_profile_fields(viewer, profile) -> set[str]:

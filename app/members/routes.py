@@ -17,7 +17,6 @@ from app.events.routes import upcoming_and_past
 from app.extensions import db
 from app.forms import populate_errors
 from app.members.forms import ApplicationForm, DecisionForm
-from app.models.event import Event
 from app.models.membership import ApplicationStatus, MembershipApplication
 from app.models.types import utcnow
 from app.services import feed as feed_queries
@@ -49,7 +48,7 @@ def home():
     last_visit = datetime.fromtimestamp(seen, tz=UTC) if isinstance(seen, (int, float)) else None
     session["members_seen_at"] = utcnow().timestamp()
     page = feed_queries.feed_page(policy.members_area_posts(current_user), cursor=request.args.get("before"))
-    events = upcoming_and_past(Event.visibility == "members", past=False, limit=10)
+    events = upcoming_and_past(policy.members_area_events(current_user), past=False, limit=10)
     return render_template("members/home.html", page=page, events=events, last_visit=last_visit)
 
 

@@ -15,7 +15,7 @@ from app.mail import queue_mail
 from app.models.notification import Announcement, AnnouncementDelivery, MailKind, MailMode, MailPreference
 from app.models.post import Post
 from app.models.types import utcnow
-from app.models.user import Role, User
+from app.models.user import User
 from app.services.errors import DomainError, PermissionDenied
 from app.services.mailings import unsubscribe_url
 
@@ -28,7 +28,7 @@ def _recipients(post: Post):
         MailPreference.kind == MailKind.NEWS.value, MailPreference.mode != MailMode.OFF.value,
         User.mail_consent_at.is_not(None), User.email_verified_at.is_not(None), User.suspended_at.is_(None)))
     if post.is_members_only:
-        query = query.where(User.role.in_([Role.MEMBER.value, Role.VOLUNTEER.value, Role.ADMIN.value]))
+        query = query.where(policy.member_accounts())
     return query
 
 
