@@ -1,0 +1,196 @@
+"""`python -m bench` (what `make bench` runs): seed, count queries per page, load gunicorn, report.
+
+For each database (SQLite, PostgreSQL): build the schema from the migrations, bulk-load the data set,
+count SQL statements per page in-process, then serve the app with gunicorn and load three targets
+from a separate client process: the bare endpoint (ceiling), the feed, and the 1,000-comment thread.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import secrets
+import subprocess
+import sys
+import time
+import urllib.request
+
+from bench.databases import RESULTS, Unavailable, postgres_url, server_version, sqlite_url
+from bench.ping import PING_PATH
+from bench.serving import ROOT, serving, wait_until_idle
+
+MEMBER_ID = 20  # a member (see dataset._users): logged-in query counts include their likes
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--duration", type=float, default=10.0, help="measured seconds per target (default 10)")
+    parser.add_argument("--warmup", type=float, default=2.0, help="unrecorded seconds before each (default 2)")
+    parser.add_argument("--concurrency", type=int, default=8, help="client threads/connections (default 8)")
+    parser.add_argument("--max-requests", type=int, default=100_000, help="per target, bounds the run")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (default sync, as deployed)")
+    parser.add_argument("--skip-seed", action="store_true", help="reuse an already seeded bench database")
+    parser.add_argument("--postgres-url", help="default $BENCH_POSTGRES_URL or postgresql://postgres@127.0.0.1/bench")
+    return parser.parse_args(argv)
+
+
+def prepare_environment() -> None:
+    """Production settings (debug off, real password hashing) with a throwaway key; this has to happen
+    before `config` is imported, because its classes read the environment at import time."""
+    os.environ["APP_ENV"] = "production"
+    os.environ["SECRET_KEY"] = secrets.token_hex(32)
+    os.environ["INSTANCE_PATH"] = str(RESULTS / "instance")  # keep the project's instance/ untouched
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def page_paths(app, sizes) -> dict[str, str]:
+    """The loaded targets, plus a feed page deep in the keyset pagination (counted, not loaded)."""
+    from sqlalchemy import select
+
+    from app import policy
+    from app.extensions import db
+    from app.models.post import Post
+    from app.services.feed import encode_cursor
+
+    with app.app_context():
+        middle = db.session.scalar(select(Post).where(policy.public_feed_posts(None))
+                                   .order_by(Post.last_activity_at.desc(), Post.id.desc())
+                                   .offset(sizes.posts_in_public_feed // 2).limit(1))
+        cursor = encode_cursor(middle)
+    return {"ceiling": PING_PATH, "feed": "/", "thread": f"/posts/{sizes.thread_post_id}",
+            "feed_deep": f"/?before={cursor}"}
+
+
+def check_pages(base_url: str, paths: dict[str, str], sizes) -> dict:
+    """One request per target before the load, to prove the pages really show the seeded data."""
+    seen = {}
+    for name, path in paths.items():
+        with urllib.request.urlopen(base_url + path, timeout=30) as response:
+            body = response.read().decode()
+        seen[name] = {"status": response.status, "bytes": len(body),
+                      "feed_entries": len(re.findall(r'<article class="entry', body)),
+                      "comments_shown": len(re.findall(r'<article class="comment ', body))}
+    # Counted by markup, so a template change can break the count: warn loudly rather than abort the run.
+    shown = seen["thread"]["comments_shown"]
+    if shown != sizes.thread_visible_to_visitors:
+        seen["warning"] = (f"the thread page shows {shown} comments (by its markup), expected "
+                           f"{sizes.thread_visible_to_visitors}: check the page before trusting its numbers")
+        progress("WARNING: " + seen["warning"])
+    return seen
+
+
+def load(url: str, args) -> dict:
+    command = [sys.executable, "-m", "bench.load", url, "--duration", str(args.duration), "--warmup",
+               str(args.warmup), "--concurrency", str(args.concurrency), "--max-requests", str(args.max_requests)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True,
+                          timeout=args.duration + args.warmup + 120)
+    return json.loads(done.stdout)
+
+
+def _migrated_app(kind: str, args, fresh: bool):
+    """An app bound to the bench database (recreated when `fresh`), its schema at the newest migration."""
+    from app import create_app
+    from bench import seed
+    from bench.ping import add_ping
+
+    url = sqlite_url(fresh) if kind == "sqlite" else postgres_url(fresh, args.postgres_url)
+    app = add_ping(create_app({"SQLALCHEMY_DATABASE_URI": url}))
+    progress(f"{kind}: migrating {url.split('@')[-1]}")
+    seed.migrate(app)
+    return app
+
+
+def _reuse(kind: str, args):
+    """--skip-seed: the existing database and its sizes, or (None, None) when it lacks the full data set
+    (never seeded, or changed since)."""
+    from app.extensions import db
+    from bench import dataset, seed
+
+    app = _migrated_app(kind, args, fresh=False)
+    sizes = seed.describe(app)
+    if sizes is not None and sizes.posts == dataset.POSTS and sizes.thread_comments == dataset.THREAD_COMMENTS:
+        return app, sizes
+    progress(f"{kind}: no complete bench data set found, seeding afresh")
+    with app.app_context():
+        db.engine.dispose()  # release the SQLite file before it is deleted
+    return None, None
+
+
+def run_database(kind: str, args) -> dict:
+    from app.extensions import db
+    from bench import seed
+    from bench.report import check_targets, cpu_busy
+
+    try:
+        app, sizes = _reuse(kind, args) if args.skip_seed else (None, None)
+        if sizes is None:
+            app = _migrated_app(kind, args, fresh=True)
+            progress(f"{kind}: seeding")
+            seed_seconds = round(seed.seed(app), 1)
+            sizes = seed.describe(app)
+        else:
+            seed_seconds = None
+            progress(f"{kind}: reusing the seeded database")
+    except Unavailable as error:
+        progress(f"{kind}: skipped — {error}")
+        return {"skipped": str(error)}
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    with app.app_context():
+        version = server_version(db.engine)
+    paths = page_paths(app, sizes)
+    progress(f"{kind}: counting queries per page")
+    from bench.queries import measure
+
+    queries = {f"visitor:{name}": found for name, found in measure(app, paths).items()}
+    member_pages = {name: paths[name] for name in ("feed", "thread")}
+    queries.update({f"member:{name}": found for name, found in measure(app, member_pages, MEMBER_ID).items()})
+    with app.app_context():
+        db.engine.dispose()  # let gunicorn's workers have the database to themselves
+    results = {"url": url.split("@")[-1], "version": version, "sizes": sizes.as_dict(), "seed_seconds": seed_seconds,
+               "queries": queries, "load": {}}
+    log_file = RESULTS / f"gunicorn-{kind}.log"
+    with serving(url, workers=args.workers, worker_class=args.worker_class, log_file=log_file) as base_url:
+        targets = {name: paths[name] for name in ("ceiling", "feed", "thread")}
+        results["checked"] = check_pages(base_url, targets, sizes)
+        for name, path in targets.items():
+            wait_until_idle(base_url)
+            other_cpu = cpu_busy()  # our server is idle now: whatever is busy belongs to someone else
+            progress(f"{kind}: loading {path} for {args.warmup:g}+{args.duration:g} s "
+                     f"(CPU busy beforehand: {other_cpu}%)")
+            results["load"][name] = load(base_url + path, args) | {"cpu_busy_before_pct": other_cpu}
+    results["targets"] = check_targets(results["load"])
+    return results
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    prepare_environment()
+    from bench import report
+
+    began = time.perf_counter()
+    kinds = ("sqlite", "postgres") if args.db == "both" else (args.db,)
+    results = {"machine": report.machine(),
+               "settings": {"workers": args.workers, "worker_class": args.worker_class,
+                            "concurrency": args.concurrency, "duration": args.duration, "warmup": args.warmup,
+                            "max_requests": args.max_requests, "client": "bench.load (threads, http.client)"},
+               "databases": {kind: run_database(kind, args) for kind in kinds}}
+    results["seconds"] = round(time.perf_counter() - began, 1)
+    print(report.table(results))
+    path = report.write(results, RESULTS)
+    print(f"\nTotal {results['seconds']} s. Details: {path.relative_to(ROOT)} (and bench/results/latest.json)")
+    errors = sum(run["errors"] for db in results["databases"].values() for run in db.get("load", {}).values())
+    if errors:
+        progress(f"{errors} requests failed (non-200): the numbers above are not valid.")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,11 @@
+"""Bench-only WSGI entry point: `gunicorn bench.server:app` (cwd = the project root).
+
+It is the real app built from the environment (APP_ENV, DATABASE_URL, SECRET_KEY), plus the bare
+/_bench/ping route that the app itself must never have: the ceiling of this server setup, against
+which the real pages are compared.
+"""
+
+from app import create_app
+from bench.ping import add_ping
+
+app = add_ping(create_app())
