@@ -111,6 +111,8 @@ class Config:
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
 
     HSTS = False
+    # Seconds a public page is kept for anonymous visitors (app.caching); 0 turns the cache off.
+    ANONYMOUS_CACHE_SECONDS = int(os.environ.get("ANONYMOUS_CACHE_SECONDS", "10"))
     REMINDER_HOURS = int(os.environ.get("REMINDER_HOURS", "24"))
     COMMENT_EDIT_MINUTES = int(os.environ.get("COMMENT_EDIT_MINUTES", "30"))
     POSTING_RATE_LIMIT = os.environ.get("POSTING_RATE_LIMIT", "10 per minute; 100 per day")
@@ -134,6 +136,7 @@ class TestingConfig(Config):
     MAIL_SERVER = None
     RATELIMIT_ENABLED = False
     REDIS_URL = None
+    ANONYMOUS_CACHE_SECONDS = 0  # tests see every change at once; the cache has its own tests
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105  still scrypt, cheaper so the suite stays fast
 
 

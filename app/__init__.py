@@ -44,7 +44,7 @@ def configure_logging(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (the whole schema, for Flask-Migrate)
     from app.auth.session import load_user
-    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
     from app.i18n import select_locale, select_timezone
 
     db.init_app(app)
@@ -57,6 +57,13 @@ def register_extensions(app: Flask) -> None:
 
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
     limiter.init_app(app)
+    if app.config["REDIS_URL"]:
+        app.config.setdefault("CACHE_TYPE", "RedisCache")
+        app.config.setdefault("CACHE_REDIS_URL", app.config["REDIS_URL"])
+    else:
+        app.config.setdefault("CACHE_TYPE", "SimpleCache")
+    app.config.setdefault("CACHE_KEY_PREFIX", "alumni:")
+    cache.init_app(app)
 
     login_manager.init_app(app)
     login_manager.user_loader(load_user)

@@ -1,6 +1,7 @@
 """Extension objects, created unbound here and bound to the app in `create_app`."""
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -29,5 +30,7 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Whole public pages for anonymous visitors (app.caching); Redis when REDIS_URL is set.
+cache = Cache()
 # Storage is chosen in create_app: Redis when REDIS_URL is set, memory otherwise.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -38,6 +38,37 @@ def format_event_time(value: datetime | None, event, style: str = "medium") -> s
     return text
 
 
+class DateTexts:
+    """Dates of one rendered page in its language and zone, looked up once per page rather than once
+    per date (a thread can show thousands). Made fresh for every render, so mail rendered in another
+    language inside a request gets its own."""
+
+    def __init__(self):
+        self._ready = False
+
+    def _setup(self) -> None:
+        from flask_babel import get_timezone
+
+        self._locale, self._tz, self._now, self._ready = get_locale(), get_timezone(), utcnow(), True
+
+    def absolute(self, value: datetime) -> str:
+        if not self._ready:
+            self._setup()
+        from babel.dates import format_datetime as babel_datetime
+
+        return babel_datetime(value, "medium", tzinfo=self._tz, locale=self._locale)
+
+    def relative(self, value: datetime) -> str:
+        if not self._ready:
+            self._setup()
+        from babel.dates import format_timedelta as babel_timedelta
+
+        delta = value - self._now
+        if abs(delta.total_seconds()) < 60:
+            return _("just now")
+        return babel_timedelta(delta, add_direction=True, granularity="minute", locale=self._locale)
+
+
 def format_day(value: datetime | None) -> str:
     return format_date(value, "long") if value else ""
 
@@ -94,5 +125,6 @@ def register(app: Flask) -> None:
             "share_links": share_links,
             "moderation_count": _moderation_count,
             "unread_notifications": _unread_notifications,
+            "dates": DateTexts(),
             "kind_labels": KIND_LABELS,
         }

@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from app import policy
 from app.auth.forms import ConfirmForm
+from app.caching import anonymous_cache
 from app.events.forms import EventForm, SignupForm
 from app.extensions import db
 from app.feed.forms import CommentForm
@@ -48,6 +49,7 @@ def upcoming_and_past(visible, past: bool, limit: int = PAGE_SIZE) -> list[Event
 
 
 @bp.get("/")
+@anonymous_cache
 def index():
     past = request.args.get("when") == "past"
     events = upcoming_and_past(policy.public_events(), past)
@@ -63,6 +65,7 @@ def index():
 
 
 @bp.get("/<int:event_id>")
+@anonymous_cache
 def show(event_id: int):
     event = load_event(event_id)
     registration = registrations.registration_of(current_user, event)
@@ -73,8 +76,13 @@ def show(event_id: int):
         else (False, set())
     return render_template("events/show.html", event=event, registration=registration, position=position,
                            closed_reason=registrations.signup_closed_reason(event),
-                           form=SignupForm(), comment_form=CommentForm(), roots=roots, total=total,
-                           liked_comments=liked_comments, confirm_form=ConfirmForm())
+                           roots=roots, total=total, liked_comments=liked_comments,
+                           # Forms make a CSRF token and so a session cookie: none for visitors.
+                           **(_event_forms() if current_user.is_authenticated else {}))
+
+
+def _event_forms() -> dict:
+    return {"form": SignupForm(), "comment_form": CommentForm(), "confirm_form": ConfirmForm()}
 
 
 def _aware(value: datetime | None, zone: str) -> datetime | None:

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import policy
+from app.caching import anonymous_cache
 from app.extensions import db, limiter
 from app.feed.forms import CommentForm, PostForm
 from app.feed.loading import load_post, posting_key, posting_limit
@@ -33,6 +34,7 @@ def _category_from_args() -> Category | None:
 
 
 @bp.get("/")
+@anonymous_cache
 def index():
     kind = request.args.get("kind") if request.args.get("kind") in ("news", "discussion") else None
     category = _category_from_args()
@@ -45,8 +47,9 @@ def index():
 
 
 @bp.get("/feed.atom")
+@anonymous_cache
 def atom():
-    page = feed_queries.feed_page(policy.syndicated_posts(), page_size=50)
+    page = feed_queries.feed_page(policy.syndicated_posts(), page_size=50, with_body=True)
     entries = page.pinned + page.posts
     updated = max((post.last_activity_at for post in entries), default=utcnow())
     body = render_template("feed/atom.xml", posts=entries, updated=updated)
@@ -54,6 +57,7 @@ def atom():
 
 
 @bp.get("/posts/<int:post_id>")
+@anonymous_cache
 def show(post_id: int):
     post = load_post(post_id, allow_teaser=True)
     if post.kind == PostKind.EVENT:  # an event's discussion lives on the event page
@@ -64,7 +68,9 @@ def show(post_id: int):
     roots, total = feed_queries.thread(post, newest_first=newest_first)
     post_liked, liked_comments = feed_queries.liked_by(current_user, post)
     return render_template("feed/post.html", post=post, roots=roots, total=total, newest_first=newest_first,
-                           post_liked=post_liked, liked_comments=liked_comments, form=CommentForm(),
+                           post_liked=post_liked, liked_comments=liked_comments,
+                           # A form makes a CSRF token and so a session cookie: only for those who may write.
+                           form=CommentForm() if policy.can_comment(current_user, post) else None,
                            following=is_following(current_user, FollowTarget.POST, post.id))
 
 

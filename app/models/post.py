@@ -44,6 +44,9 @@ class Post(db.Model):
     __table_args__ = (
         # The feed: newest activity first, keyset-paginated on (last_activity_at, id).
         Index("ix_posts_feed", "visibility", "last_activity_at", "id"),
+        # The public feed filters on several columns; reading in activity order and filtering is cheapest.
+        Index("ix_posts_activity", "last_activity_at", "id"),
+        Index("ix_posts_pinned", "pinned", "last_activity_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from app import policy
 from app.extensions import db
@@ -39,7 +39,7 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
 
 
 def feed_page(visible, *, kind: str | None = None, category: Category | None = None,
-              cursor: str | None = None, page_size: int = PAGE_SIZE) -> FeedPage:
+              cursor: str | None = None, page_size: int = PAGE_SIZE, with_body: bool = False) -> FeedPage:
     """One page of the feed under the `visible` clause from the policy.
 
     Keyset pagination on (last_activity_at, id): a page continues strictly after the last post
@@ -47,6 +47,8 @@ def feed_page(visible, *, kind: str | None = None, category: Category | None = N
     """
     query = (select(Post).where(visible)
              .options(joinedload(Post.author), joinedload(Post.category)))
+    if not with_body:  # lists show the excerpt; the bodies are most of a post's bytes
+        query = query.options(defer(Post.body_source), defer(Post.body_html))
     if kind in (PostKind.NEWS.value, PostKind.DISCUSSION.value):
         query = query.where(Post.kind == kind)
     if category is not None:

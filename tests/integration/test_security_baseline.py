@@ -45,9 +45,13 @@ def test_pages_for_logged_in_people_are_not_cached(client, make_user):
     assert "no-store" in client.get("/account/").headers["Cache-Control"]
 
 
-def test_reading_public_pages_sets_no_cookie(client):
+def test_reading_public_pages_sets_no_cookie(client, make_post, make_event, add_comment, make_user):
+    post = make_post()
+    add_comment(make_user(), post, "A comment")
+    event = make_event(capacity=3)
     for url in ("/", "/events/", "/imprint", "/privacy", "/guidelines", "/auth/check-email", "/healthz",
-                "/no/such/page"):
+                "/no/such/page", f"/posts/{post.id}", f"/events/{event.id}", "/feed.atom", "/events.ics",
+                f"/posts/{post.id}/comments.atom", f"/events/{event.id}.ics"):
         response = client.get(url)
         assert "Set-Cookie" not in response.headers, url
 
