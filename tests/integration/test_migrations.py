@@ -49,7 +49,7 @@ def test_upgrading_an_existing_sqlite_database_keeps_its_rows(tmp_path, smtp_ser
                               "'2026-01-01', 0, '0000000001', 0)"))
         upgrade()
         with db.engine.connect() as conn:
-            counts = [conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() for table in
+            counts = [conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() for table in  # noqa: S608
                       ("users", "posts", "comments")]
             handle = conn.execute(text("SELECT handle FROM users")).scalar()
             foreign_keys = conn.execute(text("PRAGMA foreign_keys")).scalar()
