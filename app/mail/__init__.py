@@ -18,7 +18,7 @@ from pathlib import Path
 
 from flask import current_app, g, render_template
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import inspect, select, update
 
 from app.extensions import db
 from app.models.mail import OutgoingMail
@@ -58,8 +58,7 @@ def queue_mail(recipient: str, template: str, *, locale: str | None = None, atta
             msg.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
     outgoing = OutgoingMail(recipient=recipient, subject=msg["Subject"], message=msg.as_string())
     db.session.add(outgoing)
-    db.session.flush()
-    g.setdefault("queued_mail_ids", []).append(outgoing.id)
+    g.setdefault("queued_mail", []).append(outgoing)
     return outgoing
 
 
@@ -75,7 +74,8 @@ def _render_optional(name: str, **context) -> str | None:
 
 def send_queued() -> None:
     """Send what this request queued. Called only after its commit succeeded."""
-    ids = g.pop("queued_mail_ids", [])
+    # The identity is known after the commit without loading the (expired) rows again.
+    ids = [inspect(outgoing).identity[0] for outgoing in g.pop("queued_mail", [])]
     if ids:
         send_pending(ids)
 
@@ -89,19 +89,23 @@ def send_pending(ids: list[int] | None = None) -> tuple[int, int]:
     if ids is not None:
         query = query.where(OutgoingMail.id.in_(ids))
     sent = failed = 0
-    for outgoing in db.session.scalars(query.order_by(OutgoingMail.id)).all():
-        outgoing.attempts += 1
+    # Read once; each result is then stored with its own UPDATE and commit, so a message that went out
+    # is never sent again, and nothing is re-read from the database per message.
+    pending = db.session.scalars(query.order_by(OutgoingMail.id)).all()
+    db.session.expunge_all()
+    for outgoing in pending:
+        values = {"attempts": outgoing.attempts + 1}
         try:
             _deliver(outgoing)
         except (OSError, smtplib.SMTPException) as exc:
-            outgoing.last_error = f"{type(exc).__name__}: {exc}"[:500]
+            values["last_error"] = f"{type(exc).__name__}: {exc}"[:500]
             log.warning("mail %s to %s not sent (attempt %s): %s", outgoing.id, outgoing.recipient,
-                        outgoing.attempts, outgoing.last_error)
+                        values["attempts"], values["last_error"])
             failed += 1
         else:
-            outgoing.sent_at = utcnow()
-            outgoing.last_error = None
+            values.update(sent_at=utcnow(), last_error=None)
             sent += 1
+        db.session.execute(update(OutgoingMail).where(OutgoingMail.id == outgoing.id).values(**values))
         db.session.commit()
     return sent, failed
 

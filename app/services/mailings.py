@@ -18,7 +18,6 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from app import policy
-from app.database import insert_if_absent
 from app.extensions import db
 from app.mail import queue_mail
 from app.models.event import Event
@@ -173,6 +172,17 @@ def _subscribers(mode: MailMode, after_id: int):
     return list(people.values())
 
 
+def _claim_period(user_ids: list[int], period: str, now: datetime) -> set[int]:
+    """Claim this period's digest for these people in one INSERT; returns whom this run got."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    table = DigestClaim.__table__
+    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = (insert(table).values([{"user_id": uid, "period": period, "created_at": now} for uid in user_ids])
+                 .on_conflict_do_nothing().returning(table.c.user_id))
+    return set(db.session.scalars(statement))
+
+
 def _claim_cursor(preference: MailPreference, until: datetime) -> bool:
     claimed = db.session.execute(update(MailPreference).where(
         MailPreference.user_id == preference.user_id, MailPreference.kind == preference.kind,
@@ -198,19 +208,27 @@ def _run(mode: MailMode, until: datetime, claim_period: str | None) -> int:
         after_id = people[-1][0].id
         since = min(pref.sent_until for _user, prefs in people for pref in prefs)
         batch = _load_batch([user.id for user, _prefs in people], since, until)
+        if claim_period:
+            # One statement claims the whole batch; people another run claimed are left out.
+            claimed = _claim_period([user.id for user, _prefs in people], claim_period, until)
+            people = [(user, prefs) for user, prefs in people if user.id in claimed]
         for user, prefs in people:
-            if claim_period and not insert_if_absent(DigestClaim, user_id=user.id, period=claim_period,
-                                                     created_at=until):
-                continue  # this period's digest was composed by another run
             sections = {}
             for pref in prefs:
                 items = _items(user, MailKind(pref.kind), pref.sent_until, batch)
-                if items and _claim_cursor(pref, until):
+                # Digests are claimed per period above; a right-away mail claims by moving its cursor.
+                if items and (claim_period or _claim_cursor(pref, until)):
                     sections[MailKind(pref.kind)] = items
             if sections:
                 _send(user, sections, template="digest" if claim_period else "notification_mail",
                       period=mode.value if claim_period else None)
                 sent += 1
+        if claim_period and people:
+            db.session.execute(update(MailPreference).where(
+                MailPreference.user_id.in_([user.id for user, _prefs in people]),
+                MailPreference.mode == mode.value, MailPreference.kind != MailKind.REMINDERS.value,
+                MailPreference.sent_until < until).values(sent_until=until))
+        db.session.flush()  # all of the batch's mail in one multi-row INSERT
         db.session.commit()
 
 
