@@ -58,8 +58,9 @@ translations: setup-dev
 	$(BIN)/python scripts/fill_english.py app/translations/en/LC_MESSAGES/messages.po
 	$(MAKE) compile-translations
 
-## make bench: seed SQLite and PostgreSQL, load gunicorn, print req/s, p50/p99 and queries per page
-## (options: make bench BENCH_ARGS="--db sqlite --duration 5"; see bench/README.md)
+## make bench: on SQLite and PostgreSQL, the feed under load (req/s, p50/p99, queries per page), a sign-up
+## storm (500 people, 50 seats, 4 workers) and `flask send-digests` for 1,000 and 10,000 people (~4½ min)
+## (options: make bench BENCH_ARGS="--suite storm --db postgres"; see bench/README.md)
 bench: setup-dev
 	$(BIN)/python -m bench $(BENCH_ARGS)
 

@@ -1,8 +1,11 @@
-"""`python -m bench` (what `make bench` runs): seed, count queries per page, load gunicorn, report.
+"""`python -m bench` (what `make bench` runs): the feed, sign-up storm and digest benchmarks, then a report.
 
-For each database (SQLite, PostgreSQL): build the schema from the migrations, bulk-load the data set,
-count SQL statements per page in-process, then serve the app with gunicorn and load three targets
-from a separate client process: the bare endpoint (ceiling), the feed, and the 1,000-comment thread.
+Suites (`--suite`, default all), each on SQLite and PostgreSQL:
+- feed: build the schema from the migrations, bulk-load the data set, count SQL statements per page
+  in-process, then serve the app with gunicorn and load three targets from a separate client process:
+  the bare endpoint (ceiling), the feed, and the 1,000-comment thread (bench/__main__.py, load.py).
+- storm: 500 people sign up for 50 seats at once against gunicorn with 4 workers (bench/storm.py).
+- digests: `flask send-digests --period daily` for 1,000 and 10,000 people, twice (bench/digests.py).
 """
 
 from __future__ import annotations
@@ -26,16 +29,35 @@ MEMBER_ID = 20  # a member (see dataset._users): logged-in query counts include 
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--suite", choices=("feed", "storm", "digests", "all"), default="all",
+                        help="which benchmark to run (default all: feed, storm, digests)")
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--duration", type=float, default=10.0, help="measured seconds per target (default 10)")
     parser.add_argument("--warmup", type=float, default=2.0, help="unrecorded seconds before each (default 2)")
     parser.add_argument("--concurrency", type=int, default=8, help="client threads/connections (default 8)")
     parser.add_argument("--max-requests", type=int, default=100_000, help="per target, bounds the run")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
-    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (default sync, as deployed)")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="feed: gunicorn workers (default 2; the storm always has 4)")
+    parser.add_argument("--worker-class", default="sync",
+                        help="feed: gunicorn worker class (default sync, as deployed)")
     parser.add_argument("--skip-seed", action="store_true", help="reuse an already seeded bench database")
     parser.add_argument("--postgres-url", help="default $BENCH_POSTGRES_URL or postgresql://postgres@127.0.0.1/bench")
+    parser.add_argument("--digest-users", type=_sizes, default=(1_000, 10_000), metavar="N[,N...]",
+                        help="digests: people per run (default 1000,10000)")
+    parser.add_argument("--digest-backlog", type=int, default=1, metavar="DAYS",
+                        help="digests: age of everyone's cursor in days (default 1: an ordinary day's daily run; "
+                             "7: everyone's first digest, covering the whole week)")
     return parser.parse_args(argv)
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(sorted(int(part.replace("_", "")) for part in text.split(",") if part.strip()))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a comma-separated list of numbers, not {text!r}") from None
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError("at least one size, each at least 1")
+    return sizes
 
 
 def prepare_environment() -> None:
@@ -177,19 +199,42 @@ def main(argv=None) -> int:
 
     began = time.perf_counter()
     kinds = ("sqlite", "postgres") if args.db == "both" else (args.db,)
-    results = {"machine": report.machine(),
+    suites = ("feed", "storm", "digests") if args.suite == "all" else (args.suite,)
+    results = {"machine": report.machine(), "suites": list(suites),
                "settings": {"workers": args.workers, "worker_class": args.worker_class,
                             "concurrency": args.concurrency, "duration": args.duration, "warmup": args.warmup,
                             "max_requests": args.max_requests, "client": "bench.load (threads, http.client)"},
-               "databases": {kind: run_database(kind, args) for kind in kinds}}
+               "suite_seconds": {}}
+    for suite in suites:
+        suite_began = time.perf_counter()
+        if suite == "feed":
+            results["databases"] = {kind: run_database(kind, args) for kind in kinds}
+        elif suite == "storm":
+            from bench import storm
+
+            results["settings"]["storm"] = {"people": storm.PEOPLE, "seats": storm.SEATS, "workers": storm.WORKERS,
+                                            "worker_class": "sync", "client": "bench.storm_client (one thread each)"}
+            results["storm"] = {kind: storm.run_database(kind, args) for kind in kinds}
+        else:
+            from app.services.mailings import BATCH
+            from bench import digests
+
+            results["settings"]["digests"] = {"people": list(args.digest_users), "period": "daily", "batch": BATCH,
+                                              "backlog_days": args.digest_backlog}
+            results["digests"] = {kind: digests.run_database(kind, args) for kind in kinds}
+        results["suite_seconds"][suite] = round(time.perf_counter() - suite_began, 1)
     results["seconds"] = round(time.perf_counter() - began, 1)
+    if report.app_commit() != results["machine"]["app_commit"]:
+        results["warning"] = (f"the app changed during the run ({results['machine']['app_commit']} → "
+                              f"{report.app_commit()}): rerun before trusting these numbers")
+        progress("WARNING: " + results["warning"])
     print(report.table(results))
     path = report.write(results, RESULTS)
     print(f"\nTotal {results['seconds']} s. Details: {path.relative_to(ROOT)} (and bench/results/latest.json)")
-    errors = sum(run["errors"] for db in results["databases"].values() for run in db.get("load", {}).values())
-    if errors:
-        progress(f"{errors} requests failed (non-200): the numbers above are not valid.")
-    return 1 if errors else 0
+    problems = report.problems(results)
+    for problem in problems:
+        progress(problem)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

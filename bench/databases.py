@@ -18,12 +18,13 @@ class Unavailable(Exception):
     """This database cannot be used for the bench; the message says why."""
 
 
-def sqlite_url(fresh: bool) -> str:
+def sqlite_url(fresh: bool, file: Path = SQLITE_FILE) -> str:
+    """The SQLite bench file (one per suite: the feed's `bench.sqlite` survives the other suites)."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     if fresh:
         for suffix in ("", "-wal", "-shm"):
-            Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
-    return f"sqlite:///{SQLITE_FILE}"
+            Path(f"{file}{suffix}").unlink(missing_ok=True)
+    return f"sqlite:///{file}"
 
 
 def postgres_url(fresh: bool, url: str | None = None) -> str:

@@ -30,7 +30,22 @@ def machine() -> dict:
         pass
     return {"nproc": os.cpu_count(), "cpu": cpu, "python": sys.version.split()[0],
             "platform": platform.platform(), "gunicorn": version("gunicorn"), "flask": version("flask"),
-            "sqlalchemy": version("sqlalchemy")}
+            "sqlalchemy": version("sqlalchemy"), "app_commit": app_commit()}
+
+
+def app_commit() -> str | None:
+    """The commit the app was measured at, "+changes" when app/, migrations/ or config.py differ from it."""
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True,
+                                check=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "app", "migrations", "config.py"], cwd=root,
+                               capture_output=True, text=True, check=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return commit + ("+changes" if dirty else "")
 
 
 def cpu_busy(seconds: float = 0.5) -> float | None:
@@ -48,6 +63,16 @@ def cpu_busy(seconds: float = 0.5) -> float | None:
         return None
     total = total_after - total_before
     return round(100 * (1 - (idle_after - idle_before) / total), 1) if total else None
+
+
+def quiet_cpu(timeout: float = 15.0) -> float | None:
+    """Wait (up to `timeout` s) until other work has stopped using the CPUs, e.g. the kernel writing back
+    a freshly seeded database; returns the last `cpu_busy` reading."""
+    deadline = time.monotonic() + timeout
+    busy = cpu_busy()
+    while busy is not None and busy > BUSY_WARNING_PCT and time.monotonic() < deadline:
+        busy = cpu_busy()
+    return busy
 
 
 def check_targets(load: dict) -> dict:
@@ -69,6 +94,19 @@ def _row(cells, widths) -> str:
 
 
 def table(results: dict) -> str:
+    """The printed report: one section per suite that ran."""
+    sections = [f"App at {results['machine'].get('app_commit') or 'an unknown commit'}"
+                + (f" — WARNING: {results['warning']}" if results.get("warning") else "")]
+    if "databases" in results:
+        sections.append(feed_table(results))
+    if "storm" in results:
+        sections.append(storm_table(results))
+    if "digests" in results:
+        sections.append(digests_table(results))
+    return "\n\n".join(sections)
+
+
+def feed_table(results: dict) -> str:
     lines = []
     settings = results["settings"]
     lines.append(f"Alumni Commons bench · {results['machine']['nproc']} CPUs ({results['machine']['cpu']}) · "
@@ -117,6 +155,108 @@ def table(results: dict) -> str:
         lines.append(f"WARNING: up to {busiest}% of the CPUs were busy with other work before a run: "
                      "those numbers are depressed; rerun on a quiet machine.")
     return "\n".join(lines)
+
+
+def storm_table(results: dict) -> str:
+    settings = results["settings"]["storm"]
+    lines = [f"Sign-up storm · {settings['people']} people, {settings['seats']} seats, waitlist on · gunicorn "
+             f"{settings['workers']} {settings['worker_class']} workers, production config · every POST released at "
+             "once from one client process (a thread and a connection each)"]
+    widths = (11, 7, 7, 7, 7, 5, 6, 9, 10, 5, 5, 6, 6, 6, 5)
+    lines.append(_row(("database", "req/s", "p50 ms", "p99 ms", "max ms", "ok", "errors", "confirmed", "waitlisted",
+                       "seats", "dupes", "FIFO", "places", "mails", "busy%"), widths))
+    notes = []
+    for name, run in results["storm"].items():
+        if "skipped" in run or "error" in run:
+            lines.append(f"{name}: skipped — {run['skipped']}" if "skipped" in run
+                         else f"{name}: FAILED — {run['error'].strip().splitlines()[0]}")
+            continue
+        load, checks = run["load"], run["checks"]
+        lines.append(_row((name, f"{load['rps']:.1f}", load["p50_ms"], load["p99_ms"], load["max_ms"], load["ok"],
+                           load["errors"], checks["confirmed"], checks["waitlisted"], checks["seats_taken"],
+                           checks["duplicate_users"], "yes" if checks["first_come_first_served"] else "NO",
+                           "yes" if checks["waitlist_places_in_order"] else "NO", checks["mails"]["received"],
+                           run.get("cpu_busy_before_pct", "-")), widths))
+        one = run["one_signup"]
+        verdict = "EXACT" if run["passed"] else "WRONG"
+        notes.append(f"  {name} ({run['version']}): {verdict} — {checks['registrations']} registrations; all "
+                     f"{load['clients']} requests written within {load['release_spread_ms']} ms of the release, "
+                     f"the last answer after {load['seconds']} s, CPUs "
+                     f"{load.get('cpu_busy_during_pct', '-')}% busy meanwhile; one sign-up alone: "
+                     f"{one['confirmed']['queries']} statements / {one['confirmed']['in_process_ms']} ms / event "
+                     f"locked {one['confirmed'].get('lock_held_ms')} ms (confirmed), {one['waitlisted']['queries']} / "
+                     f"{one['waitlisted']['in_process_ms']} / {one['waitlisted'].get('lock_held_ms')} ms (waitlisted)"
+                     + (f"; prepare errors {load['prepare_errors']}" if load["prepare_errors"] else "")
+                     + ("" if checks["mails"]["waitlist_place_matches_db"] else "; WAITLIST MAIL PLACES DIFFER"))
+    lines += notes
+    lines.append("req/s: 500 sign-ups / (last answer − release). Latency counted from the release, connect included. "
+                 "FIFO: the confirmed are the first 50 by queued_at; places: waitlist places 1..450 in queued_at "
+                 "order (the app's waitlist_position); mails: received by the SMTP sink.")
+    return "\n".join(lines)
+
+
+def digests_table(results: dict) -> str:
+    settings = results["settings"]["digests"]
+    lines = [f"Digests · `flask send-digests --period daily` in its own process, SMTP sink on 127.0.0.1 · batches of "
+             f"{settings['batch']} people · cursors {settings['backlog_days']} day(s) old · first run, then again"]
+    widths = (11, 7, 8, 8, 6, 8, 8, 7, 8, 10, 7, 7, 7, 7, 9, 6)
+    lines.append(_row(("database", "people", "digests", "expected", "sink", "time s", "compose", "send", "peak MB",
+                       "statements", "/person", "SELECT", "INSERT", "UPDATE", "2nd run", "busy%"), widths))
+    for name, db in results["digests"].items():
+        if "skipped" in db:
+            lines.append(f"{name}: skipped — {db['skipped']}")
+            continue
+        for people, size in db["sizes"].items():
+            if "error" in size:
+                lines.append(f"{name} {int(people):,} people: FAILED — {size['error'].strip().splitlines()[0]}")
+                continue
+            first, second = size["runs"]
+            verbs = {}
+            for phase in first["statements_by_verb"].values():
+                for verb, n in phase.items():
+                    verbs[verb] = verbs.get(verb, 0) + n
+            lines.append(_row((name, f"{int(people):,}", f"{first['queued']:,}",
+                               f"{size['sizes']['expected_digests']:,}", f"{first['sink']['received']:,}",
+                               first["seconds"], first["compose_seconds"], first["send_seconds"],
+                               first["peak_rss_mb"], f"{first['statements']:,}", first["statements_per_person"],
+                               f"{verbs.get('SELECT', 0):,}", f"{verbs.get('INSERT', 0):,}",
+                               f"{verbs.get('UPDATE', 0):,}", f"{second['queued']} / {second['statements']:,}",
+                               first.get("cpu_busy_before_pct", "-")), widths))
+        scaling = db.get("scaling") or {}
+        if scaling:
+            people, statements = scaling["people"], scaling["statements"]
+            lines.append(f"  {name}: {people[0]:,} → {people[1]:,} people (×{people[1] / people[0]:.3g}): statements "
+                         f"×{statements[1] / statements[0]:.1f} ({scaling['statements_per_person'][0]} → "
+                         f"{scaling['statements_per_person'][1]} per person); reads while composing "
+                         f"{scaling['compose_selects'][0]} → {scaling['compose_selects'][1]} (per batch); sending "
+                         f"{scaling['send_ms_per_mail'][0]} → {scaling['send_ms_per_mail'][1]} ms per mail")
+        failed = [f"{people}: {check}" for people, size in db["sizes"].items()
+                  for check, ok in size.get("checks", {"the job ran": False}).items() if not ok]
+        lines.append(f"  {name}: {'all checks passed' if not failed else 'FAILED ' + ', '.join(failed)} (digests = "
+                     "expected = received, second run queues and sends nothing, one claim per person, each mail "
+                     "sent once)")
+    lines.append("time s = compose (up to the commit) + send (send_queued after it); peak MB: the job process's "
+                 "max RSS; statements: every cursor.execute of the job (an executemany counts once); 2nd run: "
+                 "digests queued / statements of the run right after.")
+    return "\n".join(lines)
+
+
+def problems(results: dict) -> list[str]:
+    """What makes a run invalid or a requirement fail; the exit code is 1 when there is any."""
+    found = [results["warning"]] if results.get("warning") else []
+    errors = sum(run["errors"] for db in results.get("databases", {}).values() for run in db.get("load", {}).values())
+    if errors:
+        found.append(f"feed: {errors} requests failed (non-200): the numbers above are not valid.")
+    for name, run in results.get("storm", {}).items():
+        if "error" in run:
+            found.append(f"storm/{name}: the storm client failed (see the JSON).")
+        elif "skipped" not in run and not run["passed"]:
+            found.append(f"storm/{name}: not exactly {run['seats']} confirmed and {run['people'] - run['seats']} "
+                         f"waitlisted with zero errors (see the table and the JSON).")
+    for name, db in results.get("digests", {}).items():
+        if "skipped" not in db and not db["passed"]:
+            found.append(f"digests/{name}: a check failed (see the table and the JSON).")
+    return found
 
 
 def write(results: dict, directory: Path) -> Path:

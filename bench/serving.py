@@ -48,10 +48,11 @@ def wait_until_idle(base_url: str, timeout: float = 60) -> None:
 
 
 @contextmanager
-def serving(database_url: str, *, workers: int, worker_class: str, log_file: Path):
-    """Yield the base URL while gunicorn runs with the production config against `database_url`."""
+def serving(database_url: str, *, workers: int, worker_class: str, log_file: Path, env: dict | None = None):
+    """Yield the base URL while gunicorn runs with the production config against `database_url`
+    (`env`: more environment for the app, e.g. MAIL_SERVER)."""
     port = free_port()
-    env = dict(os.environ, DATABASE_URL=database_url, APP_ENV="production", PYTHONUNBUFFERED="1")
+    env = dict(os.environ, **(env or {}), DATABASE_URL=database_url, APP_ENV="production", PYTHONUNBUFFERED="1")
     command = [sys.executable, "-m", "gunicorn", "bench.server:app", "--workers", str(workers),
                "--worker-class", worker_class, "--bind", f"127.0.0.1:{port}",
                "--error-logfile", str(log_file), "--log-level", "warning", "--timeout", "60"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import url_for
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import joinedload
 
 from app import policy
@@ -186,7 +186,9 @@ def _claim_period(user_ids: list[int], period: str, now: datetime) -> set[int]:
 def _claim_cursor(preference: MailPreference, until: datetime) -> bool:
     claimed = db.session.execute(update(MailPreference).where(
         MailPreference.user_id == preference.user_id, MailPreference.kind == preference.kind,
-        MailPreference.sent_until == preference.sent_until).values(sent_until=until))
+        MailPreference.sent_until == preference.sent_until).values(sent_until=until)
+        # The batch's loaded objects are not touched again; checking them after every claim was the cost.
+        .execution_options(synchronize_session=False))
     return claimed.rowcount == 1
 
 
@@ -247,6 +249,8 @@ def period_key(mode: MailMode, now: datetime) -> str:
 def send_digests(mode: MailMode, now: datetime | None = None) -> int:
     """One digest per person and period (daily or weekly), skipping people with nothing new."""
     now = now or utcnow()
+    # Claims only need to outlive their period; keep two weeks and no more.
+    db.session.execute(delete(DigestClaim).where(DigestClaim.created_at < now - timedelta(days=14)))
     return _run(mode, now, claim_period=period_key(mode, now))
 
 
