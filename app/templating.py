@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, current_app, g, request
-from flask_babel import format_date, format_datetime, format_timedelta, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 
 from app import policy
@@ -74,12 +74,8 @@ def format_day(value: datetime | None) -> str:
 
 
 def format_ago(value: datetime | None) -> str:
-    if not value:
-        return ""
-    delta = value - utcnow()
-    if abs(delta.total_seconds()) < 60:
-        return _("just now")
-    return format_timedelta(delta, add_direction=True, granularity="minute")
+    """The `ago` filter: one date, the same text as `DateTexts.relative` gives a whole page."""
+    return DateTexts().relative(value) if value else ""
 
 
 def _moderation_count() -> int:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask import abort
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app import policy
-from app.extensions import db, limiter
+from app.extensions import db
 from app.models.post import Comment, Post
 
 
@@ -38,7 +39,7 @@ def load_comment(comment_id: int) -> Comment:
 
 def posting_key() -> str:
     """Rate-limit per person (logged in), not per address."""
-    return f"user:{current_user.id}" if current_user.is_authenticated else limiter._key_func()
+    return f"user:{current_user.id}" if current_user.is_authenticated else get_remote_address()
 
 
 def posting_limit() -> str:
