@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from importlib import import_module
 from pathlib import Path
 
 from flask import Flask, g, request
@@ -84,29 +85,26 @@ def register_extensions(app: Flask) -> None:
             configure_sqlite(db.engine)
 
 
+# Feature blueprints: (package, URL prefix, view modules). Each package holds its `bp`; importing a
+# view module attaches its routes to it. No blueprint imports another.
+BLUEPRINTS = (
+    ("feed", None, ("routes", "comments")),
+    ("main", None, ("routes",)),
+    ("moderation", "/moderation", ("routes",)),
+    ("auth", "/auth", ("routes",)),
+    ("account", "/account", ("routes",)),
+    ("members", "/members", ("routes", "directory", "documents", "invitations")),
+    ("events", "/events", ("routes", "signups")),
+    ("admin", "/admin", ("routes",)),
+    ("notifications", "/notifications", ("routes",)),
+)
+
+
 def register_blueprints(app: Flask) -> None:
-    from app.account.routes import bp as account_bp
-    from app.admin.routes import bp as admin_bp
-    from app.auth.routes import bp as auth_bp
-    from app.events.routes import bp as events_bp
-    from app.feed.routes import bp as feed_bp
-    from app.main.routes import bp as main_bp
-    from app.members.routes import bp as members_bp
-    from app.moderation.routes import bp as moderation_bp
-    from app.notifications.routes import bp as notifications_bp
-
-    app.register_blueprint(feed_bp)
-    app.register_blueprint(main_bp)
-    app.register_blueprint(moderation_bp, url_prefix="/moderation")
-    app.register_blueprint(auth_bp, url_prefix="/auth")
-    app.register_blueprint(account_bp, url_prefix="/account")
-    app.register_blueprint(members_bp, url_prefix="/members")
-    app.register_blueprint(events_bp, url_prefix="/events")
-    from app.events.routes import public_calendar
-
-    app.add_url_rule("/events.ics", endpoint="events.public_calendar", view_func=public_calendar)
-    app.register_blueprint(admin_bp, url_prefix="/admin")
-    app.register_blueprint(notifications_bp, url_prefix="/notifications")
+    for package, prefix, view_modules in BLUEPRINTS:
+        for module in view_modules:
+            import_module(f"app.{package}.{module}")
+        app.register_blueprint(import_module(f"app.{package}").bp, url_prefix=prefix)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -101,14 +101,14 @@ def register(app: Flask) -> None:
     @app.cli.command("send-reminders")
     def send_reminders() -> None:
         """Remind confirmed attendees of events starting soon (for cron); each person once per event."""
-        from app.services.registrations import send_reminders as remind
+        from app.services.signups import send_reminders as remind
 
         click.echo(f"{run_mail_job(remind)} reminders queued.")
 
     @app.cli.command("send-notifications")
     def send_notifications() -> None:
         """Mail what is new to people who want it right away (cron: every 5 minutes; coalesces)."""
-        from app.services.mailings import send_immediate
+        from app.services.digests import send_immediate
 
         click.echo(f"{run_mail_job(send_immediate)} mails queued.")
 
@@ -117,7 +117,7 @@ def register(app: Flask) -> None:
     def send_digests(period: str) -> None:
         """Compose this period's digests (cron: daily and weekly); each person at most once per period."""
         from app.models.notification import MailMode
-        from app.services.mailings import send_digests as compose
+        from app.services.digests import send_digests as compose
 
         click.echo(f"{run_mail_job(lambda: compose(MailMode(period)))} digests queued.")
 

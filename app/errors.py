@@ -14,9 +14,6 @@ from app.security import log_security_event
 
 log = logging.getLogger(__name__)
 
-HANDLED_STATUSES = (400, 401, 403, 404, 405, 413, 429, 500, 503)
-
-
 def _wants_json() -> bool:
     return request.path.startswith("/healthz") or request.accept_mimetypes.best == "application/json"
 

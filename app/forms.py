@@ -1,11 +1,12 @@
-"""Field types and checks shared by the forms of several blueprints."""
+"""Forms, field types and checks shared by several blueprints."""
 
 from __future__ import annotations
 
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField, StringField
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
 from app.services.passwords import MAX_LENGTH as PASSWORD_MAX_LENGTH
@@ -81,3 +82,21 @@ def populate_errors(form, error) -> None:
         field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
     else:
         form.form_errors.append(error.message)
+
+
+COMMENT_MAX = 10_000
+MARKDOWN_HINT = _l("Markdown: **bold**, *italic*, [link](https://example.org), lists with \"-\". HTML is not allowed.")
+
+
+class ConfirmForm(FlaskForm):
+    """Only the CSRF token: a button that turns a mailed link (or any one-click action) into a deliberate POST."""
+
+
+class CommentForm(FlaskForm):
+    """A comment or reply, on a post's page and on an event's page."""
+
+    body = TextAreaField(_l("Your comment"), validators=[
+        DataRequired(_l("Please write something.")),
+        Length(max=COMMENT_MAX, message=_l("Use at most %(max)d characters."))],
+        description=MARKDOWN_HINT, render_kw={"rows": 4})
+    parent_id = HiddenField()

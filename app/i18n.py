@@ -7,6 +7,10 @@ from flask import current_app, g, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.models.moderation import ReportReason
+from app.models.notification import MailKind, MailMode
+from app.models.user import Role
+
 LOCALE_COOKIE = "lang"
 LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}
 
@@ -35,13 +39,34 @@ def select_timezone() -> str:
 
 # Names shown for stored values, in the viewer's language.
 ROLE_LABELS = {
-    "alumnus": _l("Alumnus"),
-    "member": _l("Member"),
-    "volunteer": _l("Volunteer"),
-    "admin": _l("Admin"),
+    Role.ALUMNUS: _l("Alumnus"),
+    Role.MEMBER: _l("Member"),
+    Role.VOLUNTEER: _l("Volunteer"),
+    Role.ADMIN: _l("Admin"),
 }
 PAGE_TITLES = {
     "imprint": _l("Imprint"),
     "privacy": _l("Privacy policy"),
     "guidelines": _l("Community guidelines"),
+}
+
+REPORT_REASON_LABELS = {
+    ReportReason.SPAM: _l("Spam or advertising"),
+    ReportReason.ABUSE: _l("Insulting, hateful or harassing"),
+    ReportReason.PRIVACY: _l("Reveals personal data"),
+    ReportReason.OFF_TOPIC: _l("Off topic"),
+    ReportReason.OTHER: _l("Something else"),
+}
+MAIL_MODE_LABELS = {
+    MailMode.OFF: _l("Off"),
+    MailMode.IMMEDIATELY: _l("Right away"),
+    MailMode.DAILY: _l("Daily digest"),
+    MailMode.WEEKLY: _l("Weekly digest"),
+}
+MAIL_KIND_LABELS = {
+    MailKind.REPLIES: _l("Replies to my comments and mentions of me"),
+    MailKind.FOLLOWED: _l("New comments in threads I follow, new posts in categories I follow"),
+    MailKind.NEWS: _l("News of the association"),
+    MailKind.EVENTS: _l("New events"),
+    MailKind.REMINDERS: _l("Reminders of events I signed up for"),
 }

@@ -126,14 +126,6 @@ def _in_feeds():
     return and_(Post.hidden_at.is_(None), Post.kind != PostKind.EVENT.value)
 
 
-def readable_posts(user):
-    """Posts whose whole text `user` may read, in any list (not hidden)."""
-    clause = and_(Post.hidden_at.is_(None), _published_or_own(Post, user))
-    if not is_member(user):
-        clause = and_(clause, Post.visibility == Visibility.PUBLIC.value)
-    return clause
-
-
 def public_feed_posts(user):
     """The public feed: public posts, and members-only posts whose author allowed a teaser."""
     shown = or_(Post.visibility == Visibility.PUBLIC.value, Post.public_teaser.is_(True))
@@ -149,7 +141,27 @@ def members_area_posts(user):
 
 def syndicated_posts():
     """Atom and anything else read by machines: public and published only, never teasers."""
-    return and_(_in_feeds(), Post.status == Status.PUBLISHED.value, Post.visibility == Visibility.PUBLIC.value)
+    return and_(_in_feeds(), Post.status == Status.PUBLISHED, Post.visibility == Visibility.PUBLIC)
+
+
+def is_syndicated(post) -> bool:
+    """The same rule as `syndicated_posts`, for one post (its comment feed)."""
+    return (post.kind != PostKind.EVENT and not post.is_hidden and post.status == Status.PUBLISHED
+            and post.visibility == Visibility.PUBLIC)
+
+
+def news_for_mail():
+    """News that digests may mail: published, not hidden. Each reader is then asked `can_read_post`."""
+    return and_(Post.kind == PostKind.NEWS, Post.status == Status.PUBLISHED, Post.hidden_at.is_(None))
+
+
+def can_announce(user, post) -> bool:
+    """Send a news post by mail to everyone who opted in: volunteers, published news only."""
+    return can_write_news(user) and is_announceable(post)
+
+
+def is_announceable(post) -> bool:
+    return post.is_news and not post.is_hidden and not post.is_pending
 
 
 def can_read_post(user, post) -> bool:
@@ -219,13 +231,6 @@ def can_delete_comment(user, comment) -> bool:
 # ---------------------------------------------------------------- events
 
 
-def listed_events(user):
-    """Events `user` may see in lists and calendars."""
-    from app.models.event import Event
-
-    return true() if is_member(user) else Event.visibility == Visibility.PUBLIC.value
-
-
 def members_area_events(user):
     """The members area's events: members-only ones, for members."""
     from app.models.event import Event
@@ -237,14 +242,22 @@ def member_accounts():
     """Accounts that are members (for mail that only members may receive)."""
     from app.models.user import User
 
-    return User.role.in_([role.value for role in ROLE_ORDER[1:]])
+    return User.role.in_(ROLE_ORDER[1:])
 
 
 def public_events():
-    """Events for anonymous surfaces read by machines (the public iCal feed)."""
+    """Events on the public events page and in the public iCal feed, for everyone (members find the
+    members-only ones in the members area)."""
     from app.models.event import Event
 
     return Event.visibility == Visibility.PUBLIC.value
+
+
+def events_for_mail():
+    """New events that digests may mail: not cancelled. Each reader is then asked `can_read_event`."""
+    from app.models.event import Event
+
+    return Event.cancelled_at.is_(None)
 
 
 def can_read_event(user, event) -> bool:
@@ -259,8 +272,8 @@ def can_sign_up(user, event) -> bool:
     return can_post(user) and can_read_event(user, event)
 
 
-def can_see_online_link(user, event, registration) -> bool:
-    confirmed = registration is not None and registration.status == "confirmed"
+def can_see_online_link(user, event, signup) -> bool:
+    confirmed = signup is not None and signup.status == "confirmed"
     return confirmed or can_manage_events(user)
 
 
@@ -312,10 +325,6 @@ def visible_profile_fields(viewer, profile) -> set[str]:
 def can_contact(sender, profile) -> bool:
     return (can_post(sender) and is_member(sender) and sender.id != profile.user_id
             and bool(visible_profile_fields(sender, profile)))
-
-
-def can_read_documents(user) -> bool:
-    return is_member(user)
 
 
 def can_manage_documents(user) -> bool:

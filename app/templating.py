@@ -9,10 +9,9 @@ from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 
 from app import policy
-from app.feed.sharing import share_links
-from app.i18n import LANGUAGE_NAMES, PAGE_TITLES, ROLE_LABELS
+from app.i18n import LANGUAGE_NAMES, MAIL_KIND_LABELS, PAGE_TITLES, ROLE_LABELS
 from app.models.types import utcnow
-from app.notifications.forms import KIND_LABELS
+from app.sharing import share_links
 
 
 def format_when(value: datetime | None, style: str = "medium") -> str:
@@ -84,9 +83,9 @@ def _moderation_count() -> int:
         return 0
     from flask_login import current_user
 
-    from app.services.feed import pending_and_reported_counts
+    from app.services.reports import open_report_count
 
-    return pending_and_reported_counts(current_user)
+    return open_report_count(current_user)
 
 
 def _unread_notifications() -> int:
@@ -122,5 +121,5 @@ def register(app: Flask) -> None:
             "moderation_count": _moderation_count,
             "unread_notifications": _unread_notifications,
             "dates": DateTexts(),
-            "kind_labels": KIND_LABELS,
+            "kind_labels": MAIL_KIND_LABELS,
         }

@@ -79,7 +79,7 @@ def page_paths(app, sizes) -> dict[str, str]:
     from app import policy
     from app.extensions import db
     from app.models.post import Post
-    from app.services.feed import encode_cursor
+    from app.services.feed_queries import encode_cursor
 
     with app.app_context():
         middle = db.session.scalar(select(Post).where(policy.public_feed_posts(None))
@@ -216,7 +216,7 @@ def main(argv=None) -> int:
                                             "worker_class": "sync", "client": "bench.storm_client (one thread each)"}
             results["storm"] = {kind: storm.run_database(kind, args) for kind in kinds}
         else:
-            from app.services.mailings import BATCH
+            from app.services.digests import BATCH
             from bench import digests
 
             results["settings"]["digests"] = {"people": list(args.digest_users), "period": "daily", "batch": BATCH,

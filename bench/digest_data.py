@@ -169,7 +169,7 @@ def build(user_count: int, now: datetime, password_hash: str, backlog_days: int 
 
 def _expected(data: DigestDataset, is_member: dict[int, bool], cursor: datetime) -> int:
     """Who should get a digest: a notification since the cursor whose comment is still visible, or (news
-    subscribers) a news post since the cursor they may read and did not write. Mirrors `mailings._items`
+    subscribers) a news post since the cursor they may read and did not write. Mirrors `digests._items`
     for this data set."""
     visible = {c["id"] for c in data.comments if c["deleted_at"] is None and c["hidden_at"] is None}
     people = {n["user_id"] for n in data.notifications if n["comment_id"] in visible and n["created_at"] > cursor}

@@ -7,7 +7,7 @@ who has something new (computed from the data set beforehand) and the sink must 
 those; the second run, right after, must queue and send nothing (exactly once). Then the database is
 checked: one digest claim per subscriber and period, every queued mail sent once.
 
-The statements of the two sizes show what grows with the number of batches (`mailings.BATCH` = 500
+The statements of the two sizes show what grows with the number of batches (`digests.BATCH` = 500
 people) and what grows with the number of people.
 """
 

@@ -5,7 +5,7 @@ public event (capacity 50, waitlist on) through `app.services.events.create_even
 session per person; gunicorn with 4 sync workers and the production config, its mail going to the
 bench's SMTP sink; then `bench.storm_client` in its own process prepares every person (event page,
 CSRF token) and releases all 500 POSTs at once. Afterwards the database must hold exactly 50 confirmed
-(seats_taken 50), 450 waitlisted, 500 registrations and no duplicates; first come, first served (the
+(seats_taken 50), 450 waitlisted, 500 signups and no duplicates; first come, first served (the
 50 confirmed are the first 50 in queued_at order), waitlist places 1..450 in queued_at order, and the
 place in each waitlist mail the place in the database.
 
@@ -93,7 +93,7 @@ def forge_sessions(app, user_ids: list[int]) -> list[str]:
 
 
 class LockClock:
-    """From the statement that locks the event row (`registrations.lock_event`) to the commit: how long
+    """From the statement that locks the event row (`signups.lock_event`) to the commit: how long
     one sign-up holds the lock every other sign-up for the event waits on."""
 
     def __init__(self):
@@ -152,23 +152,23 @@ def count_one_signup(app, event_id: int, user_ids: list[int]) -> dict:
 def verify(app, event_id: int, sink) -> dict:
     """What the database (and the mail sink) say after the storm."""
     from app.extensions import db
-    from app.models.event import Event, Registration
-    from app.services.registrations import waitlist_position
+    from app.models.event import Event, Signup
+    from app.services.signups import waitlist_position
 
     with app.app_context():
         event = db.session.get(Event, event_id)
-        rows = db.session.scalars(select(Registration).where(Registration.event_id == event_id)
-                                  .order_by(Registration.queued_at, Registration.id)).all()
+        rows = db.session.scalars(select(Signup).where(Signup.event_id == event_id)
+                                  .order_by(Signup.queued_at, Signup.id)).all()
         statuses = [r.status for r in rows]
         waitlisted = [r for r in rows if r.status == "waitlisted"]
         positions = [waitlist_position(r) for r in waitlisted]  # the app's own function, in queued_at order
         users = {r.id: r.user.email for r in rows}
         duplicates = db.session.scalar(select(func.count()).select_from(
-            select(Registration.user_id).where(Registration.event_id == event_id)
-            .group_by(Registration.user_id).having(func.count() > 1).subquery()))
+            select(Signup.user_id).where(Signup.event_id == event_id)
+            .group_by(Signup.user_id).having(func.count() > 1).subquery()))
         queued = [r.queued_at for r in rows]
         checks = {
-            "registrations": len(rows), "confirmed": statuses.count("confirmed"),
+            "signups": len(rows), "confirmed": statuses.count("confirmed"),
             "waitlisted": statuses.count("waitlisted"), "cancelled": statuses.count("cancelled"),
             "seats_taken": event.seats_taken, "capacity": event.capacity, "duplicate_users": duplicates,
             "distinct_users": len({r.user_id for r in rows}),
@@ -187,7 +187,7 @@ def verify(app, event_id: int, sink) -> dict:
             mailed_places[rcpt] = int(found.group(1))
     checks["mails"] = {"received": len(mails), "confirmations": confirmed_mails, "waitlist": len(mailed_places),
                        "waitlist_place_matches_db": mailed_places == place_in_db}
-    checks["exact"] = (checks["registrations"] == PEOPLE and checks["confirmed"] == SEATS
+    checks["exact"] = (checks["signups"] == PEOPLE and checks["confirmed"] == SEATS
                        and checks["waitlisted"] == PEOPLE - SEATS and checks["seats_taken"] == SEATS
                        and duplicates == 0 and checks["first_come_first_served"]
                        and checks["waitlist_places_in_order"])

@@ -346,7 +346,7 @@ def world(app, make_user):
         db.session.add(report)
         from datetime import timedelta
 
-        from app.models.event import Event, Registration
+        from app.models.event import Event, Signup
         from app.models.types import utcnow
 
         start = utcnow() + timedelta(days=7)
@@ -356,8 +356,8 @@ def world(app, make_user):
             for title, visibility in (("Public event", "public"), ("Members event", "members")))
         db.session.add_all([event, members_event])
         db.session.flush()
-        registration = Registration(event_id=event.id, user_id=author.id, status="confirmed")
-        db.session.add(registration)
+        signup = Signup(event_id=event.id, user_id=author.id, status="confirmed")
+        db.session.add(signup)
         db.session.get(User, author.id).calendar_token = "world-calendar-token-0123456789"
         from app.models.membership import Document, Invitation, MemberProfile, MembershipApplication
         from app.services import uploads
@@ -375,9 +375,9 @@ def world(app, make_user):
         db.session.add(news)
         db.session.commit()
         with app.test_request_context():
-            from app.services.registrations import cancel_token
+            from app.services.signups import cancel_token
 
-            token = cancel_token(registration)
+            token = cancel_token(signup)
             from app.services.tokens import make_token
 
             invitation_token = make_token("invitation", {"iid": invitation.id, "n": 1})
@@ -385,7 +385,7 @@ def world(app, make_user):
             consent_token = make_token("mail-consent", {"uid": target.id, "email": target.email})
         return {"PUBLIC_POST": public.id, "MEMBERS_POST": members.id, "COMMENT": comment.id,
                 "MEMBERS_COMMENT": members_comment.id, "REPORT": report.id, "TARGET": target.id,
-                "EVENT": event.id, "MEMBERS_EVENT": members_event.id, "REGISTRATION": registration.id,
+                "EVENT": event.id, "MEMBERS_EVENT": members_event.id, "SIGNUP": signup.id,
                 "CANCEL_TOKEN": token, "CALENDAR_TOKEN": "world-calendar-token-0123456789",
                 "AUTHOR": author.id, "DOCUMENT": document.id, "APPLICATION": application.id,
                 "INVITATION": invitation.id, "INVITATION_TOKEN": invitation_token, "NEWS_POST": news.id,

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, fresh_login_required, login_required, login_user
 
+from app.account import bp
 from app.account.forms import EmailForm, PasswordForm, ProfileForm
-from app.auth.forms import ConfirmForm
-from app.forms import populate_errors
+from app.forms import ConfirmForm, populate_errors
 from app.i18n import LOCALE_COOKIE
 from app.services import accounts
 from app.services.errors import DomainError, InvalidToken
 from app.services.membership import latest_application
-from app.services.registrations import upcoming_registrations
-
-bp = Blueprint("account", __name__)
+from app.services.signups import upcoming_signups
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -32,7 +30,7 @@ def settings():
     if not form.is_submitted():
         form.locale.data = current_user.locale or ""
     return render_template("account/settings.html", form=form, resend_form=ConfirmForm(),
-                           my_events=upcoming_registrations(current_user),
+                           my_events=upcoming_signups(current_user),
                            application=latest_application(current_user)), 400 if form.errors else 200
 
 

@@ -1,40 +1,30 @@
-"""Administration: people and roles, the audit log, the site pages."""
+"""Administration: people and roles, the audit log, the site pages, the settings."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
 
 from app import policy
+from app.admin import bp
 from app.admin.forms import PageForm, RoleForm, SettingsForm, UserSearchForm
-from app.auth.forms import ConfirmForm
 from app.extensions import db
-from app.forms import populate_errors
+from app.forms import ConfirmForm, populate_errors
 from app.i18n import LANGUAGE_NAMES, ROLE_LABELS
-from app.models.audit import AuditEntry
-from app.models.page import PAGE_SLUGS, Page
+from app.models.page import PAGE_SLUGS
 from app.models.user import Role, User
-from app.services import roles
+from app.services import accounts, audit, membership, pages, roles
 from app.services.errors import DomainError, PermissionDenied
-from app.services.pages import save_page
 from app.services.settings import get_flag, set_flag
-
-bp = Blueprint("admin", __name__)
-PER_PAGE = 50
 
 
 @bp.get("/")
 @policy.require(policy.can_change_roles)
 def users():
     search = UserSearchForm(request.args)
-    query = select(User).order_by(User.display_name, User.id)
-    if search.validate() and search.q.data:
-        pattern = f"%{search.q.data.lower()}%"
-        query = query.where(or_(func.lower(User.display_name).like(pattern), func.lower(User.email).like(pattern)))
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    text = search.q.data if search.validate() else ""
+    page = accounts.find_people(text or "", request.args.get("page", 1, type=int))
     return render_template("admin/users.html", search=search, page=page)
 
 
@@ -77,8 +67,6 @@ def suspend(user_id: int, action: str):
 @bp.post("/users/<int:user_id>/end-membership")
 @policy.require(policy.can_change_roles)
 def end_membership(user_id: int):
-    from app.services import membership
-
     subject = db.get_or_404(User, user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -95,7 +83,7 @@ def end_membership(user_id: int):
 def settings():
     form = SettingsForm()
     if form.validate_on_submit():
-        set_flag("hold_first_posts", form.hold_first_posts.data)
+        set_flag(current_user, "hold_first_posts", form.hold_first_posts.data)
         flash(_("The settings are saved."), "success")
         return redirect(url_for("admin.settings"))
     if not form.is_submitted():
@@ -106,18 +94,15 @@ def settings():
 @bp.get("/audit")
 @policy.require(policy.can_view_audit_log)
 def audit_log():
-    query = (select(AuditEntry)
-             .options(selectinload(AuditEntry.actor), selectinload(AuditEntry.subject))
-             .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()))
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = audit.recent_entries(request.args.get("page", 1, type=int))
     return render_template("admin/audit.html", page=page)
 
 
-@bp.get("/pages")
+@bp.get("/pages", endpoint="pages")
 @policy.require(policy.can_edit_pages)
-def pages():
-    existing = {(p.slug, p.locale): p for p in db.session.scalars(select(Page))}
-    return render_template("admin/pages.html", slugs=PAGE_SLUGS, languages=LANGUAGE_NAMES, existing=existing)
+def page_list():
+    return render_template("admin/pages.html", slugs=PAGE_SLUGS, languages=LANGUAGE_NAMES,
+                           existing=pages.all_pages())
 
 
 @bp.route("/pages/<slug>/<locale>", methods=["GET", "POST"])
@@ -125,11 +110,11 @@ def pages():
 def edit_page(slug: str, locale: str):
     if slug not in PAGE_SLUGS or locale not in LANGUAGE_NAMES:
         abort(404)
-    page = db.session.scalar(select(Page).where(Page.slug == slug, Page.locale == locale))
+    page = pages.page_in(slug, locale)
     form = PageForm(obj=page, body=page.body_source if page else "")
     if form.validate_on_submit():
         try:
-            save_page(slug, locale, form.title.data, form.body.data or "", current_user)
+            pages.save_page(slug, locale, form.title.data, form.body.data or "", current_user)
         except DomainError as error:
             populate_errors(form, error)
         else:

@@ -38,7 +38,3 @@ class ResetRequestForm(FlaskForm):
 class ResetPasswordForm(FlaskForm):
     password = new_password_field(_l("New password"))
     password_confirm = repeat_password_field(_l("Repeat new password"))
-
-
-class ConfirmForm(FlaskForm):
-    """Only the CSRF token: a button that turns a mailed link into a deliberate POST."""

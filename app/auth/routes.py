@@ -2,32 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth.forms import ConfirmForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
+from app import limits
+from app.auth import bp
+from app.auth.forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 from app.extensions import limiter
-from app.forms import populate_errors
+from app.forms import ConfirmForm, populate_errors
 from app.security import log_security_event, safe_next
 from app.services import accounts
 from app.services.errors import DomainError, InvalidToken
 
-bp = Blueprint("auth", __name__)
-
-
-def _email_key() -> str:
-    """Rate-limit key for per-account limits: the address typed into the form."""
-    return "account:" + request.form.get("email", "").strip().lower()[:254]
-
-
-def _login_failed(response) -> bool:
-    return response.status_code != 302
-
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit("10 per hour", methods=["POST"])
+@limiter.limit(limits.registration_per_address, methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("feed.index"))
@@ -67,7 +58,7 @@ def verify_email(token: str):
 
 @bp.post("/verify/resend")
 @login_required
-@limiter.limit("5 per hour")
+@limiter.limit(limits.verification_resend)
 def resend_verification():
     form = ConfirmForm()
     if form.validate_on_submit() and not current_user.is_verified:
@@ -77,8 +68,9 @@ def resend_verification():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("20 per minute", methods=["POST"])
-@limiter.limit("10 per 15 minutes", key_func=_email_key, methods=["POST"], deduct_when=_login_failed)
+@limiter.limit(limits.login_per_address, methods=["POST"])
+@limiter.limit(limits.login_per_account, key_func=limits.per_account_typed, methods=["POST"],
+               deduct_when=limits.login_failed)
 def login():
     next_url = safe_next(request.args.get("next"), url_for("feed.index"))
     if current_user.is_authenticated and request.method == "GET" and session.get("_fresh"):
@@ -113,8 +105,8 @@ def logout():
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit("10 per hour", methods=["POST"])
-@limiter.limit("3 per hour", key_func=_email_key, methods=["POST"])
+@limiter.limit(limits.reset_per_address, methods=["POST"])
+@limiter.limit(limits.reset_per_account, key_func=limits.per_account_typed, methods=["POST"])
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():

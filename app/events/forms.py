@@ -15,8 +15,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.feed.forms import MARKDOWN_HINT
-from app.forms import strip_text
+from app.forms import MARKDOWN_HINT, strip_text
 
 TIMEZONES = ("Europe/Berlin", "Europe/Vienna", "Europe/Zurich", "Europe/London", "Europe/Paris", "UTC",
              "America/New_York", "America/Los_Angeles", "Asia/Tokyo")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -13,50 +13,31 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app import policy
-from app.auth.forms import ConfirmForm
 from app.caching import anonymous_cache
+from app.events import bp
 from app.events.forms import EventForm, SignupForm
 from app.extensions import db
-from app.feed.forms import CommentForm
-from app.forms import populate_errors
-from app.models.event import Event, Registration
-from app.models.types import utcnow
+from app.forms import CommentForm, ConfirmForm, populate_errors
+from app.loaders import load_event
+from app.models.event import Signup
 from app.models.user import User
 from app.services import events as event_service
-from app.services import feed as feed_queries
-from app.services import registrations
+from app.services import feed_queries, signups
 from app.services.calendars import event_ics, feed_ics
 from app.services.errors import DomainError
 
-bp = Blueprint("events", __name__)
 PAGE_SIZE = 30
-
-
-def load_event(event_id: int) -> Event:
-    """The event if the viewer may see it; otherwise 404 (members-only events included)."""
-    event = db.session.scalar(select(Event).where(Event.id == event_id).options(joinedload(Event.discussion)))
-    if event is None or not policy.can_read_event(current_user, event):
-        abort(404)
-    return event
-
-
-def upcoming_and_past(visible, past: bool, limit: int = PAGE_SIZE) -> list[Event]:
-    now = utcnow()
-    query = select(Event).where(visible)
-    query = query.where(Event.ends_at < now).order_by(Event.starts_at.desc()) if past else \
-        query.where(Event.ends_at >= now).order_by(Event.starts_at)
-    return list(db.session.scalars(query.limit(limit)))
 
 
 @bp.get("/")
 @anonymous_cache
 def index():
     past = request.args.get("when") == "past"
-    events = upcoming_and_past(policy.public_events(), past)
+    events = event_service.upcoming_and_past(policy.public_events(), past)
     mine = {}
     if current_user.is_authenticated and events:
-        mine = {r.event_id: r for r in db.session.scalars(select(Registration).where(
-            Registration.user_id == current_user.id, Registration.event_id.in_([e.id for e in events])))}
+        mine = {r.event_id: r for r in db.session.scalars(select(Signup).where(
+            Signup.user_id == current_user.id, Signup.event_id.in_([e.id for e in events])))}
     from app.models.notification import FollowTarget
     from app.services.notifications import is_following
 
@@ -68,14 +49,14 @@ def index():
 @anonymous_cache
 def show(event_id: int):
     event = load_event(event_id)
-    registration = registrations.registration_of(current_user, event)
-    position = registrations.waitlist_position(registration) if registration and registration.status == "waitlisted" \
+    signup = signups.signup_of(current_user, event)
+    position = signups.waitlist_position(signup) if signup and signup.status == "waitlisted" \
         else None
     roots, total = feed_queries.thread(event.discussion) if event.discussion else ([], 0)
     _post_liked, liked_comments = feed_queries.liked_by(current_user, event.discussion) if event.discussion \
         else (False, set())
-    return render_template("events/show.html", event=event, registration=registration, position=position,
-                           closed_reason=registrations.signup_closed_reason(event),
+    return render_template("events/show.html", event=event, signup=signup, position=position,
+                           closed_reason=signups.signup_closed_reason(event),
                            roots=roots, total=total, liked_comments=liked_comments,
                            # Forms make a CSRF token and so a session cookie: none for visitors.
                            **(_event_forms() if current_user.is_authenticated else {}))
@@ -170,14 +151,20 @@ def _ics(body: bytes, filename: str) -> Response:
 @bp.get("/<int:event_id>.ics")
 def event_calendar(event_id: int):
     event = load_event(event_id)
-    registration = registrations.registration_of(current_user, event)
-    return _ics(event_ics(event, with_online_link=policy.can_see_online_link(current_user, event, registration)),
+    signup = signups.signup_of(current_user, event)
+    return _ics(event_ics(event, with_online_link=policy.can_see_online_link(current_user, event, signup)),
                 f"event-{event.id}.ics")
 
 
 def public_calendar():
-    """/events.ics (registered in create_app: a blueprint cannot hang a route off its own prefix)."""
-    return _ics(feed_ics(upcoming_and_past(policy.public_events(), past=False, limit=500)), "events.ics")
+    """/events.ics: public events only, as read by calendar programs."""
+    return _ics(feed_ics(event_service.upcoming_and_past(policy.public_events(), past=False, limit=500)), "events.ics")
+
+
+@bp.record_once
+def _register_public_calendar(state) -> None:
+    # /events.ics sits beside the blueprint's /events/ prefix, so the app itself carries the rule.
+    state.app.add_url_rule("/events.ics", endpoint="events.public_calendar", view_func=public_calendar)
 
 
 @bp.get("/calendar/<token>.ics")
@@ -186,13 +173,10 @@ def personal_calendar(token: str):
     user = db.session.scalar(select(User).where(User.calendar_token == token)) if len(token) >= 20 else None
     if user is None or user.is_suspended:
         abort(404)
-    rows = db.session.scalars(select(Registration).where(
-        Registration.user_id == user.id, Registration.status != "cancelled")
-        .options(joinedload(Registration.event))).all()
+    rows = db.session.scalars(select(Signup).where(
+        Signup.user_id == user.id, Signup.status != "cancelled")
+        .options(joinedload(Signup.event))).all()
     events = [r.event for r in rows if policy.can_read_event(user, r.event)]
     confirmed = {r.event_id for r in rows if r.status == "confirmed"}
     return _ics(feed_ics(events, name=_("My events"), online_links_for=confirmed), "my-events.ics")
 
-
-# Sign-up and organizer routes live in their own module on the same blueprint.
-from app.events import signups as _signup_routes  # noqa: E402,F401

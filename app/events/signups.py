@@ -12,23 +12,22 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app import policy
-from app.auth.forms import ConfirmForm
+from app import limits, policy
+from app.events import bp
 from app.events.forms import AddAttendeeForm, MessageForm, SignupForm
-from app.events.routes import bp, load_event
 from app.extensions import db, limiter
-from app.feed.loading import posting_key, posting_limit
-from app.forms import populate_errors
-from app.models.event import Registration
+from app.forms import ConfirmForm, populate_errors
+from app.loaders import load_event
+from app.models.event import Signup
 from app.services import events as event_service
-from app.services import registrations
+from app.services import signups
 from app.services.accounts import find_user_by_email
 from app.services.errors import DomainError, InvalidToken, PermissionDenied
 
 
 @bp.post("/<int:event_id>/signup")
 @login_required
-@limiter.limit(posting_limit, key_func=posting_key)
+@limiter.limit(limits.posting, key_func=limits.per_person)
 def signup(event_id: int):
     event = load_event(event_id)
     if not policy.can_post(current_user):
@@ -37,18 +36,18 @@ def signup(event_id: int):
     form = SignupForm()
     if form.validate_on_submit():
         try:
-            registration = registrations.sign_up(current_user, event, guests=form.guests.data or 0,
+            signup = signups.sign_up(current_user, event, guests=form.guests.data or 0,
                                                  note=form.note.data or "")
         except PermissionDenied:
             abort(403)
         except DomainError as error:
             populate_errors(form, error)
         else:
-            if registration.status == "confirmed":
+            if signup.status == "confirmed":
                 flash(_("You are signed up. We have sent you a confirmation with a calendar entry."), "success")
             else:
                 flash(_("The event is full: you are on the waitlist at place %(num)d. We will write to you if a "
-                        "seat becomes free.", num=registrations.waitlist_position(registration)), "info")
+                        "seat becomes free.", num=signups.waitlist_position(signup)), "info")
             return redirect(url_for("events.show", event_id=event.id) + "#signup")
     for message in [*form.form_errors, *form.guests.errors, *form.note.errors]:
         flash(message, "error")
@@ -59,10 +58,10 @@ def signup(event_id: int):
 @login_required
 def cancel_signup(event_id: int):
     event = load_event(event_id)
-    registration = registrations.registration_of(current_user, event)
-    if registration is None or not ConfirmForm().validate_on_submit():
-        abort(404 if registration is None else 400)
-    registrations.cancel(registration)
+    signup = signups.signup_of(current_user, event)
+    if signup is None or not ConfirmForm().validate_on_submit():
+        abort(404 if signup is None else 400)
+    signups.cancel(signup)
     flash(_("Your sign-up is cancelled."), "success")
     return redirect(url_for("events.show", event_id=event.id))
 
@@ -71,23 +70,23 @@ def cancel_signup(event_id: int):
 def cancel_by_link(token: str):
     """The link from the confirmation mail: works without logging in; GET only asks."""
     try:
-        registration = registrations.registration_for_token(token)
+        signup = signups.signup_for_token(token)
     except InvalidToken as error:
         return render_template("errors/link_invalid.html", message=error.message, back_url=url_for("events.index"),
                                back_label=_("Go to the events")), 400
     form = ConfirmForm()
     if form.validate_on_submit():
-        registrations.cancel(registration)
+        signups.cancel(signup)
         flash(_("Your sign-up is cancelled."), "success")
         return redirect(url_for("events.cancel_by_link", token=token))
-    return render_template("events/cancel_signup.html", registration=registration, event=registration.event,
+    return render_template("events/cancel_signup.html", signup=signup, event=signup.event,
                            form=form)
 
 
-def _attendees(event_id: int) -> list[Registration]:
-    return list(db.session.scalars(select(Registration).where(Registration.event_id == event_id)
-                                   .options(joinedload(Registration.user))
-                                   .order_by(Registration.queued_at, Registration.id)))
+def _attendees(event_id: int) -> list[Signup]:
+    return list(db.session.scalars(select(Signup).where(Signup.event_id == event_id)
+                                   .options(joinedload(Signup.user))
+                                   .order_by(Signup.queued_at, Signup.id)))
 
 
 @bp.get("/<int:event_id>/attendees")
@@ -149,23 +148,23 @@ def add_attendee(event_id: int):
         flash(_("There is no account with this address that may see this event."), "error")
         return redirect(url_for("events.attendees", event_id=event.id))
     try:
-        registration = registrations.sign_up(person, event, by_organizer=True)
+        signup = signups.sign_up(person, event, by_organizer=True)
     except DomainError as error:
         flash(error.message, "error")
     else:
         flash(_("%(name)s is added (%(status)s).", name=person.display_name,
-                status=_("confirmed") if registration.status == "confirmed" else _("waitlist")), "success")
+                status=_("confirmed") if signup.status == "confirmed" else _("waitlist")), "success")
     return redirect(url_for("events.attendees", event_id=event.id))
 
 
-@bp.post("/<int:event_id>/attendees/<int:registration_id>/remove")
+@bp.post("/<int:event_id>/attendees/<int:signup_id>/remove")
 @policy.require(policy.can_manage_events)
-def remove_attendee(event_id: int, registration_id: int):
+def remove_attendee(event_id: int, signup_id: int):
     event = load_event(event_id)
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != event.id:
+    signup = db.session.get(Signup, signup_id)
+    if signup is None or signup.event_id != event.id:
         abort(404)
     if ConfirmForm().validate_on_submit():
-        registrations.cancel(registration, by_organizer=True)
-        flash(_("%(name)s is removed from the event.", name=registration.user.display_name), "success")
+        signups.cancel(signup, by_organizer=True)
+        flash(_("%(name)s is removed from the event.", name=signup.user.display_name), "success")
     return redirect(url_for("events.attendees", event_id=event.id))

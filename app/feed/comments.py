@@ -6,17 +6,15 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app import policy
-from app.auth.forms import ConfirmForm
+from app import limits, policy
 from app.extensions import db, limiter
-from app.feed.forms import CommentForm, ReportForm
-from app.feed.loading import load_comment, load_post, posting_key, posting_limit
-from app.feed.routes import bp
-from app.forms import populate_errors
+from app.feed import bp
+from app.feed.forms import ReportForm
+from app.forms import CommentForm, ConfirmForm, populate_errors
+from app.loaders import load_comment, load_post
 from app.models.post import Comment
 from app.models.types import utcnow
-from app.services import comments, reports
-from app.services import feed as feed_queries
+from app.services import comments, feed_queries, reports
 from app.services.errors import DomainError, PermissionDenied
 
 
@@ -26,7 +24,7 @@ def comment_url(comment: Comment) -> str:
 
 @bp.post("/posts/<int:post_id>/comments")
 @login_required
-@limiter.limit(posting_limit, key_func=posting_key)
+@limiter.limit(limits.posting, key_func=limits.per_person)
 def add_comment(post_id: int):
     post = load_post(post_id)
     form = CommentForm()

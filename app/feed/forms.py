@@ -2,30 +2,23 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import strip_text
-from app.services.reports import REASONS
+from app.forms import MARKDOWN_HINT, strip_text
+from app.i18n import REPORT_REASON_LABELS
 
 TITLE_MAX = 200
 BODY_MAX = 20_000
-COMMENT_MAX = 10_000
-MARKDOWN_HINT = _l("Markdown: **bold**, *italic*, [link](https://example.org), lists with \"-\". HTML is not allowed.")
-
-
-def not_blank(message):
-    """DataRequired counts whitespace-only text as empty too; this keeps that message explicit."""
-    return DataRequired(message)
 
 
 class PostForm(FlaskForm):
     title = StringField(_l("Title"), filters=[strip_text],
-                        validators=[not_blank(_l("Please enter a title.")),
+                        validators=[DataRequired(_l("Please enter a title.")),
                                     Length(max=TITLE_MAX, message=_l("Use at most %(max)d characters."))])
     body = TextAreaField(_l("Text"), validators=[
-        not_blank(_l("Please write something.")),
+        DataRequired(_l("Please write something.")),
         Length(max=BODY_MAX, message=_l("Use at most %(max)d characters."))],
         description=MARKDOWN_HINT, render_kw={"rows": 12})
     category = SelectField(_l("Category"), validators=[Optional()], default="")
@@ -41,24 +34,10 @@ class PostForm(FlaskForm):
             SelectChoice(str(c.id), c.name) for c in categories]
 
 
-class CommentForm(FlaskForm):
-    body = TextAreaField(_l("Your comment"), validators=[
-        not_blank(_l("Please write something.")),
-        Length(max=COMMENT_MAX, message=_l("Use at most %(max)d characters."))],
-        description=MARKDOWN_HINT, render_kw={"rows": 4})
-    parent_id = HiddenField()
-
-
 class ReportForm(FlaskForm):
     reason = RadioField(_l("What is wrong with it?"),
-                        choices=[SelectChoice(key, label) for key, label in REASONS.items()],
+                        choices=[SelectChoice(key.value, label) for key, label in REPORT_REASON_LABELS.items()],
                         validators=[DataRequired(_l("Please choose a reason."))])
     note = TextAreaField(_l("Anything the moderators should know? (optional)"), filters=[strip_text],
                          validators=[Length(max=1000, message=_l("Use at most %(max)d characters."))],
                          render_kw={"rows": 3})
-
-
-class CategoryForm(FlaskForm):
-    name = StringField(_l("Name"), filters=[strip_text],
-                       validators=[DataRequired(_l("Please enter a name.")),
-                                   Length(max=60, message=_l("Use at most %(max)d characters."))])

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app import policy
+from app import limits, policy
 from app.caching import anonymous_cache
 from app.extensions import db, limiter
-from app.feed.forms import CommentForm, PostForm
-from app.feed.loading import load_post, posting_key, posting_limit
-from app.forms import populate_errors
+from app.feed import bp
+from app.feed.forms import PostForm
+from app.forms import CommentForm, populate_errors
+from app.loaders import load_event_of_discussion, load_post
 from app.models.notification import FollowTarget
 from app.models.post import Category, PostKind, Visibility
 from app.models.types import utcnow
-from app.services import feed as feed_queries
-from app.services import posts
+from app.services import feed_queries, posts
 from app.services.errors import DomainError, PermissionDenied
 from app.services.notifications import is_following
-
-bp = Blueprint("feed", __name__)
 
 
 def _category_from_args() -> Category | None:
@@ -61,7 +59,7 @@ def atom():
 def show(post_id: int):
     post = load_post(post_id, allow_teaser=True)
     if post.kind == PostKind.EVENT:  # an event's discussion lives on the event page
-        return redirect(url_for("events.show", event_id=event_of(post).id))
+        return redirect(url_for("events.show", event_id=load_event_of_discussion(post).id))
     if not policy.can_read_post(current_user, post):
         return render_template("feed/teaser.html", post=post)
     newest_first = request.args.get("sort") == "newest"
@@ -74,19 +72,10 @@ def show(post_id: int):
                            following=is_following(current_user, FollowTarget.POST, post.id))
 
 
-def event_of(post):
-    from app.models.event import Event
-
-    event = db.session.scalar(db.select(Event).where(Event.discussion_id == post.id))
-    if event is None:
-        abort(404)
-    return event
-
-
 @bp.get("/posts/<int:post_id>/comments.atom")
 def comments_atom(post_id: int):
     post = load_post(post_id)
-    if post.is_members_only or post.is_hidden or post.is_pending or post.kind == PostKind.EVENT:
+    if not policy.is_syndicated(post):
         abort(404)  # machine-read feeds carry public content only
     roots, _total = feed_queries.thread(post, newest_first=True)
     body = render_template("feed/comments_atom.xml", post=post, roots=roots)
@@ -109,7 +98,7 @@ def _chosen(form, categories):
 
 @bp.route("/posts/new", methods=["GET", "POST"])
 @login_required
-@limiter.limit(posting_limit, key_func=posting_key, methods=["POST"])
+@limiter.limit(limits.posting, key_func=limits.per_person, methods=["POST"])
 def new_post():
     kind = PostKind.NEWS if request.args.get("kind") == "news" else PostKind.DISCUSSION
     is_news = kind == PostKind.NEWS
@@ -174,6 +163,3 @@ def like_post(post_id: int):
         abort(403)
     return redirect(url_for("feed.show", post_id=post.id) + "#post-reactions")
 
-
-# Comment and report routes live in their own module on the same blueprint.
-from app.feed import comments as _comment_routes  # noqa: E402,F401

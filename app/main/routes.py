@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
 from app.i18n import LOCALE_COOKIE, PAGE_TITLES, supported_locales
+from app.main import bp
 from app.models.page import PAGE_SLUGS
 from app.security import safe_next
 from app.services.pages import find_page
-
-bp = Blueprint("main", __name__)
 
 
 @bp.get("/imprint", defaults={"slug": "imprint"}, endpoint="imprint")

@@ -6,11 +6,12 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import policy
+from app import limits, policy
 from app.extensions import db, limiter
 from app.forms import populate_errors
+from app.members import bp
 from app.members.forms import ContactForm, DirectorySearchForm, ProfileForm
-from app.members.routes import bp, members_only
+from app.members.routes import members_only
 from app.models.membership import PROFILE_FIELDS, MemberProfile
 from app.services import directory, uploads
 from app.services.errors import DomainError, PermissionDenied
@@ -86,15 +87,9 @@ def edit_profile():
     return render_template("members/edit_profile.html", form=form, profile=entry), 400 if form.errors else 200
 
 
-def contact_limit() -> str:
-    from flask import current_app
-
-    return current_app.config["CONTACT_RATE_LIMIT"]
-
-
 @bp.route("/directory/<int:user_id>/contact", methods=["GET", "POST"])
 @members_only
-@limiter.limit(contact_limit, key_func=lambda: f"user:{current_user.id}", methods=["POST"])
+@limiter.limit(limits.contact, key_func=limits.per_person, methods=["POST"])
 def contact(user_id: int):
     entry = load_profile(user_id)
     if not policy.can_contact(current_user, entry):

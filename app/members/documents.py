@@ -9,11 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app import policy
-from app.auth.forms import ConfirmForm
 from app.extensions import db
-from app.forms import populate_errors
+from app.forms import ConfirmForm, populate_errors
+from app.members import bp
 from app.members.forms import DocumentForm
-from app.members.routes import bp, members_only
+from app.members.routes import members_only
 from app.models.membership import Document
 from app.services import documents, uploads
 from app.services.errors import DomainError

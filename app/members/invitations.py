@@ -9,11 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app import policy
-from app.auth.forms import ConfirmForm
 from app.extensions import db
-from app.forms import populate_errors
+from app.forms import ConfirmForm, populate_errors
+from app.members import bp
 from app.members.forms import AcceptInvitationForm, InvitationForm
-from app.members.routes import bp
 from app.models.membership import Invitation
 from app.services import membership
 from app.services.errors import DomainError, InvalidToken

@@ -5,25 +5,22 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from functools import wraps
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app import policy
-from app.auth.forms import ConfirmForm
-from app.events.routes import upcoming_and_past
 from app.extensions import db
-from app.forms import populate_errors
+from app.forms import ConfirmForm, populate_errors
+from app.members import bp
 from app.members.forms import ApplicationForm, DecisionForm
 from app.models.membership import ApplicationStatus, MembershipApplication
 from app.models.types import utcnow
-from app.services import feed as feed_queries
-from app.services import membership
+from app.services import feed_queries, membership
 from app.services.errors import DomainError, PermissionDenied
-
-bp = Blueprint("members", __name__)
+from app.services.events import upcoming_and_past
 
 
 def members_only(view):
@@ -118,7 +115,3 @@ def leave():
         return redirect(url_for("account.settings"))
     return render_template("members/leave.html", form=form)
 
-
-from app.members import directory as _directory_routes  # noqa: E402,F401
-from app.members import documents as _document_routes  # noqa: E402,F401
-from app.members import invitations as _invitation_routes  # noqa: E402,F401

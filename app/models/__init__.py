@@ -1,7 +1,7 @@
 """All models, imported here so Alembic and the app see the whole schema."""
 
 from app.models.audit import AuditEntry
-from app.models.event import Event, Registration, RegistrationStatus
+from app.models.event import Event, Signup, SignupStatus
 from app.models.mail import OutgoingMail
 from app.models.membership import (
     ApplicationStatus,
@@ -11,7 +11,7 @@ from app.models.membership import (
     MemberProfile,
     MembershipApplication,
 )
-from app.models.moderation import Report, SiteSetting
+from app.models.moderation import Report, ReportReason, ReportResolution
 from app.models.notification import (
     Announcement,
     AnnouncementDelivery,
@@ -22,12 +22,13 @@ from app.models.notification import (
 )
 from app.models.page import PAGE_SLUGS, Page
 from app.models.post import Category, Comment, CommentLike, Post, PostKind, PostLike, Status, Visibility
+from app.models.settings import SiteSetting
 from app.models.user import Role, User
 
 __all__ = [
     "Announcement", "AnnouncementDelivery", "DigestClaim", "Follow", "MailPreference", "Notification",
     "ApplicationStatus", "Document", "Invitation", "InvitationStatus", "MemberProfile", "MembershipApplication",
     "PAGE_SLUGS", "AuditEntry", "Category", "Comment", "CommentLike", "Event", "OutgoingMail", "Page", "Post",
-    "PostKind", "PostLike", "Registration", "RegistrationStatus", "Report", "Role", "SiteSetting", "Status",
-    "User", "Visibility",
+    "PostKind", "PostLike", "Signup", "SignupStatus", "Report", "ReportReason", "ReportResolution", "Role",
+    "SiteSetting", "Status", "User", "Visibility",
 ]

@@ -1,15 +1,40 @@
-"""The record of decisions: role changes and, later, membership and moderation."""
+"""The record of decisions: roles, memberships, suspensions, moderation, pages, settings, categories."""
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.types import UTCDateTime, utcnow
+from app.models.types import UTCDateTime, str_enum, utcnow
 from app.models.user import User
+
+
+class AuditAction(enum.StrEnum):
+    ROLE_CHANGED = "role.changed"
+    MEMBERSHIP_APPROVED = "membership.approved"
+    MEMBERSHIP_DECLINED = "membership.declined"
+    MEMBERSHIP_INVITED = "membership.invited"
+    MEMBERSHIP_LEFT = "membership.left"
+    MEMBERSHIP_ENDED = "membership.ended"
+    ACCOUNT_SUSPENDED = "account.suspended"
+    ACCOUNT_UNSUSPENDED = "account.unsuspended"
+    POST_PINNED = "post.pinned"
+    POST_UNPINNED = "post.unpinned"
+    POST_LOCKED = "post.locked"
+    POST_UNLOCKED = "post.unlocked"
+    POST_HIDDEN = "post.hidden"
+    POST_RESTORED = "post.restored"
+    POST_APPROVED = "post.approved"
+    COMMENT_HIDDEN = "comment.hidden"
+    COMMENT_RESTORED = "comment.restored"
+    COMMENT_APPROVED = "comment.approved"
+    PAGE_EDITED = "page.edited"
+    SETTING_CHANGED = "setting.changed"
+    CATEGORY_CREATED = "category.created"
 
 
 class AuditEntry(db.Model):
@@ -22,7 +47,7 @@ class AuditEntry(db.Model):
     subject_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
-    action: Mapped[str] = mapped_column(String(64))
+    action: Mapped[AuditAction] = mapped_column(str_enum(AuditAction, 64))
     old_value: Mapped[str | None] = mapped_column(String(255))
     new_value: Mapped[str | None] = mapped_column(String(255))
 

@@ -9,12 +9,12 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, Str
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.post import Post
-from app.models.types import UTCDateTime, utcnow
+from app.models.post import Post, Visibility
+from app.models.types import UTCDateTime, str_enum, utcnow
 from app.models.user import User
 
 
-class RegistrationStatus(enum.StrEnum):
+class SignupStatus(enum.StrEnum):
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"
     CANCELLED = "cancelled"
@@ -40,7 +40,7 @@ class Event(db.Model):
     place: Mapped[str] = mapped_column(String(300), default="")
     # Shown only to confirmed attendees.
     online_url: Mapped[str] = mapped_column(String(500), default="")
-    visibility: Mapped[str] = mapped_column(String(20), default="public")
+    visibility: Mapped[Visibility] = mapped_column(str_enum(Visibility), default=Visibility.PUBLIC)
     capacity: Mapped[int | None] = mapped_column(Integer)  # None: no limit
     # Confirmed people plus their guests; kept in the same transaction as every sign-up and cancel.
     seats_taken: Mapped[int] = mapped_column(Integer, default=0)
@@ -60,7 +60,7 @@ class Event(db.Model):
 
     @property
     def is_members_only(self) -> bool:
-        return self.visibility == "members"
+        return self.visibility == Visibility.MEMBERS
 
     @property
     def is_cancelled(self) -> bool:
@@ -71,8 +71,8 @@ class Event(db.Model):
         return None if self.capacity is None else max(self.capacity - self.seats_taken, 0)
 
 
-class Registration(db.Model):
-    __tablename__ = "registrations"
+class Signup(db.Model):
+    __tablename__ = "registrations"  # the table keeps its first name: a rename migration buys nothing
     __table_args__ = (
         UniqueConstraint("event_id", "user_id", name="uq_registrations_event_user"),
         Index("ix_registrations_queue", "event_id", "status", "queued_at", "id"),
@@ -81,7 +81,7 @@ class Registration(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(20))
+    status: Mapped[SignupStatus] = mapped_column(str_enum(SignupStatus))
     guests: Mapped[int] = mapped_column(Integer, default=0)
     note: Mapped[str] = mapped_column(String(500), default="")
     # Place in the line: the waitlist is promoted in this order.

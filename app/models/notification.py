@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models.event import Event
 from app.models.post import Comment, Post
-from app.models.types import UTCDateTime, utcnow
+from app.models.types import UTCDateTime, str_enum, utcnow
 from app.models.user import User
 
 
@@ -28,7 +28,7 @@ class Follow(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    target: Mapped[str] = mapped_column(String(20))
+    target: Mapped[FollowTarget] = mapped_column(str_enum(FollowTarget))
     target_id: Mapped[int] = mapped_column(default=0)  # 0 for the events calendar
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -48,7 +48,7 @@ class Notification(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[NotificationKind] = mapped_column(str_enum(NotificationKind))
     post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
     comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
@@ -85,8 +85,8 @@ class MailPreference(db.Model):
     __table_args__ = (Index("ix_mail_preferences_mode", "mode", "kind"),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
-    mode: Mapped[str] = mapped_column(String(20), default=MailMode.OFF.value)
+    kind: Mapped[MailKind] = mapped_column(str_enum(MailKind), primary_key=True)
+    mode: Mapped[MailMode] = mapped_column(str_enum(MailMode), default=MailMode.OFF)
     sent_until: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -1,28 +1,23 @@
-"""Moderation: the queue of reports and held content, and the actions on posts and comments."""
+"""Moderation: the queue of reports and held content, the actions on posts and comments, categories."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from app import policy
-from app.auth.forms import ConfirmForm
 from app.extensions import db
-from app.feed.forms import CategoryForm
-from app.models.moderation import Report
-from app.models.post import Category, Comment, Post, Status
+from app.forms import ConfirmForm, populate_errors
+from app.i18n import REPORT_REASON_LABELS
+from app.models.moderation import Report, ReportResolution
+from app.models.post import Comment, Post
+from app.moderation import bp
+from app.moderation.forms import CategoryForm
 from app.security import safe_next
+from app.services import categories as category_service
 from app.services import comments, posts, reports
 from app.services.errors import DomainError, PermissionDenied
-from app.services.reports import REASONS
-
-bp = Blueprint("moderation", __name__)
 
 POST_ACTIONS = {
     "hide": lambda actor, post: posts.set_post_hidden(actor, post, True),
@@ -43,17 +38,8 @@ COMMENT_ACTIONS = {
 @bp.get("/")
 @policy.require(policy.can_moderate)
 def queue():
-    open_reports = db.session.scalars(
-        select(Report).where(Report.resolved_at.is_(None))
-        .options(joinedload(Report.reporter), joinedload(Report.post), joinedload(Report.comment))
-        .order_by(Report.created_at).limit(200)).all()
-    held_posts = db.session.scalars(select(Post).where(Post.status == Status.PENDING.value)
-                                    .options(joinedload(Post.author)).order_by(Post.created_at)).all()
-    held_comments = db.session.scalars(select(Comment).where(Comment.status == Status.PENDING.value)
-                                       .options(joinedload(Comment.author), joinedload(Comment.post))
-                                       .order_by(Comment.created_at)).all()
-    return render_template("moderation/queue.html", reports=open_reports, held_posts=held_posts,
-                           held_comments=held_comments, reasons=REASONS, form=ConfirmForm())
+    return render_template("moderation/queue.html", queue=reports.moderation_queue(), reasons=REPORT_REASON_LABELS,
+                           form=ConfirmForm())
 
 
 def _back(default: str):
@@ -69,7 +55,7 @@ def post_action(post_id: int, action: str):
     try:
         POST_ACTIONS[action](current_user, post)
         if action == "hide":
-            reports.resolve_all_for(current_user, post=post, resolution="hidden")
+            reports.resolve_all_for(current_user, post=post, resolution=ReportResolution.HIDDEN)
     except PermissionDenied:
         abort(403)
     except DomainError as error:
@@ -87,7 +73,7 @@ def comment_action(comment_id: int, action: str):
         abort(404 if action not in COMMENT_ACTIONS else 400)
     COMMENT_ACTIONS[action](current_user, comment)
     if action == "hide":
-        reports.resolve_all_for(current_user, comment=comment, resolution="hidden")
+        reports.resolve_all_for(current_user, comment=comment, resolution=ReportResolution.HIDDEN)
     flash(_("Done."), "success")
     return _back(url_for("feed.show", post_id=comment.post_id) + f"#c{comment.id}")
 
@@ -97,14 +83,9 @@ def comment_action(comment_id: int, action: str):
 def dismiss_report(report_id: int):
     entry = db.get_or_404(Report, report_id)
     if ConfirmForm().validate_on_submit():
-        reports.resolve(current_user, entry, "dismissed")
+        reports.resolve(current_user, entry, ReportResolution.DISMISSED)
         flash(_("The report is closed."), "success")
     return redirect(url_for("moderation.queue"))
-
-
-def slugify(name: str) -> str:
-    ascii_name = unicodedata.normalize("NFKD", name.replace("ß", "ss")).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "category"
 
 
 @bp.route("/categories", methods=["GET", "POST"])
@@ -112,13 +93,12 @@ def slugify(name: str) -> str:
 def categories():
     form = CategoryForm()
     if form.validate_on_submit():
-        slug = slugify(form.name.data)
-        if db.session.scalar(select(Category).where(Category.slug == slug)) is not None:
-            form.name.errors = [_("This category exists already.")]
+        try:
+            category_service.create_category(current_user, form.name.data)
+        except DomainError as error:
+            populate_errors(form, error)
         else:
-            db.session.add(Category(name=form.name.data, slug=slug))
             flash(_("The category is added."), "success")
             return redirect(url_for("moderation.categories"))
-    existing = db.session.scalars(select(Category).order_by(Category.name)).all()
-    return render_template("moderation/categories.html", form=form, categories=existing), (
+    return render_template("moderation/categories.html", form=form, categories=category_service.all_categories()), (
         400 if form.errors else 200)

@@ -7,26 +7,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from app.forms import strip_text
-from app.models.notification import MailKind
-
-MODE_LABELS = {
-    "off": _l("Off"),
-    "immediately": _l("Right away"),
-    "daily": _l("Daily digest"),
-    "weekly": _l("Weekly digest"),
-}
-KIND_LABELS = {
-    MailKind.REPLIES: _l("Replies to my comments and mentions of me"),
-    MailKind.FOLLOWED: _l("New comments in threads I follow, new posts in categories I follow"),
-    MailKind.NEWS: _l("News of the association"),
-    MailKind.EVENTS: _l("New events"),
-    MailKind.REMINDERS: _l("Reminders of events I signed up for"),
-}
+from app.i18n import MAIL_KIND_LABELS, MAIL_MODE_LABELS
+from app.models.notification import MailKind, MailMode
 
 
 def mode_field(kind: MailKind) -> SelectField:
-    modes = ("off", "immediately") if kind == MailKind.REMINDERS else tuple(MODE_LABELS)
-    return SelectField(KIND_LABELS[kind], choices=[SelectChoice(mode, MODE_LABELS[mode]) for mode in modes])
+    modes = (MailMode.OFF, MailMode.IMMEDIATELY) if kind == MailKind.REMINDERS else tuple(MailMode)
+    return SelectField(MAIL_KIND_LABELS[kind],
+                       choices=[SelectChoice(mode.value, MAIL_MODE_LABELS[mode]) for mode in modes])
 
 
 class NotificationSettingsForm(FlaskForm):

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import policy
-from app.auth.forms import ConfirmForm
 from app.extensions import csrf, db
-from app.feed.loading import load_post
-from app.forms import populate_errors
+from app.forms import ConfirmForm, populate_errors
+from app.loaders import load_post
 from app.models.notification import Announcement, FollowTarget, MailKind, MailMode
 from app.models.post import Category
+from app.notifications import bp
 from app.notifications.forms import NotificationSettingsForm
 from app.security import safe_next
-from app.services import announcements, mailings, notifications
+from app.services import accounts, announcements, mail_preferences, notifications
 from app.services.errors import DomainError, InvalidToken
-
-bp = Blueprint("notifications", __name__)
 
 
 @bp.get("/")
@@ -78,18 +76,18 @@ def follow(kind: str, target_id: int, action: str):
 def settings():
     form = NotificationSettingsForm()
     if not form.is_submitted():
-        for kind, mode in mailings.preferences(current_user).items():
+        for kind, mode in mail_preferences.preferences(current_user).items():
             getattr(form, kind.value).data = mode.value
         form.auto_follow.data = current_user.auto_follow
         form.handle.data = current_user.handle
     if form.validate_on_submit():
         try:
-            notifications.change_handle(current_user, form.handle.data)
+            accounts.change_handle(current_user, form.handle.data)
         except DomainError as error:
             populate_errors(form, error)
         else:
             current_user.auto_follow = form.auto_follow.data
-            asked = mailings.set_preferences(current_user, {
+            asked = mail_preferences.set_preferences(current_user, {
                 kind: MailMode(getattr(form, kind.value).data) for kind in MailKind})
             flash(_("Please confirm by the link we have just mailed you; until then we send no such mail.")
                   if asked else _("Your settings are saved."), "info" if asked else "success")
@@ -109,7 +107,7 @@ def confirm_mail(token: str):
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            mailings.confirm_consent(token)
+            mail_preferences.confirm_consent(token)
         except InvalidToken:
             return _link_invalid(), 400
         flash(_("Thank you, your mail settings are confirmed."), "success")
@@ -124,12 +122,12 @@ def confirm_mail(token: str):
 def unsubscribe(token: str):
     if request.method == "POST":
         try:
-            _user, kinds = mailings.unsubscribe(token)
+            _user, kinds = mail_preferences.unsubscribe(token)
         except InvalidToken:
             return _link_invalid(), 400
         return render_template("notifications/unsubscribed.html", kinds=kinds)
     try:
-        kinds = mailings.kinds_in_token(token)
+        kinds = mail_preferences.kinds_in_token(token)
     except InvalidToken:
         return _link_invalid(), 400
     return render_template("notifications/unsubscribe.html", kinds=kinds)

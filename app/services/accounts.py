@@ -4,14 +4,17 @@ and profile."""
 from __future__ import annotations
 
 import logging
+import re
+import secrets
+import unicodedata
 
-from flask import has_request_context, url_for
+from flask import has_request_context
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from app.extensions import db
-from app.mail import queue_mail
+from app.mail import links, queue_mail
 from app.models.types import utcnow
 from app.models.user import Role, User
 from app.security import log_security_event
@@ -20,6 +23,8 @@ from app.services.passwords import check_password_rules, hash_password, password
 from app.services.tokens import make_token, password_fingerprint, read_token
 
 log = logging.getLogger(__name__)
+PEOPLE_PER_PAGE = 50
+HANDLE_PATTERN = re.compile(r"^[a-z0-9_]{3,30}$")
 
 
 def _locale_for(user: User) -> str | None:
@@ -35,6 +40,15 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
+def find_people(text: str, page: int):
+    """Accounts whose name or email contains `text`, a page at a time (the admins' list of people)."""
+    query = select(User).order_by(User.display_name, User.id)
+    if text:
+        pattern = f"%{text.lower()}%"
+        query = query.where(or_(func.lower(User.display_name).like(pattern), func.lower(User.email).like(pattern)))
+    return db.paginate(query, page=page, per_page=PEOPLE_PER_PAGE, error_out=False)
+
+
 def create_account(
     email: str, display_name: str, password: str, *, role: Role = Role.ALUMNUS,
     locale: str | None = None, verified: bool = False,
@@ -44,7 +58,6 @@ def create_account(
     if find_user_by_email(email) is not None:
         raise DomainError(_l("An account with this email address already exists."), "email")
     check_password_rules(password, email=email, display_name=display_name)
-    from app.services.notifications import unique_handle
 
     user = User(
         email=email, display_name=display_name.strip(), password_hash=hash_password(password),
@@ -66,8 +79,8 @@ def register(email: str, display_name: str, password: str, locale: str | None) -
     existing = find_user_by_email(email)
     if existing is not None:
         queue_mail(existing.email, "account_exists", locale=existing.locale or locale, user=existing,
-                   login_url=url_for("auth.login", _external=True),
-                   reset_url=url_for("auth.reset_request", _external=True))
+                   login_url=links.login(),
+                   reset_url=links.password_reset_request())
         log_security_event("register.existing_email", existing)
         return None
     user = create_account(email, display_name, password, locale=locale)
@@ -80,7 +93,7 @@ def send_verification(user: User) -> None:
     """Mail a fresh verification link."""
     token = make_token("verify-email", {"uid": user.id, "email": user.email})
     queue_mail(user.email, "verify_email", locale=_locale_for(user), user=user,
-               url=url_for("auth.verify_email", token=token, _external=True))
+               url=links.email_verification(token))
 
 
 def verify_email(token: str) -> User:
@@ -133,7 +146,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     user.password_hash = hash_password(new_password)
     end_all_sessions(user, "password changed")
     queue_mail(user.email, "password_changed", locale=_locale_for(user), user=user,
-               reset_url=url_for("auth.reset_request", _external=True))
+               reset_url=links.password_reset_request())
     log_security_event("password.changed", user)
 
 
@@ -149,7 +162,7 @@ def request_email_change(user: User, new_email: str, current_password: str) -> N
         raise DomainError(_l("An account with this email address already exists."), "email")
     token = make_token("change-email", {"uid": user.id, "old": user.email, "new": new_email})
     queue_mail(new_email, "confirm_email_change", locale=_locale_for(user), user=user,
-               url=url_for("account.confirm_email", token=token, _external=True))
+               url=links.email_change(token))
     queue_mail(user.email, "email_change_requested", locale=_locale_for(user), user=user, new_email=new_email)
     log_security_event("email.change_requested", user)
 
@@ -178,7 +191,7 @@ def request_password_reset(email: str, locale: str | None) -> None:
         return
     token = make_token("reset-password", {"uid": user.id, "fp": password_fingerprint(user.password_hash)})
     queue_mail(user.email, "reset_password", locale=user.locale or locale, user=user,
-               url=url_for("auth.reset_password", token=token, _external=True))
+               url=links.password_reset(token))
     log_security_event("reset.requested", user)
 
 
@@ -200,14 +213,44 @@ def reset_password(token: str, new_password: str) -> User:
         user.email_verified_at = utcnow()
     end_all_sessions(user, "password reset")
     queue_mail(user.email, "password_changed", locale=_locale_for(user), user=user,
-               reset_url=url_for("auth.reset_request", _external=True))
+               reset_url=links.password_reset_request())
     log_security_event("reset.completed", user)
     return user
 
 
 def renew_calendar_token(user: User) -> str:
     """A new secret for the personal calendar feed; the old URL stops working."""
-    import secrets
-
     user.calendar_token = secrets.token_urlsafe(24)
     return user.calendar_token
+
+
+# ---------------------------------------------------------------- @handles (for mentions)
+
+
+def handle_from_name(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name.replace("ß", "ss")).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")[:24]
+    return base if len(base) >= 3 else f"user_{base}".strip("_")
+
+
+def unique_handle(name: str) -> str:
+    """A free handle derived from the name: ada_lovelace, ada_lovelace2, ..."""
+    base = handle_from_name(name)
+    taken = set(db.session.scalars(select(User.handle).where(User.handle.like(f"{base}%"))))
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}{number}" in taken:
+        number += 1
+    return f"{base}{number}"
+
+
+def change_handle(user: User, handle: str) -> None:
+    """Choose another @handle (lower case letters, digits, underscore)."""
+    handle = handle.strip().lstrip("@").lower()
+    if not HANDLE_PATTERN.match(handle):
+        raise DomainError(_l("Use 3 to 30 lower-case letters, digits or underscores."), "handle")
+    owner = db.session.scalar(select(User.id).where(User.handle == handle))
+    if owner is not None and owner != user.id:
+        raise DomainError(_l("This handle is taken."), "handle")
+    user.handle = handle

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app import policy
 from app.database import insert_if_absent
 from app.extensions import db
-from app.mail import queue_mail
+from app.mail import links, queue_mail
 from app.models.notification import Announcement, AnnouncementDelivery, MailKind, MailMode, MailPreference
 from app.models.post import Post
 from app.models.types import utcnow
 from app.models.user import User
 from app.services.errors import DomainError, PermissionDenied
-from app.services.mailings import unsubscribe_url
+from app.services.mail_preferences import unsubscribe_url
 
 log = logging.getLogger(__name__)
 
@@ -39,14 +39,14 @@ def recipient_count(post: Post) -> int:
 def _check(actor: User, post: Post) -> None:
     if not policy.can_write_news(actor):
         raise PermissionDenied(_l("Only volunteers send news by mail."))
-    if not post.is_news or post.is_hidden or post.is_pending:
+    if not policy.is_announceable(post):
         raise DomainError(_l("Only published news can be sent by mail."))
 
 
 def _mail(user: User, post: Post) -> None:
     unsubscribe = unsubscribe_url(user, MailKind.NEWS)
     queue_mail(user.email, "announcement", locale=user.locale, user=user, post=post,
-               url=url_for("feed.show", post_id=post.id, _external=True), unsubscribe_url=unsubscribe,
+               url=links.post(post.id), unsubscribe_url=unsubscribe,
                headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
 
 

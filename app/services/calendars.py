@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import current_app, url_for
+from flask import current_app
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
+from app.mail import links
 from app.models.event import Event
 from app.models.types import utcnow
 
@@ -24,13 +25,13 @@ def _calendar(name: str) -> Calendar:
 def _entry(event: Event, *, with_online_link: bool) -> CalendarEvent:
     zone = ZoneInfo(event.timezone)
     entry = CalendarEvent()
-    host = url_for("feed.index", _external=True).split("://", 1)[1].split("/", 1)[0]
+    host = links.site_host()
     entry.add("uid", f"event-{event.id}@{host}")
     entry.add("dtstamp", utcnow())
     entry.add("dtstart", event.starts_at.astimezone(zone))
     entry.add("dtend", event.ends_at.astimezone(zone))
     entry.add("summary", event.title)
-    entry.add("url", url_for("events.show", event_id=event.id, _external=True))
+    entry.add("url", links.event(event.id))
     description = event.description_source
     if with_online_link and event.online_url:
         description = f"{description}\n\n{event.online_url}".strip()

@@ -13,10 +13,11 @@ from app import policy
 from app.content import render_markdown
 from app.database import insert_if_absent
 from app.extensions import db
-from app.models.audit import AuditEntry
+from app.models.audit import AuditAction
 from app.models.post import Comment, CommentLike, Post, Status
 from app.models.types import utcnow
 from app.models.user import User
+from app.services import audit
 from app.services.errors import DomainError, PermissionDenied
 from app.services.notifications import notify_about_comment
 from app.services.posts import DUPLICATE_WINDOW, needs_approval
@@ -112,17 +113,16 @@ def toggle_comment_like(user: User, comment: Comment) -> bool:
     return True
 
 
-def _moderation(actor: User, comment: Comment, action: str) -> None:
+def _moderation(actor: User, comment: Comment, action: AuditAction) -> None:
     if not policy.can_moderate(actor):
         raise PermissionDenied(_l("Only moderators may do this."))
-    db.session.add(AuditEntry(actor=actor, subject_id=comment.author_id, action=action,
-                              new_value=f"comment:{comment.id}"))
+    audit.record(actor, action, subject_id=comment.author_id, new_value=f"comment:{comment.id}")
     log.info("%s comment %s by %s", action, comment.id, actor.id)
 
 
 def set_comment_hidden(actor: User, comment: Comment, hidden: bool) -> None:
     """Hide a comment behind a placeholder (replies stay), or restore it."""
-    _moderation(actor, comment, "comment.hidden" if hidden else "comment.restored")
+    _moderation(actor, comment, AuditAction.COMMENT_HIDDEN if hidden else AuditAction.COMMENT_RESTORED)
     if hidden == comment.is_hidden or comment.is_deleted:
         return
     was_counted = comment.counts_as_visible
@@ -133,7 +133,7 @@ def set_comment_hidden(actor: User, comment: Comment, hidden: bool) -> None:
 
 def approve_comment(actor: User, comment: Comment) -> None:
     """Publish a comment that was held for approval."""
-    _moderation(actor, comment, "comment.approved")
+    _moderation(actor, comment, AuditAction.COMMENT_APPROVED)
     if not comment.is_pending:
         return
     comment.status = Status.PUBLISHED.value

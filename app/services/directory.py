@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
@@ -13,7 +12,7 @@ from sqlalchemy.orm import contains_eager
 from app import policy
 from app.database import after_commit
 from app.extensions import db
-from app.mail import queue_mail
+from app.mail import links, queue_mail
 from app.models.membership import PROFILE_FIELDS, MemberProfile
 from app.models.user import User
 from app.services import uploads
@@ -103,5 +102,5 @@ def contact(sender: User, profile: MemberProfile, subject: str, message: str) ->
     recipient = profile.user
     queue_mail(recipient.email, "member_contact", locale=recipient.locale, reply_to=sender.email,
                user=recipient, sender=sender.display_name, subject=subject.strip(), message=message,
-               url=url_for("members.profile", user_id=sender.id, _external=True))
+               url=links.directory_profile(sender.id))
     log.info("member %s contacted member %s", sender.id, recipient.id)

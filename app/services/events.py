@@ -6,7 +6,6 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from sqlalchemy import func, select
@@ -14,14 +13,14 @@ from sqlalchemy import func, select
 from app import policy
 from app.content import excerpt_from_html, render_markdown
 from app.extensions import db
-from app.mail import queue_mail
-from app.models.event import Event, Registration, RegistrationStatus
+from app.mail import links, queue_mail
+from app.models.event import Event, Signup, SignupStatus
 from app.models.post import Post, PostKind
 from app.models.types import utcnow
 from app.models.user import User
 from app.services.errors import DomainError, PermissionDenied
 from app.services.notifications import notify_followers_of_events
-from app.services.registrations import confirmed_seats, lock_event, promote_waitlist
+from app.services.signups import confirmed_seats, lock_event, promote_waitlist
 
 log = logging.getLogger(__name__)
 
@@ -125,35 +124,44 @@ def cancel_event(organizer: User, event: Event) -> int:
     if event.is_cancelled:
         return 0
     event.cancelled_at = utcnow()
-    registrations = db.session.scalars(select(Registration).where(
-        Registration.event_id == event.id, Registration.status != RegistrationStatus.CANCELLED.value)).all()
-    for registration in registrations:
-        queue_mail(registration.user.email, "event_cancelled", locale=registration.user.locale,
-                   user=registration.user, event=event, url=url_for("events.show", event_id=event.id, _external=True))
-    log.info("event %s cancelled by %s, %s attendees told", event.id, organizer.id, len(registrations))
-    return len(registrations)
+    signups = db.session.scalars(select(Signup).where(
+        Signup.event_id == event.id, Signup.status != SignupStatus.CANCELLED.value)).all()
+    for signup in signups:
+        queue_mail(signup.user.email, "event_cancelled", locale=signup.user.locale,
+                   user=signup.user, event=event, url=links.event(event.id))
+    log.info("event %s cancelled by %s, %s attendees told", event.id, organizer.id, len(signups))
+    return len(signups)
 
 
 def message_attendees(organizer: User, event: Event, subject: str, body: str) -> int:
     """Mail every confirmed attendee; returns how many."""
     if not policy.can_manage_events(organizer):
         raise PermissionDenied(_l("Only volunteers write to attendees."))
-    registrations = db.session.scalars(select(Registration).where(
-        Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED.value)).all()
-    for registration in registrations:
-        queue_mail(registration.user.email, "event_message", locale=registration.user.locale,
-                   user=registration.user, event=event, subject=subject.strip(), body=body,
+    signups = db.session.scalars(select(Signup).where(
+        Signup.event_id == event.id, Signup.status == SignupStatus.CONFIRMED.value)).all()
+    for signup in signups:
+        queue_mail(signup.user.email, "event_message", locale=signup.user.locale,
+                   user=signup.user, event=event, subject=subject.strip(), body=body,
                    sender=organizer.display_name, reply_to=organizer.email,
-                   url=url_for("events.show", event_id=event.id, _external=True))
-    log.info("event %s: %s attendees written to by %s", event.id, len(registrations), organizer.id)
-    return len(registrations)
+                   url=links.event(event.id))
+    log.info("event %s: %s attendees written to by %s", event.id, len(signups), organizer.id)
+    return len(signups)
+
+
+def upcoming_and_past(visible, past: bool, limit: int = 30) -> list[Event]:
+    """Events under the policy's `visible` clause: upcoming soonest first, or past latest first."""
+    now = utcnow()
+    query = select(Event).where(visible)
+    query = query.where(Event.ends_at < now).order_by(Event.starts_at.desc()) if past else \
+        query.where(Event.ends_at >= now).order_by(Event.starts_at)
+    return list(db.session.scalars(query.limit(limit)))
 
 
 def counts(event_ids: list[int]) -> dict[int, int]:
     """Waitlist length per event, in one query (for lists)."""
     if not event_ids:
         return {}
-    rows = db.session.execute(select(Registration.event_id, func.count()).where(
-        Registration.event_id.in_(event_ids), Registration.status == RegistrationStatus.WAITLISTED.value)
-        .group_by(Registration.event_id))
+    rows = db.session.execute(select(Signup.event_id, func.count()).where(
+        Signup.event_id.in_(event_ids), Signup.status == SignupStatus.WAITLISTED.value)
+        .group_by(Signup.event_id))
     return dict(rows.all())

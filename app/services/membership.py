@@ -11,18 +11,20 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app import policy
 from app.extensions import db
-from app.mail import queue_mail
+from app.mail import links, queue_mail
+from app.models.audit import AuditAction
 from app.models.membership import ApplicationStatus, Invitation, InvitationStatus, MembershipApplication
 from app.models.types import utcnow
 from app.models.user import Role, User
-from app.services.accounts import find_user_by_email, normalise_email
+from app.services import audit
+from app.services.accounts import create_account, find_user_by_email, normalise_email
 from app.services.errors import DomainError, InvalidToken, PermissionDenied
 from app.services.roles import apply_role
 from app.services.tokens import make_token, read_token
@@ -66,28 +68,26 @@ def decide(actor: User, application: MembershipApplication, approve: bool, reaso
     application.reason = reason.strip()
     applicant = application.user
     if approve:
-        apply_role(actor, applicant, Role.MEMBER, "membership.approved")
+        apply_role(actor, applicant, Role.MEMBER, AuditAction.MEMBERSHIP_APPROVED)
     else:
-        from app.models.audit import AuditEntry
-
-        db.session.add(AuditEntry(actor=actor, subject=applicant, action="membership.declined"))
+        audit.record(actor, AuditAction.MEMBERSHIP_DECLINED, subject=applicant)
     queue_mail(applicant.email, "membership_approved" if approve else "membership_declined",
                locale=applicant.locale, user=applicant, reason=application.reason,
-               url=url_for("members.home", _external=True))
+               url=links.members_home())
 
 
 def leave(user: User) -> None:
     """A member steps back to alumnus."""
     if not policy.can_leave_membership(user):
         raise PermissionDenied(_l("Only members can leave; volunteers and admins please ask an admin."))
-    apply_role(user, user, Role.ALUMNUS, "membership.left")
+    apply_role(user, user, Role.ALUMNUS, AuditAction.MEMBERSHIP_LEFT)
 
 
 def end_membership(actor: User, subject: User) -> None:
     """An admin ends someone's membership."""
     if not policy.can_end_membership(actor, subject):
         raise PermissionDenied(_l("You may not end this membership."))
-    apply_role(actor, subject, Role.ALUMNUS, "membership.ended")
+    apply_role(actor, subject, Role.ALUMNUS, AuditAction.MEMBERSHIP_ENDED)
 
 
 # ---------------------------------------------------------------- invitations
@@ -177,7 +177,7 @@ def _send_invitation(invitation: Invitation) -> None:
     token = make_token("invitation", {"iid": invitation.id, "n": invitation.send_count})
     queue_mail(invitation.email, "membership_invitation", invitation=invitation,
                inviter=invitation.invited_by.display_name if invitation.invited_by else "",
-               url=url_for("members.accept_invitation", token=token, _external=True))
+               url=links.invitation(token))
 
 
 def resend(actor: User, invitation: Invitation) -> None:
@@ -218,8 +218,6 @@ def invitation_for_token(token: str) -> Invitation:
 
 def accept(token: str, user: User | None, *, display_name: str = "", password: str = "") -> User:
     """Accept: a logged-in account is upgraded to member; otherwise a new, verified member account is made."""
-    from app.services.accounts import create_account
-
     invitation = invitation_for_token(token)
     existing = find_user_by_email(invitation.email)
     if user is None:
@@ -237,6 +235,6 @@ def accept(token: str, user: User | None, *, display_name: str = "", password: s
     if not user.is_verified:
         user.email_verified_at = utcnow()  # the link proved the mailbox
     if not policy.is_member(user):
-        apply_role(invitation.invited_by, user, Role.MEMBER, "membership.invited")
+        apply_role(invitation.invited_by, user, Role.MEMBER, AuditAction.MEMBERSHIP_INVITED)
     log.info("invitation %s accepted by %s", invitation.id, user.id)
     return user

@@ -6,7 +6,6 @@ import logging
 import re
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
 
@@ -17,45 +16,9 @@ from app.models.notification import Follow, FollowTarget, Notification, Notifica
 from app.models.post import Comment, Post
 from app.models.types import utcnow
 from app.models.user import User
-from app.services.errors import DomainError
 
 log = logging.getLogger(__name__)
-HANDLE_PATTERN = re.compile(r"^[a-z0-9_]{3,30}$")
 MENTION = re.compile(r"(?<![\w@/])@([a-z0-9_]{3,30})\b", re.IGNORECASE)
-
-
-# ---------------------------------------------------------------- handles
-
-
-def handle_from_name(name: str) -> str:
-    import unicodedata
-
-    ascii_name = unicodedata.normalize("NFKD", name.replace("ß", "ss")).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")[:24]
-    return base if len(base) >= 3 else f"user_{base}".strip("_")
-
-
-def unique_handle(name: str) -> str:
-    """A free handle derived from the name: ada_lovelace, ada_lovelace2, ..."""
-    base = handle_from_name(name)
-    taken = set(db.session.scalars(select(User.handle).where(User.handle.like(f"{base}%"))))
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}{number}" in taken:
-        number += 1
-    return f"{base}{number}"
-
-
-def change_handle(user: User, handle: str) -> None:
-    """Choose another @handle (lower case letters, digits, underscore)."""
-    handle = handle.strip().lstrip("@").lower()
-    if not HANDLE_PATTERN.match(handle):
-        raise DomainError(_l("Use 3 to 30 lower-case letters, digits or underscores."), "handle")
-    owner = db.session.scalar(select(User.id).where(User.handle == handle))
-    if owner is not None and owner != user.id:
-        raise DomainError(_l("This handle is taken."), "handle")
-    user.handle = handle
 
 
 # ---------------------------------------------------------------- following

@@ -7,8 +7,10 @@ from sqlalchemy import select
 
 from app.content import render_markdown
 from app.extensions import db
+from app.models.audit import AuditAction
 from app.models.page import Page
 from app.models.user import User
+from app.services import audit
 
 
 def find_page(slug: str, locale: str) -> Page | None:
@@ -18,9 +20,19 @@ def find_page(slug: str, locale: str) -> Page | None:
     return by_locale.get(locale) or by_locale.get(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
+def page_in(slug: str, locale: str) -> Page | None:
+    """Exactly this language version, or None (for the editor)."""
+    return db.session.scalar(select(Page).where(Page.slug == slug, Page.locale == locale))
+
+
+def all_pages() -> dict[tuple[str, str], Page]:
+    """Every written page by (slug, locale), for the admins' list."""
+    return {(page.slug, page.locale): page for page in db.session.scalars(select(Page))}
+
+
 def save_page(slug: str, locale: str, title: str, body: str, editor: User | None) -> Page:
-    """Create or update one language version of a page."""
-    page = db.session.scalar(select(Page).where(Page.slug == slug, Page.locale == locale))
+    """Create or update one language version of a page (editor None: the command line)."""
+    page = page_in(slug, locale)
     if page is None:
         page = Page(slug=slug, locale=locale)
         db.session.add(page)
@@ -29,4 +41,5 @@ def save_page(slug: str, locale: str, title: str, body: str, editor: User | None
     page.body_html = render_markdown(body)
     page.updated_by_id = editor.id if editor else None
     db.session.flush()
+    audit.record(editor, AuditAction.PAGE_EDITED, new_value=f"{slug}/{locale}")
     return page

@@ -12,10 +12,11 @@ from app import policy
 from app.content import excerpt_from_html, render_markdown
 from app.database import insert_if_absent
 from app.extensions import db
-from app.models.audit import AuditEntry
+from app.models.audit import AuditAction
 from app.models.post import Category, Comment, Post, PostKind, PostLike, Status, Visibility
 from app.models.types import utcnow
 from app.models.user import User
+from app.services import audit
 from app.services.errors import DomainError, PermissionDenied
 from app.services.notifications import notify_followers_of_post
 from app.services.settings import get_flag
@@ -110,16 +111,16 @@ def toggle_post_like(user: User, post: Post) -> bool:
     return True
 
 
-def _moderation(actor: User, post: Post, action: str) -> None:
+def _moderation(actor: User, post: Post, action: AuditAction) -> None:
     if not policy.can_moderate(actor):
         raise PermissionDenied(_l("Only moderators may do this."))
-    db.session.add(AuditEntry(actor=actor, subject_id=post.author_id, action=action, new_value=f"post:{post.id}"))
+    audit.record(actor, action, subject_id=post.author_id, new_value=f"post:{post.id}")
     log.info("%s post %s by %s", action, post.id, actor.id)
 
 
 def set_pinned(actor: User, post: Post, pinned: bool) -> None:
     """Pin news to the top of the feed, or unpin it."""
-    _moderation(actor, post, "post.pinned" if pinned else "post.unpinned")
+    _moderation(actor, post, AuditAction.POST_PINNED if pinned else AuditAction.POST_UNPINNED)
     if not post.is_news:
         raise DomainError(_l("Only news can be pinned."))
     post.pinned = pinned
@@ -127,19 +128,19 @@ def set_pinned(actor: User, post: Post, pinned: bool) -> None:
 
 def set_locked(actor: User, post: Post, locked: bool) -> None:
     """Close a thread for new comments, or open it again."""
-    _moderation(actor, post, "post.locked" if locked else "post.unlocked")
+    _moderation(actor, post, AuditAction.POST_LOCKED if locked else AuditAction.POST_UNLOCKED)
     post.locked = locked
 
 
 def set_post_hidden(actor: User, post: Post, hidden: bool) -> None:
     """Hide a post from everyone but moderators, or restore it."""
-    _moderation(actor, post, "post.hidden" if hidden else "post.restored")
+    _moderation(actor, post, AuditAction.POST_HIDDEN if hidden else AuditAction.POST_RESTORED)
     post.hidden_at = utcnow() if hidden else None
 
 
 def approve_post(actor: User, post: Post) -> None:
     """Publish a post that was held for approval."""
-    _moderation(actor, post, "post.approved")
+    _moderation(actor, post, AuditAction.POST_APPROVED)
     if post.is_pending:
         post.status = Status.PUBLISHED.value
         post.last_activity_at = utcnow()

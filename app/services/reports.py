@@ -3,35 +3,28 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from app import policy
 from app.extensions import db
-from app.models.moderation import Report
-from app.models.post import Comment, Post
+from app.models.moderation import Report, ReportReason, ReportResolution
+from app.models.post import Comment, Post, Status
 from app.models.types import utcnow
 from app.models.user import User
 from app.services.errors import DomainError, PermissionDenied
 
 log = logging.getLogger(__name__)
 
-REASONS = {
-    "spam": _l("Spam or advertising"),
-    "abuse": _l("Insulting, hateful or harassing"),
-    "privacy": _l("Reveals personal data"),
-    "off_topic": _l("Off topic"),
-    "other": _l("Something else"),
-}
-
-
 def report(reporter: User, *, post: Post | None = None, comment: Comment | None = None,
-           reason: str, note: str = "") -> Report:
+           reason: ReportReason | str, note: str = "") -> Report:
     """Flag content for moderators. Reporting the same thing again adds nothing."""
     if not policy.can_report(reporter):
         raise PermissionDenied(_l("Please log in to report content."))
-    if reason not in REASONS:
+    if reason not in set(ReportReason):
         raise DomainError(_l("Please choose a reason."), "reason")
     target = (Report.comment_id == comment.id) if comment else (Report.post_id == post.id)
     existing = db.session.scalar(select(Report).where(
@@ -39,14 +32,14 @@ def report(reporter: User, *, post: Post | None = None, comment: Comment | None 
     if existing is not None:
         return existing
     entry = Report(reporter=reporter, post=post if comment is None else comment.post, comment=comment,
-                   reason=reason, note=note.strip())
+                   reason=ReportReason(reason), note=note.strip())
     db.session.add(entry)
     db.session.flush()
     log.info("report %s by %s on %s", entry.id, reporter.id, f"comment {comment.id}" if comment else f"post {post.id}")
     return entry
 
 
-def resolve(actor: User, entry: Report, resolution: str) -> None:
+def resolve(actor: User, entry: Report, resolution: ReportResolution) -> None:
     """Close a report ("hidden" when the content was hidden, "dismissed" otherwise)."""
     if not policy.can_moderate(actor):
         raise PermissionDenied(_l("Only moderators may do this."))
@@ -57,9 +50,37 @@ def resolve(actor: User, entry: Report, resolution: str) -> None:
 
 
 def resolve_all_for(actor: User, *, post: Post | None = None, comment: Comment | None = None,
-                    resolution: str) -> None:
+                    resolution: ReportResolution) -> None:
     """Hiding content settles every open report about it."""
     target = (Report.comment_id == comment.id) if comment else (
         (Report.post_id == post.id) & Report.comment_id.is_(None))
     for entry in db.session.scalars(select(Report).where(target, Report.resolved_at.is_(None))):
         resolve(actor, entry, resolution)
+
+
+def open_report_count(user) -> int:
+    """Open reports, for the moderators' badge in the header (0 for everyone else, without a query)."""
+    if not policy.can_moderate(user):
+        return 0
+    return db.session.scalar(select(func.count()).select_from(Report).where(Report.resolved_at.is_(None))) or 0
+
+
+@dataclass
+class ModerationQueue:
+    reports: list[Report]
+    held_posts: list[Post]
+    held_comments: list[Comment]
+
+
+def moderation_queue(limit: int = 200) -> ModerationQueue:
+    """Open reports (oldest first) and content held for approval: what moderators work through."""
+    return ModerationQueue(
+        reports=list(db.session.scalars(
+            select(Report).where(Report.resolved_at.is_(None))
+            .options(joinedload(Report.reporter), joinedload(Report.post), joinedload(Report.comment))
+            .order_by(Report.created_at).limit(limit))),
+        held_posts=list(db.session.scalars(select(Post).where(Post.status == Status.PENDING)
+                                           .options(joinedload(Post.author)).order_by(Post.created_at))),
+        held_comments=list(db.session.scalars(select(Comment).where(Comment.status == Status.PENDING)
+                                              .options(joinedload(Comment.author), joinedload(Comment.post))
+                                              .order_by(Comment.created_at))))

@@ -9,10 +9,11 @@ from sqlalchemy import func, select
 
 from app import policy
 from app.extensions import db
-from app.models.audit import AuditEntry
+from app.models.audit import AuditAction
 from app.models.types import utcnow
 from app.models.user import Role, User
 from app.security import log_security_event
+from app.services import audit
 from app.services.errors import DomainError, PermissionDenied
 
 log = logging.getLogger(__name__)
@@ -22,10 +23,10 @@ def change_role(actor: User | None, subject: User, new_role: Role) -> bool:
     """Give `subject` a new role; `actor` None means the command line. Returns False if unchanged."""
     if actor is not None and new_role not in policy.assignable_roles(actor):
         raise PermissionDenied(_l("You may not assign this role."))
-    return apply_role(actor, subject, new_role, "role.changed")
+    return apply_role(actor, subject, new_role, AuditAction.ROLE_CHANGED)
 
 
-def apply_role(actor: User | None, subject: User, new_role: Role, action: str) -> bool:
+def apply_role(actor: User | None, subject: User, new_role: Role, action: AuditAction) -> bool:
     """Set the role and record the decision; callers have checked that `actor` may decide it."""
     old_role = Role(subject.role)
     if old_role == new_role:
@@ -33,8 +34,7 @@ def apply_role(actor: User | None, subject: User, new_role: Role, action: str) -
     if old_role == Role.ADMIN and _admin_count() <= 1:
         raise DomainError(_l("The last admin cannot be given another role. Make someone else admin first."), "role")
     subject.role = new_role.value
-    db.session.add(AuditEntry(actor=actor, subject=subject, action=action,
-                              old_value=old_role.value, new_value=new_role.value))
+    audit.record(actor, action, subject=subject, old_value=old_role.value, new_value=new_role.value)
     db.session.flush()
     log.info("role of %s changed from %s to %s by %s (%s)", subject.id, old_role, new_role,
              actor.id if actor else "cli", action)
@@ -56,6 +56,6 @@ def set_suspended(actor: User, subject: User, suspended: bool) -> None:
     subject.suspended_at = utcnow() if suspended else None
     if suspended:
         subject.session_version += 1
-    action = "account.suspended" if suspended else "account.unsuspended"
-    db.session.add(AuditEntry(actor=actor, subject=subject, action=action))
+    action = AuditAction.ACCOUNT_SUSPENDED if suspended else AuditAction.ACCOUNT_UNSUSPENDED
+    audit.record(actor, action, subject=subject)
     log_security_event(action, actor, subject=subject.id)

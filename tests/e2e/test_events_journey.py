@@ -172,14 +172,14 @@ def attendee_list(app, make_user, make_event):
     from app.extensions import db
     from app.models.event import Event
     from app.models.user import User
-    from app.services import registrations
+    from app.services import signups
 
     event = make_event(title="Stammtisch", capacity=5)
     staying, leaving = make_user(name="Stella Staying"), make_user(name="Leo Leaving")
     with app.test_request_context():
         loaded = db.session.get(Event, event.id)
-        registrations.sign_up(db.session.get(User, staying.id), loaded)
-        registrations.cancel(registrations.sign_up(db.session.get(User, leaving.id), loaded))
+        signups.sign_up(db.session.get(User, staying.id), loaded)
+        signups.cancel(signups.sign_up(db.session.get(User, leaving.id), loaded))
         db.session.commit()
     return f"/events/{event.id}/attendees"
 

@@ -140,7 +140,7 @@ POST_MATRIX = {
     "events.edit": ({"event_id": "EVENT"}, MODERATORS | {"volunteer": 400, "admin": 400}),
     "events.message": ({"event_id": "EVENT"}, MODERATORS | {"volunteer": 400, "admin": 400}),
     "events.add_attendee": ({"event_id": "EVENT"}, MODERATORS | {"volunteer": 302, "admin": 302}),
-    "events.remove_attendee": ({"event_id": "EVENT", "registration_id": "REGISTRATION"},
+    "events.remove_attendee": ({"event_id": "EVENT", "signup_id": "SIGNUP"},
                                MODERATORS | {"volunteer": 302, "admin": 302}),
     "events.cancel_by_link": ({"token": "CANCEL_TOKEN"}, dict.fromkeys(ROLES, 302)),
     "events.cancel": ({"event_id": "EVENT"}, MODERATORS | {"volunteer": 302, "admin": 302}),

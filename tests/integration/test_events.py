@@ -11,16 +11,16 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models.event import Event, Registration
+from app.models.event import Event, Signup
 from app.models.user import Role
 from tests.conftest import text_of
 
 
 def status_of(app, event_id, user):
     with app.app_context():
-        registration = db.session.scalar(select(Registration).where(
-            Registration.event_id == event_id, Registration.user_id == user.id))
-        return registration.status if registration else None
+        signup = db.session.scalar(select(Signup).where(
+            Signup.event_id == event_id, Signup.user_id == user.id))
+        return signup.status if signup else None
 
 
 def seats(app, event_id):
@@ -82,7 +82,7 @@ def test_signing_up_twice_changes_nothing(app, client, make_user, make_event):
     sign_up(client, event.id)
     sign_up(client, event.id)
     with app.app_context():
-        assert len(db.session.scalars(select(Registration)).all()) == 1
+        assert len(db.session.scalars(select(Signup)).all()) == 1
     assert seats(app, event.id) == 1
 
 
@@ -257,7 +257,7 @@ def test_attendee_list_csv_message_and_manual_changes(app, client, new_client, m
     assert any(m["Subject"] == "Treffpunkt" and m["Reply-To"] == organizer.email for m in mailbox.to(ada.email))
     assert not any(m["Subject"] == "Treffpunkt" for m in mailbox.to(bob.email))
     with app.app_context():
-        ada_registration = db.session.scalar(select(Registration.id).where(Registration.user_id == ada.id))
+        ada_registration = db.session.scalar(select(Signup.id).where(Signup.user_id == ada.id))
     client.submit(f"/events/{event.id}/attendees/{ada_registration}/remove", form_url=f"/events/{event.id}/attendees")
     assert status_of(app, event.id, ada) == "cancelled" and status_of(app, event.id, bob) == "confirmed"
     response = client.submit(f"/events/{event.id}/attendees/add", {"email": "nobody@example.org"},

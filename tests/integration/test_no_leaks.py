@@ -41,7 +41,7 @@ def secrets_world(app, make_user, make_post, add_comment, make_event):
     return {"PUBLIC_POST": secret.id, "MEMBERS_POST": secret.id, "COMMENT": comment,
             "MEMBERS_COMMENT": comment, "REPORT": 1, "TARGET": member.id, "TEASER": teaser.id,
             "AUTHOR": member.id, "DOCUMENT": document_id, "EVENT": event.id, "MEMBERS_EVENT": event.id,
-            "APPLICATION": 1, "INVITATION": 1, "INVITATION_TOKEN": "x", "REGISTRATION": 1,
+            "APPLICATION": 1, "INVITATION": 1, "INVITATION_TOKEN": "x", "SIGNUP": 1,
             "CANCEL_TOKEN": "x", "CALENDAR_TOKEN": "x" * 24, "NEWS_POST": secret.id, "UNSUBSCRIBE_TOKEN": "x",
             "CONSENT_TOKEN": "x"}
 

@@ -18,7 +18,7 @@ from tests.conftest import english_client, text_of
 
 def consent(app, user, **modes):
     """Set mail modes and the confirmed double opt-in directly (the UI path is tested separately)."""
-    from app.services.mailings import set_preferences
+    from app.services.mail_preferences import set_preferences
 
     with app.test_request_context():
         person = db.session.get(User, user.id)
@@ -155,7 +155,7 @@ def test_taken_handle_is_refused(client, make_user):
 def test_no_mail_without_consent(app, make_user, make_post, add_comment, mailbox):
     author = make_user()
     post = make_post(author)
-    from app.services.mailings import set_preferences
+    from app.services.mail_preferences import set_preferences
 
     with app.test_request_context():
         set_preferences(db.session.get(User, author.id), {MailKind.FOLLOWED: MailMode.IMMEDIATELY})
@@ -211,7 +211,7 @@ def test_digests_are_composed_once_under_concurrent_runs(app, make_user, make_po
     writer = make_user()
     for post in posts:
         add_comment(writer, post, "Neu hier")
-    from app.services.mailings import send_digests
+    from app.services.digests import send_digests
 
     errors, barrier = [], threading.Barrier(4)
 
@@ -275,7 +275,7 @@ def test_one_click_unsubscribe_without_login(app, make_user, make_post, add_comm
     assert "Unsubscribe" in text_of(anonymous.get(path))
     response = anonymous.post(path, data={"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200 and "no more of these mails" in text_of(response)
-    from app.services.mailings import preferences
+    from app.services.mail_preferences import preferences
 
     with app.app_context():
         assert preferences(db.session.get(User, author.id))[MailKind.FOLLOWED] == MailMode.OFF
@@ -329,7 +329,7 @@ def test_turning_a_kind_back_on_does_not_mail_the_quiet_time(app, make_user, mak
     author = make_user()
     post = make_post(author)
     consent(app, author, followed="daily")
-    from app.services.mailings import set_preferences
+    from app.services.mail_preferences import set_preferences
 
     with app.test_request_context():
         set_preferences(db.session.get(User, author.id), {MailKind.FOLLOWED: MailMode.OFF})
@@ -354,7 +354,7 @@ def test_one_click_in_the_header_stops_every_kind_in_the_mail(app, make_user, ma
     mail = mailbox.wait_for(author.email)[-1]
     url = mail["List-Unsubscribe"].strip("<>")
     english_client(app).post("/" + url.split("://", 1)[1].split("/", 1)[1])
-    from app.services.mailings import preferences
+    from app.services.mail_preferences import preferences
 
     with app.app_context():
         modes = preferences(db.session.get(User, author.id))

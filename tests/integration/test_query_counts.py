@@ -88,7 +88,7 @@ def test_query_count_does_not_grow_with_the_data(app, client, make_user, role):
 
 @pytest.mark.parametrize("role", [None, Role.MEMBER])
 def test_event_pages_have_a_fixed_query_count(app, client, make_user, make_event, role):
-    from app.models.event import Registration
+    from app.models.event import Signup
 
     if role is not None:
         client.login(make_user(role))
@@ -97,7 +97,7 @@ def test_event_pages_have_a_fixed_query_count(app, client, make_user, make_event
         events = [make_event(title=f"Event {n}", capacity=1000) for n in range(size)]
         with app.app_context():
             people = [make_user().id for _ in range(size)]
-            db.session.execute(insert(Registration), [
+            db.session.execute(insert(Signup), [
                 {"event_id": events[0].id, "user_id": uid, "status": "confirmed", "guests": 0, "note": "",
                  "queued_at": utcnow()} for uid in people])
             db.session.commit()

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import defer, joinedload
 
-from app import policy
 from app.extensions import db
 from app.models.post import Category, Comment, CommentLike, Post, PostKind, PostLike
 
@@ -123,14 +122,3 @@ def liked_by(user, post: Post) -> tuple[bool, set[int]]:
 
 def categories() -> list[Category]:
     return list(db.session.scalars(select(Category).order_by(Category.name)))
-
-
-def pending_and_reported_counts(user) -> int:
-    """For the moderators' badge in the header."""
-    from sqlalchemy import func
-
-    from app.models.moderation import Report
-
-    if not policy.can_moderate(user):
-        return 0
-    return db.session.scalar(select(func.count()).select_from(Report).where(Report.resolved_at.is_(None))) or 0

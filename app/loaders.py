@@ -1,15 +1,19 @@
-"""Load a post or comment for a view, or 404: the first of a view's three beats."""
+"""Load what a URL names, or 404: the first of a view's three beats, shared by every blueprint.
+
+Each loader asks the policy, so an object the viewer may not see looks exactly like one that does not
+exist (members-only posts and events included).
+"""
 
 from __future__ import annotations
 
 from flask import abort
-from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app import policy
 from app.extensions import db
+from app.models.event import Event
 from app.models.post import Comment, Post
 
 
@@ -37,12 +41,17 @@ def load_comment(comment_id: int) -> Comment:
     return comment
 
 
-def posting_key() -> str:
-    """Rate-limit per person (logged in), not per address."""
-    return f"user:{current_user.id}" if current_user.is_authenticated else get_remote_address()
+def load_event(event_id: int) -> Event:
+    """The event if the viewer may see it; otherwise 404 (members-only events included)."""
+    event = db.session.scalar(select(Event).where(Event.id == event_id).options(joinedload(Event.discussion)))
+    if event is None or not policy.can_read_event(current_user, event):
+        abort(404)
+    return event
 
 
-def posting_limit() -> str:
-    from flask import current_app
-
-    return current_app.config["POSTING_RATE_LIMIT"]
+def load_event_of_discussion(post: Post) -> Event:
+    """The event whose discussion `post` is (an event's comments live on the event page)."""
+    event = db.session.scalar(select(Event).where(Event.discussion_id == post.id))
+    if event is None or not policy.can_read_event(current_user, event):
+        abort(404)
+    return event

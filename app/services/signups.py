@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app, has_request_context
 from flask_babel import get_locale, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select, update
@@ -18,8 +18,8 @@ from sqlalchemy import and_, func, or_, select, update
 from app import policy
 from app.database import insert_if_absent
 from app.extensions import db
-from app.mail import queue_mail
-from app.models.event import Event, Registration, RegistrationStatus
+from app.mail import links, queue_mail
+from app.models.event import Event, Signup, SignupStatus
 from app.models.types import utcnow
 from app.models.user import User
 from app.services.calendars import event_ics
@@ -27,9 +27,9 @@ from app.services.errors import DomainError, InvalidToken, PermissionDenied
 from app.services.tokens import make_token, read_token
 
 log = logging.getLogger(__name__)
-CONFIRMED = RegistrationStatus.CONFIRMED.value
-WAITLISTED = RegistrationStatus.WAITLISTED.value
-CANCELLED = RegistrationStatus.CANCELLED.value
+CONFIRMED = SignupStatus.CONFIRMED.value
+WAITLISTED = SignupStatus.WAITLISTED.value
+CANCELLED = SignupStatus.CANCELLED.value
 
 
 def lock_event(event_id: int) -> Event:
@@ -42,33 +42,33 @@ def lock_event(event_id: int) -> Event:
 
 
 def confirmed_seats(event_id: int) -> int:
-    return db.session.scalar(select(func.coalesce(func.sum(1 + Registration.guests), 0)).where(
-        Registration.event_id == event_id, Registration.status == CONFIRMED)) or 0
+    return db.session.scalar(select(func.coalesce(func.sum(1 + Signup.guests), 0)).where(
+        Signup.event_id == event_id, Signup.status == CONFIRMED)) or 0
 
 
-def registration_of(user: User, event: Event) -> Registration | None:
+def signup_of(user: User, event: Event) -> Signup | None:
     if user is None or not user.is_authenticated:
         return None
-    return db.session.scalar(select(Registration).where(Registration.event_id == event.id,
-                                                        Registration.user_id == user.id))
+    return db.session.scalar(select(Signup).where(Signup.event_id == event.id,
+                                                        Signup.user_id == user.id))
 
 
-def upcoming_registrations(user: User) -> list[Registration]:
+def upcoming_signups(user: User) -> list[Signup]:
     """"My events": sign-ups for events that have not ended, soonest first."""
     from sqlalchemy.orm import contains_eager
 
     return list(db.session.scalars(
-        select(Registration).join(Event, Event.id == Registration.event_id)
-        .where(Registration.user_id == user.id, Registration.status != CANCELLED, Event.ends_at >= utcnow())
-        .options(contains_eager(Registration.event)).order_by(Event.starts_at)))
+        select(Signup).join(Event, Event.id == Signup.event_id)
+        .where(Signup.user_id == user.id, Signup.status != CANCELLED, Event.ends_at >= utcnow())
+        .options(contains_eager(Signup.event)).order_by(Event.starts_at)))
 
 
-def waitlist_position(registration: Registration) -> int:
+def waitlist_position(signup: Signup) -> int:
     """1 for the first in line."""
     return db.session.scalar(select(func.count()).where(
-        Registration.event_id == registration.event_id, Registration.status == WAITLISTED,
-        or_(Registration.queued_at < registration.queued_at,
-            and_(Registration.queued_at == registration.queued_at, Registration.id <= registration.id))))
+        Signup.event_id == signup.event_id, Signup.status == WAITLISTED,
+        or_(Signup.queued_at < signup.queued_at,
+            and_(Signup.queued_at == signup.queued_at, Signup.id <= signup.id))))
 
 
 def signup_closed_reason(event: Event):
@@ -85,10 +85,10 @@ def signup_closed_reason(event: Event):
     return None
 
 
-def sign_up(user: User, event: Event, *, guests: int = 0, note: str = "", by_organizer: bool = False) -> Registration:
+def sign_up(user: User, event: Event, *, guests: int = 0, note: str = "", by_organizer: bool = False) -> Signup:
     """Sign up: confirmed while seats last, then waitlisted (if the event has a waitlist).
 
-    Signing up twice returns the existing registration unchanged.
+    Signing up twice returns the existing signup unchanged.
     """
     if not by_organizer:
         if not policy.can_sign_up(user, event):
@@ -100,7 +100,7 @@ def sign_up(user: User, event: Event, *, guests: int = 0, note: str = "", by_org
         raise DomainError(lazy_ngettext("You can bring at most %(num)d guest.", "You can bring at most %(num)d guests.",
                                         event.max_guests), "guests")
     event = lock_event(event.id)
-    existing = registration_of(user, event)
+    existing = signup_of(user, event)
     if existing is not None and existing.status != CANCELLED:
         return existing
     seats = 1 + guests
@@ -112,52 +112,52 @@ def sign_up(user: User, event: Event, *, guests: int = 0, note: str = "", by_org
     values = {"status": status, "guests": guests, "note": note.strip(), "queued_at": now,
               "confirmed_at": now if fits else None, "cancelled_at": None, "reminder_sent_at": None}
     if existing is None:
-        insert_if_absent(Registration, event_id=event.id, user_id=user.id, **values)
-        registration = registration_of(user, event)
+        insert_if_absent(Signup, event_id=event.id, user_id=user.id, **values)
+        signup = signup_of(user, event)
     else:
-        registration = existing
+        signup = existing
         for key, value in values.items():
-            setattr(registration, key, value)
+            setattr(signup, key, value)
     _recount(event)
     db.session.flush()
-    _confirm_by_mail(registration)
+    _confirm_by_mail(signup)
     log.info("user %s signed up for event %s: %s", user.id, event.id, status)
-    return registration
+    return signup
 
 
-def cancel(registration: Registration, *, by_organizer: bool = False) -> None:
+def cancel(signup: Signup, *, by_organizer: bool = False) -> None:
     """Cancel a sign-up; a freed seat goes to the first on the waitlist at once."""
-    event = lock_event(registration.event_id)
-    db.session.refresh(registration)
-    if registration.status == CANCELLED:
+    event = lock_event(signup.event_id)
+    db.session.refresh(signup)
+    if signup.status == CANCELLED:
         return
-    registration.status = CANCELLED
-    registration.cancelled_at = utcnow()
+    signup.status = CANCELLED
+    signup.cancelled_at = utcnow()
     db.session.flush()
     _recount(event)
     promote_waitlist(event)
-    log.info("registration %s for event %s cancelled%s", registration.id, event.id,
+    log.info("signup %s for event %s cancelled%s", signup.id, event.id,
              " by an organizer" if by_organizer else "")
 
 
-def promote_waitlist(event: Event) -> list[Registration]:
+def promote_waitlist(event: Event) -> list[Signup]:
     """Move people up from the waitlist, in order, while their seats fit. Call with the event locked."""
     if event.is_cancelled:
         return []
     promoted = []
     taken = confirmed_seats(event.id)
-    waiting = db.session.scalars(select(Registration).where(
-        Registration.event_id == event.id, Registration.status == WAITLISTED)
-        .order_by(Registration.queued_at, Registration.id)).all()
-    for registration in waiting:
-        if event.capacity is not None and taken + registration.seats > event.capacity:
+    waiting = db.session.scalars(select(Signup).where(
+        Signup.event_id == event.id, Signup.status == WAITLISTED)
+        .order_by(Signup.queued_at, Signup.id)).all()
+    for signup in waiting:
+        if event.capacity is not None and taken + signup.seats > event.capacity:
             break  # strictly in order: nobody jumps the queue because their party is smaller
-        registration.status = CONFIRMED
-        registration.confirmed_at = utcnow()
-        taken += registration.seats
-        promoted.append(registration)
-        queue_mail(registration.user.email, "event_promoted", locale=registration.user.locale,
-                   user=registration.user, event=event, **_links(registration),
+        signup.status = CONFIRMED
+        signup.confirmed_at = utcnow()
+        taken += signup.seats
+        promoted.append(signup)
+        queue_mail(signup.user.email, "event_promoted", locale=signup.user.locale,
+                   user=signup.user, event=event, **_links(signup),
                    attachments=[("event.ics", "text/calendar", event_ics(event, with_online_link=True))])
     if promoted:
         db.session.flush()
@@ -173,34 +173,34 @@ def _recount(event: Event) -> None:
     db.session.flush()
 
 
-def cancel_token(registration: Registration) -> str:
-    return make_token("cancel-registration", {"rid": registration.id, "uid": registration.user_id})
+def cancel_token(signup: Signup) -> str:
+    return make_token("cancel-registration", {"rid": signup.id, "uid": signup.user_id})
 
 
-def registration_for_token(token: str) -> Registration:
+def signup_for_token(token: str) -> Signup:
     payload = read_token("cancel-registration", token)
-    registration = db.session.get(Registration, payload.get("rid"))
-    if registration is None or registration.user_id != payload.get("uid"):
+    signup = db.session.get(Signup, payload.get("rid"))
+    if signup is None or signup.user_id != payload.get("uid"):
         raise InvalidToken(_l("This link is not valid. Please request a new one."))
-    return registration
+    return signup
 
 
-def _links(registration: Registration) -> dict:
-    return {"url": url_for("events.show", event_id=registration.event_id, _external=True),
-            "cancel_url": url_for("events.cancel_by_link", token=cancel_token(registration), _external=True)}
+def _links(signup: Signup) -> dict:
+    return {"url": links.event(signup.event_id),
+            "cancel_url": links.signup_cancellation(cancel_token(signup))}
 
 
-def _confirm_by_mail(registration: Registration) -> None:
-    event = registration.event
+def _confirm_by_mail(signup: Signup) -> None:
+    event = signup.event
     attachments = []
-    if registration.status == CONFIRMED:
+    if signup.status == CONFIRMED:
         attachments = [("event.ics", "text/calendar", event_ics(event, with_online_link=True))]
-    position = waitlist_position(registration) if registration.status == WAITLISTED else None
+    position = waitlist_position(signup) if signup.status == WAITLISTED else None
     # The person signing up is the one on the page: without a stored language, use the page's.
-    locale = registration.user.locale or (str(get_locale()) if has_request_context() else None)
-    queue_mail(registration.user.email, "event_signup", locale=locale, user=registration.user,
-               event=event, registration=registration, position=position, attachments=attachments,
-               **_links(registration))
+    locale = signup.user.locale or (str(get_locale()) if has_request_context() else None)
+    queue_mail(signup.user.email, "event_signup", locale=locale, user=signup.user,
+               event=event, signup=signup, position=position, attachments=attachments,
+               **_links(signup))
 
 
 def send_reminders() -> int:
@@ -212,27 +212,27 @@ def send_reminders() -> int:
     from datetime import timedelta
 
     from app.models.notification import MailKind
-    from app.services.mailings import unsubscribe_url, wants
+    from app.services.mail_preferences import unsubscribe_url, wants
 
     now = utcnow()
     window = now + timedelta(hours=current_app.config["REMINDER_HOURS"])
-    due = db.session.scalars(select(Registration.id).join(Event, Event.id == Registration.event_id).where(
-        Registration.status == CONFIRMED, Registration.reminder_sent_at.is_(None), Event.cancelled_at.is_(None),
+    due = db.session.scalars(select(Signup.id).join(Event, Event.id == Signup.event_id).where(
+        Signup.status == CONFIRMED, Signup.reminder_sent_at.is_(None), Event.cancelled_at.is_(None),
         Event.starts_at > now, Event.starts_at <= window)).all()
     sent = 0
-    for registration_id in due:
-        claimed = db.session.execute(update(Registration).where(
-            Registration.id == registration_id, Registration.reminder_sent_at.is_(None),
-            Registration.status == CONFIRMED).values(reminder_sent_at=now))
+    for signup_id in due:
+        claimed = db.session.execute(update(Signup).where(
+            Signup.id == signup_id, Signup.reminder_sent_at.is_(None),
+            Signup.status == CONFIRMED).values(reminder_sent_at=now))
         if claimed.rowcount != 1:
             continue
-        registration = db.session.get(Registration, registration_id)
-        if not wants(registration.user, MailKind.REMINDERS):
+        signup = db.session.get(Signup, signup_id)
+        if not wants(signup.user, MailKind.REMINDERS):
             continue  # claimed all the same: turning reminders back on later does not resend old ones
-        unsubscribe = unsubscribe_url(registration.user, MailKind.REMINDERS)
-        queue_mail(registration.user.email, "event_reminder", locale=registration.user.locale,
-                   user=registration.user, event=registration.event, unsubscribe_url=unsubscribe,
+        unsubscribe = unsubscribe_url(signup.user, MailKind.REMINDERS)
+        queue_mail(signup.user.email, "event_reminder", locale=signup.user.locale,
+                   user=signup.user, event=signup.event, unsubscribe_url=unsubscribe,
                    headers={"List-Unsubscribe": f"<{unsubscribe}>",
-                            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}, **_links(registration))
+                            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}, **_links(signup))
         sent += 1
     return sent

@@ -1,7 +1,7 @@
-"""Mail beyond the transactional: preferences with double opt-in, one-click unsubscribe, immediate
-(coalesced) mails and daily/weekly digests, each sent exactly once.
+"""Mail about what is new: right-away mails (several items coalesced into one) and daily or weekly
+digests, each sent exactly once.
 
-Exactly once: an immediate mail claims its items by moving the person's cursor (`sent_until`) with a
+Exactly once: a right-away mail claims its items by moving the person's cursor (`sent_until`) with a
 guarded UPDATE; a digest claims its period with a unique row. A second, concurrent run finds the
 claim taken and sends nothing. What is claimed goes to the outgoing-mail table in the same
 transaction, so an SMTP outage delays mail but loses none (`flask send-mail` retries).
@@ -13,103 +13,24 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask import url_for
 from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
 from app import policy
 from app.extensions import db
-from app.mail import queue_mail
+from app.mail import links, queue_mail
 from app.models.event import Event
 from app.models.notification import DigestClaim, MailKind, MailMode, MailPreference, Notification
-from app.models.post import Post, PostKind, Status
+from app.models.post import Post
 from app.models.types import utcnow
 from app.models.user import User
-from app.services.errors import InvalidToken
+from app.services.mail_preferences import unsubscribe_url
 from app.services.notifications import notification_options, still_visible
-from app.services.tokens import make_token, read_token
 
 log = logging.getLogger(__name__)
 BATCH = 500
-# Kinds that are mailed only after the address owner confirmed (double opt-in).
-NEEDS_CONSENT = (MailKind.REPLIES, MailKind.FOLLOWED, MailKind.NEWS, MailKind.EVENTS)
-DEFAULTS = {kind: MailMode.OFF for kind in MailKind} | {MailKind.REMINDERS: MailMode.IMMEDIATELY}
 NOTIFICATION_KINDS = {MailKind.REPLIES: ("reply", "mention"), MailKind.FOLLOWED: ("followed", "new_post", "new_event")}
-
-
-# ---------------------------------------------------------------- preferences
-
-
-def preferences(user: User) -> dict[MailKind, MailMode]:
-    stored = {row.kind: row.mode for row in db.session.scalars(
-        select(MailPreference).where(MailPreference.user_id == user.id))}
-    return {kind: MailMode(stored.get(kind.value, DEFAULTS[kind].value)) for kind in MailKind}
-
-
-def set_preferences(user: User, modes: dict[MailKind, MailMode]) -> bool:
-    """Store the choice for every kind. Returns True when a confirmation mail was sent (double opt-in)."""
-    now = utcnow()
-    existing = {row.kind: row for row in db.session.scalars(
-        select(MailPreference).where(MailPreference.user_id == user.id))}
-    for kind, mode in modes.items():
-        row = existing.get(kind.value)
-        if row is None:
-            db.session.add(MailPreference(user_id=user.id, kind=kind.value, mode=mode.value, sent_until=now))
-        elif row.mode != mode.value:
-            # Turning a kind off, or on again, restarts it now: nothing from the quiet time is mailed later.
-            if row.mode == MailMode.OFF.value or mode == MailMode.OFF:
-                row.sent_until = max(row.sent_until, now)
-            row.mode = mode.value
-    db.session.flush()
-    wants_bulk = any(modes.get(kind, MailMode.OFF) != MailMode.OFF for kind in NEEDS_CONSENT)
-    if wants_bulk and user.mail_consent_at is None:
-        token = make_token("mail-consent", {"uid": user.id, "email": user.email})
-        queue_mail(user.email, "mail_consent", locale=user.locale, user=user,
-                   url=url_for("notifications.confirm_mail", token=token, _external=True))
-        return True
-    return False
-
-
-def confirm_consent(token: str) -> User:
-    payload = read_token("mail-consent", token)
-    user = db.session.get(User, payload.get("uid"))
-    if user is None or user.email != payload.get("email"):
-        raise InvalidToken("invalid")
-    if user.mail_consent_at is None:
-        user.mail_consent_at = utcnow()
-    return user
-
-
-def unsubscribe_url(user: User, *kinds: MailKind) -> str:
-    """A link that turns these kinds off; a mail's List-Unsubscribe header names all kinds in it."""
-    token = make_token("unsubscribe", {"uid": user.id, "kinds": [kind.value for kind in kinds]})
-    return url_for("notifications.unsubscribe", token=token, _external=True)
-
-
-def kinds_in_token(token: str) -> list[MailKind]:
-    payload = read_token("unsubscribe", token)
-    names = payload.get("kinds") or ([payload["kind"]] if payload.get("kind") else [])
-    if not names or not all(name in {k.value for k in MailKind} for name in names):
-        raise InvalidToken("invalid")
-    return [MailKind(name) for name in names]
-
-
-def unsubscribe(token: str) -> tuple[User, list[MailKind]]:
-    """Turn the kinds named in the link off (every such mail carries one; works without login)."""
-    kinds = kinds_in_token(token)
-    user = db.session.get(User, read_token("unsubscribe", token).get("uid"))
-    if user is None:
-        raise InvalidToken("invalid")
-    set_preferences(user, dict.fromkeys(kinds, MailMode.OFF))
-    log.info("user %s unsubscribed from %s mail", user.id, ", ".join(kind.value for kind in kinds))
-    return user, kinds
-
-
-def wants(user: User, kind: MailKind) -> bool:
-    """Whether `user` gets this kind of mail at all (for the event reminders)."""
-    row = db.session.get(MailPreference, (user.id, kind.value))
-    mode = MailMode(row.mode) if row else DEFAULTS[kind]
-    return mode != MailMode.OFF and (kind not in NEEDS_CONSENT or user.mail_consent_at is not None)
 
 
 # ---------------------------------------------------------------- collecting what is new
@@ -132,11 +53,10 @@ def _load_batch(user_ids: list[int], since: datetime, until: datetime) -> Batch:
     for row in rows:
         batch.notifications.setdefault(row.user_id, []).append(row)
     batch.news = list(db.session.scalars(select(Post).where(
-        Post.kind == PostKind.NEWS.value, Post.status == Status.PUBLISHED.value, Post.hidden_at.is_(None),
-        Post.created_at > since, Post.created_at <= until).options(joinedload(Post.author))
+        policy.news_for_mail(), Post.created_at > since, Post.created_at <= until).options(joinedload(Post.author))
         .order_by(Post.created_at)))
     batch.events = list(db.session.scalars(select(Event).where(
-        Event.cancelled_at.is_(None), Event.created_at > since, Event.created_at <= until,
+        policy.events_for_mail(), Event.created_at > since, Event.created_at <= until,
         Event.starts_at > until).order_by(Event.starts_at)))
     return batch
 
@@ -174,8 +94,6 @@ def _subscribers(mode: MailMode, after_id: int):
 
 def _claim_period(user_ids: list[int], period: str, now: datetime) -> set[int]:
     """Claim this period's digest for these people in one INSERT; returns whom this run got."""
-    from sqlalchemy.dialects import postgresql, sqlite
-
     table = DigestClaim.__table__
     insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = (insert(table).values([{"user_id": uid, "period": period, "created_at": now} for uid in user_ids])
@@ -194,7 +112,7 @@ def _claim_cursor(preference: MailPreference, until: datetime) -> bool:
 
 def _send(user: User, sections: dict[MailKind, list], *, template: str, period: str | None = None) -> None:
     queue_mail(user.email, template, locale=user.locale, user=user, sections=sections, period=period,
-               settings_url=url_for("notifications.settings", _external=True),
+               settings_url=links.notification_settings(),
                unsubscribe_urls={kind: unsubscribe_url(user, kind) for kind in sections},
                headers={"List-Unsubscribe": f"<{unsubscribe_url(user, *sections)}>",
                         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
@@ -252,9 +170,3 @@ def send_digests(mode: MailMode, now: datetime | None = None) -> int:
     # Claims only need to outlive their period; keep two weeks and no more.
     db.session.execute(delete(DigestClaim).where(DigestClaim.created_at < now - timedelta(days=14)))
     return _run(mode, now, claim_period=period_key(mode, now))
-
-
-def reminder_lead() -> timedelta:
-    from flask import current_app
-
-    return timedelta(hours=current_app.config["REMINDER_HOURS"])
