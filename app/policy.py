@@ -12,8 +12,11 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import and_, false, or_, true
 
+from app.extensions import login_manager
+from app.models.event import Event, SignupStatus
+from app.models.membership import PROFILE_FIELDS, MemberProfile
 from app.models.post import Post, PostKind, Status, Visibility
-from app.models.user import Role
+from app.models.user import Role, User
 
 ROLE_ORDER: tuple[Role, ...] = (Role.ALUMNUS, Role.MEMBER, Role.VOLUNTEER, Role.ADMIN)
 _RANK = {role: rank for rank, role in enumerate(ROLE_ORDER, start=1)}
@@ -24,7 +27,7 @@ def rank_of(user) -> int:
     """0 for a visitor, then 1..4 along ROLE_ORDER."""
     if user is None or not user.is_authenticated:
         return VISITOR_RANK
-    return _RANK.get(Role(user.role), VISITOR_RANK)
+    return _RANK.get(user.role, VISITOR_RANK)
 
 
 def has_role(user, role: Role) -> bool:
@@ -91,8 +94,6 @@ def require(check):
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            from app.extensions import login_manager
-
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if not check(current_user):
@@ -117,18 +118,18 @@ def _published_or_own(model, user):
     if can_moderate(user):
         return true()
     own = _user_id(user)
-    published = model.status == Status.PUBLISHED.value
+    published = model.status == Status.PUBLISHED
     return or_(published, model.author_id == own) if own else published
 
 
 def _in_feeds():
     """Not hidden, and not an event's discussion (that lives on the event page)."""
-    return and_(Post.hidden_at.is_(None), Post.kind != PostKind.EVENT.value)
+    return and_(Post.hidden_at.is_(None), Post.kind != PostKind.EVENT)
 
 
 def public_feed_posts(user):
     """The public feed: public posts, and members-only posts whose author allowed a teaser."""
-    shown = or_(Post.visibility == Visibility.PUBLIC.value, Post.public_teaser.is_(True))
+    shown = or_(Post.visibility == Visibility.PUBLIC, Post.public_teaser.is_(True))
     return and_(_in_feeds(), _published_or_own(Post, user), shown)
 
 
@@ -136,7 +137,7 @@ def members_area_posts(user):
     """The members area's feed (members only, enforced by the view as well)."""
     if not is_member(user):
         return false()
-    return and_(_in_feeds(), _published_or_own(Post, user), Post.visibility == Visibility.MEMBERS.value)
+    return and_(_in_feeds(), _published_or_own(Post, user), Post.visibility == Visibility.MEMBERS)
 
 
 def syndicated_posts():
@@ -177,8 +178,8 @@ def shows_teaser(user, post) -> bool:
     return post.is_members_only and post.public_teaser and not is_member(user) and not post.is_hidden
 
 
-def can_start_discussion(user, visibility: str = Visibility.PUBLIC.value) -> bool:
-    if visibility == Visibility.MEMBERS.value and not is_member(user):
+def can_start_discussion(user, visibility: Visibility = Visibility.PUBLIC) -> bool:
+    if visibility == Visibility.MEMBERS and not is_member(user):
         return False
     return can_post(user)
 
@@ -233,30 +234,22 @@ def can_delete_comment(user, comment) -> bool:
 
 def members_area_events(user):
     """The members area's events: members-only ones, for members."""
-    from app.models.event import Event
-
-    return Event.visibility == Visibility.MEMBERS.value if is_member(user) else false()
+    return Event.visibility == Visibility.MEMBERS if is_member(user) else false()
 
 
 def member_accounts():
     """Accounts that are members (for mail that only members may receive)."""
-    from app.models.user import User
-
     return User.role.in_(ROLE_ORDER[1:])
 
 
 def public_events():
     """Events on the public events page and in the public iCal feed, for everyone (members find the
     members-only ones in the members area)."""
-    from app.models.event import Event
-
-    return Event.visibility == Visibility.PUBLIC.value
+    return Event.visibility == Visibility.PUBLIC
 
 
 def events_for_mail():
     """New events that digests may mail: not cancelled. Each reader is then asked `can_read_event`."""
-    from app.models.event import Event
-
     return Event.cancelled_at.is_(None)
 
 
@@ -273,7 +266,7 @@ def can_sign_up(user, event) -> bool:
 
 
 def can_see_online_link(user, event, signup) -> bool:
-    confirmed = signup is not None and signup.status == "confirmed"
+    confirmed = signup is not None and signup.status == SignupStatus.CONFIRMED
     return confirmed or can_manage_events(user)
 
 
@@ -281,7 +274,7 @@ def can_see_online_link(user, event, signup) -> bool:
 
 
 def can_apply_for_membership(user) -> bool:
-    return can_post(user) and Role(user.role) == Role.ALUMNUS
+    return can_post(user) and user.role == Role.ALUMNUS
 
 
 def can_decide_membership(user) -> bool:
@@ -294,18 +287,15 @@ def can_invite(user) -> bool:
 
 def can_leave_membership(user) -> bool:
     """Members step back to alumnus themselves; volunteers and admins ask an admin."""
-    return rank_of(user) > VISITOR_RANK and Role(user.role) == Role.MEMBER
+    return rank_of(user) > VISITOR_RANK and user.role == Role.MEMBER
 
 
 def can_end_membership(actor, subject) -> bool:
-    return is_admin(actor) and Role(subject.role) == Role.MEMBER
+    return is_admin(actor) and subject.role == Role.MEMBER
 
 
 def listed_profiles(user):
     """Directory entries `user` may find: members see the opted-in entries of current members."""
-    from app.models.membership import MemberProfile
-    from app.models.user import User
-
     if not is_member(user):
         return false()
     return and_(MemberProfile.listed.is_(True), member_accounts(), User.suspended_at.is_(None))
@@ -313,8 +303,6 @@ def listed_profiles(user):
 
 def visible_profile_fields(viewer, profile) -> set[str]:
     """Which directory fields of `profile` the viewer sees: all for the owner, the shared ones for members."""
-    from app.models.membership import PROFILE_FIELDS
-
     if rank_of(viewer) > VISITOR_RANK and viewer.id == profile.user_id:
         return set(PROFILE_FIELDS)
     if not is_member(viewer) or not profile.listed or not is_member(profile.user) or profile.user.is_suspended:

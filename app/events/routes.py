@@ -19,7 +19,8 @@ from app.events.forms import EventForm, SignupForm
 from app.extensions import db
 from app.forms import CommentForm, ConfirmForm, populate_errors
 from app.loaders import load_event
-from app.models.event import Signup
+from app.models.event import Signup, SignupStatus
+from app.models.post import Visibility
 from app.models.user import User
 from app.services import events as event_service
 from app.services import feed_queries, signups
@@ -50,7 +51,7 @@ def index():
 def show(event_id: int):
     event = load_event(event_id)
     signup = signups.signup_of(current_user, event)
-    position = signups.waitlist_position(signup) if signup and signup.status == "waitlisted" \
+    position = signups.waitlist_position(signup) if signup and signup.status == SignupStatus.WAITLISTED \
         else None
     roots, total = feed_queries.thread(event.discussion) if event.discussion else ([], 0)
     _post_liked, liked_comments = feed_queries.liked_by(current_user, event.discussion) if event.discussion \
@@ -75,7 +76,8 @@ def _details(form: EventForm) -> event_service.EventDetails:
     return event_service.EventDetails(
         title=form.title.data, description=form.description.data or "", starts_at=_aware(form.starts_at.data, zone),
         ends_at=_aware(form.ends_at.data, zone), timezone=zone, place=form.place.data or "",
-        online_url=form.online_url.data or "", visibility="members" if form.visibility.data == "members" else "public",
+        online_url=form.online_url.data or "",
+        visibility=Visibility.MEMBERS if form.visibility.data == "members" else Visibility.PUBLIC,
         capacity=form.capacity.data, signup_opens_at=_aware(form.signup_opens_at.data, zone),
         signup_closes_at=_aware(form.signup_closes_at.data, zone), waitlist_enabled=form.waitlist_enabled.data,
         max_guests=form.max_guests.data or 0, note_label=form.note_label.data or "")
@@ -174,9 +176,9 @@ def personal_calendar(token: str):
     if user is None or user.is_suspended:
         abort(404)
     rows = db.session.scalars(select(Signup).where(
-        Signup.user_id == user.id, Signup.status != "cancelled")
+        Signup.user_id == user.id, Signup.status != SignupStatus.CANCELLED)
         .options(joinedload(Signup.event))).all()
     events = [r.event for r in rows if policy.can_read_event(user, r.event)]
-    confirmed = {r.event_id for r in rows if r.status == "confirmed"}
+    confirmed = {r.event_id for r in rows if r.status == SignupStatus.CONFIRMED}
     return _ics(feed_ics(events, name=_("My events"), online_links_for=confirmed), "my-events.ics")
 

@@ -18,7 +18,7 @@ from app.events.forms import AddAttendeeForm, MessageForm, SignupForm
 from app.extensions import db, limiter
 from app.forms import ConfirmForm, populate_errors
 from app.loaders import load_event
-from app.models.event import Signup
+from app.models.event import Signup, SignupStatus
 from app.services import events as event_service
 from app.services import signups
 from app.services.accounts import find_user_by_email
@@ -43,7 +43,7 @@ def signup(event_id: int):
         except DomainError as error:
             populate_errors(form, error)
         else:
-            if signup.status == "confirmed":
+            if signup.status == SignupStatus.CONFIRMED:
                 flash(_("You are signed up. We have sent you a confirmation with a calendar entry."), "success")
             else:
                 flash(_("The event is full: you are on the waitlist at place %(num)d. We will write to you if a "
@@ -94,7 +94,7 @@ def _attendees(event_id: int) -> list[Signup]:
 def attendees(event_id: int):
     event = load_event(event_id)
     rows = _attendees(event.id)
-    groups = {status: [r for r in rows if r.status == status] for status in ("confirmed", "waitlisted", "cancelled")}
+    groups = {status.value: [r for r in rows if r.status == status] for status in SignupStatus}
     return render_template("events/attendees.html", event=event, groups=groups, add_form=AddAttendeeForm(),
                            form=ConfirmForm())
 
@@ -153,7 +153,7 @@ def add_attendee(event_id: int):
         flash(error.message, "error")
     else:
         flash(_("%(name)s is added (%(status)s).", name=person.display_name,
-                status=_("confirmed") if signup.status == "confirmed" else _("waitlist")), "success")
+                status=_("confirmed") if signup.status == SignupStatus.CONFIRMED else _("waitlist")), "success")
     return redirect(url_for("events.attendees", event_id=event.id))
 
 

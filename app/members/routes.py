@@ -74,10 +74,10 @@ def apply():
 @policy.require(policy.can_decide_membership)
 def applications():
     pending = db.session.scalars(select(MembershipApplication).where(
-        MembershipApplication.status == ApplicationStatus.PENDING.value)
+        MembershipApplication.status == ApplicationStatus.PENDING)
         .options(joinedload(MembershipApplication.user)).order_by(MembershipApplication.created_at)).all()
     decided = db.session.scalars(select(MembershipApplication).where(
-        MembershipApplication.status != ApplicationStatus.PENDING.value)
+        MembershipApplication.status != ApplicationStatus.PENDING)
         .options(joinedload(MembershipApplication.user), joinedload(MembershipApplication.decided_by))
         .order_by(MembershipApplication.decided_at.desc()).limit(50)).all()
     return render_template("members/applications.html", pending=pending, decided=decided, form=DecisionForm())

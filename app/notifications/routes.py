@@ -11,7 +11,7 @@ from app.extensions import csrf, db
 from app.forms import ConfirmForm, populate_errors
 from app.loaders import load_post
 from app.models.notification import Announcement, FollowTarget, MailKind, MailMode
-from app.models.post import Category
+from app.models.post import Category, PostKind
 from app.notifications import bp
 from app.notifications.forms import NotificationSettingsForm
 from app.security import safe_next
@@ -50,7 +50,7 @@ def _target(kind: str, target_id: int) -> FollowTarget:
     """Check that the follower may see what they follow (404 otherwise)."""
     if kind == "post":
         post = load_post(target_id)
-        if post.kind == "event":
+        if post.kind == PostKind.EVENT:
             abort(404)
         return FollowTarget.POST
     if kind == "category":

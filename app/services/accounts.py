@@ -61,7 +61,7 @@ def create_account(
 
     user = User(
         email=email, display_name=display_name.strip(), password_hash=hash_password(password),
-        role=role.value, locale=locale, email_verified_at=utcnow() if verified else None,
+        role=role, locale=locale, email_verified_at=utcnow() if verified else None,
         handle=unique_handle(display_name), auto_follow=True,
     )
     db.session.add(user)

@@ -60,7 +60,7 @@ def add_comment(author: User, post: Post, body: str, parent: Comment | None = No
     held = needs_approval(author)
     comment = Comment(post=post, parent=parent, author=author, body_source=body, body_html=render_markdown(body),
                       depth=parent.depth + 1 if parent else 0,
-                      status=Status.PENDING.value if held else Status.PUBLISHED.value)
+                      status=Status.PENDING if held else Status.PUBLISHED)
     db.session.add(comment)
     db.session.flush()  # the id is part of the path
     segment = str(comment.id).zfill(PATH_SEGMENT)
@@ -136,7 +136,7 @@ def approve_comment(actor: User, comment: Comment) -> None:
     _moderation(actor, comment, AuditAction.COMMENT_APPROVED)
     if not comment.is_pending:
         return
-    comment.status = Status.PUBLISHED.value
+    comment.status = Status.PUBLISHED
     if comment.counts_as_visible:
         _count_change(comment, +1)
         comment.post.last_activity_at = utcnow()

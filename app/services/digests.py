@@ -76,7 +76,7 @@ def _items(user: User, kind: MailKind, since: datetime, batch: Batch) -> list:
 
 def _subscribers(mode: MailMode, after_id: int):
     """The next batch of (user, [their preference rows in `mode`]) for people who gave consent."""
-    eligible = (MailPreference.mode == mode.value, MailPreference.kind != MailKind.REMINDERS.value,
+    eligible = (MailPreference.mode == mode, MailPreference.kind != MailKind.REMINDERS,
                 User.mail_consent_at.is_not(None), User.email_verified_at.is_not(None),
                 User.suspended_at.is_(None))
     ids = db.session.scalars(select(MailPreference.user_id).join(User, User.id == MailPreference.user_id)
@@ -141,12 +141,12 @@ def _run(mode: MailMode, until: datetime, claim_period: str | None) -> int:
                     sections[MailKind(pref.kind)] = items
             if sections:
                 _send(user, sections, template="digest" if claim_period else "notification_mail",
-                      period=mode.value if claim_period else None)
+                      period=mode if claim_period else None)
                 sent += 1
         if claim_period and people:
             db.session.execute(update(MailPreference).where(
                 MailPreference.user_id.in_([user.id for user, _prefs in people]),
-                MailPreference.mode == mode.value, MailPreference.kind != MailKind.REMINDERS.value,
+                MailPreference.mode == mode, MailPreference.kind != MailKind.REMINDERS,
                 MailPreference.sent_until < until).values(sent_until=until))
         db.session.flush()  # all of the batch's mail in one multi-row INSERT
         db.session.commit()

@@ -68,7 +68,7 @@ def _apply(event: Event, details: EventDetails) -> None:
 def _sync_discussion(event: Event, author: User) -> None:
     """The event's discussion post follows its title and visibility."""
     if event.discussion is None:
-        event.discussion = Post(kind=PostKind.EVENT.value, author=author, body_source="", body_html="", excerpt="")
+        event.discussion = Post(kind=PostKind.EVENT, author=author, body_source="", body_html="", excerpt="")
         db.session.add(event.discussion)
     event.discussion.title = event.title
     event.discussion.visibility = event.visibility
@@ -125,7 +125,7 @@ def cancel_event(organizer: User, event: Event) -> int:
         return 0
     event.cancelled_at = utcnow()
     signups = db.session.scalars(select(Signup).where(
-        Signup.event_id == event.id, Signup.status != SignupStatus.CANCELLED.value)).all()
+        Signup.event_id == event.id, Signup.status != SignupStatus.CANCELLED)).all()
     for signup in signups:
         queue_mail(signup.user.email, "event_cancelled", locale=signup.user.locale,
                    user=signup.user, event=event, url=links.event(event.id))
@@ -138,7 +138,7 @@ def message_attendees(organizer: User, event: Event, subject: str, body: str) ->
     if not policy.can_manage_events(organizer):
         raise PermissionDenied(_l("Only volunteers write to attendees."))
     signups = db.session.scalars(select(Signup).where(
-        Signup.event_id == event.id, Signup.status == SignupStatus.CONFIRMED.value)).all()
+        Signup.event_id == event.id, Signup.status == SignupStatus.CONFIRMED)).all()
     for signup in signups:
         queue_mail(signup.user.email, "event_message", locale=signup.user.locale,
                    user=signup.user, event=event, subject=subject.strip(), body=body,
@@ -162,6 +162,6 @@ def counts(event_ids: list[int]) -> dict[int, int]:
     if not event_ids:
         return {}
     rows = db.session.execute(select(Signup.event_id, func.count()).where(
-        Signup.event_id.in_(event_ids), Signup.status == SignupStatus.WAITLISTED.value)
+        Signup.event_id.in_(event_ids), Signup.status == SignupStatus.WAITLISTED)
         .group_by(Signup.event_id))
     return dict(rows.all())

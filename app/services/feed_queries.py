@@ -48,7 +48,7 @@ def feed_page(visible, *, kind: str | None = None, category: Category | None = N
              .options(joinedload(Post.author), joinedload(Post.category)))
     if not with_body:  # lists show the excerpt; the bodies are most of a post's bytes
         query = query.options(defer(Post.body_source), defer(Post.body_html))
-    if kind in (PostKind.NEWS.value, PostKind.DISCUSSION.value):
+    if kind in (PostKind.NEWS, PostKind.DISCUSSION):
         query = query.where(Post.kind == kind)
     if category is not None:
         query = query.where(Post.category_id == category.id)

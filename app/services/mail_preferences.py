@@ -27,7 +27,7 @@ DEFAULTS = {kind: MailMode.OFF for kind in MailKind} | {MailKind.REMINDERS: Mail
 def preferences(user: User) -> dict[MailKind, MailMode]:
     stored = {row.kind: row.mode for row in db.session.scalars(
         select(MailPreference).where(MailPreference.user_id == user.id))}
-    return {kind: MailMode(stored.get(kind.value, DEFAULTS[kind].value)) for kind in MailKind}
+    return {kind: stored.get(kind, DEFAULTS[kind]) for kind in MailKind}
 
 
 def set_preferences(user: User, modes: dict[MailKind, MailMode]) -> bool:
@@ -36,14 +36,14 @@ def set_preferences(user: User, modes: dict[MailKind, MailMode]) -> bool:
     existing = {row.kind: row for row in db.session.scalars(
         select(MailPreference).where(MailPreference.user_id == user.id))}
     for kind, mode in modes.items():
-        row = existing.get(kind.value)
+        row = existing.get(kind)
         if row is None:
-            db.session.add(MailPreference(user_id=user.id, kind=kind.value, mode=mode.value, sent_until=now))
-        elif row.mode != mode.value:
+            db.session.add(MailPreference(user_id=user.id, kind=kind, mode=mode, sent_until=now))
+        elif row.mode != mode:
             # Turning a kind off, or on again, restarts it now: nothing from the quiet time is mailed later.
-            if row.mode == MailMode.OFF.value or mode == MailMode.OFF:
+            if row.mode == MailMode.OFF or mode == MailMode.OFF:
                 row.sent_until = max(row.sent_until, now)
-            row.mode = mode.value
+            row.mode = mode
     db.session.flush()
     wants_bulk = any(modes.get(kind, MailMode.OFF) != MailMode.OFF for kind in NEEDS_CONSENT)
     if wants_bulk and user.mail_consent_at is None:
@@ -91,6 +91,6 @@ def unsubscribe(token: str) -> tuple[User, list[MailKind]]:
 
 def wants(user: User, kind: MailKind) -> bool:
     """Whether `user` gets this kind of mail at all (for the event reminders)."""
-    row = db.session.get(MailPreference, (user.id, kind.value))
-    mode = MailMode(row.mode) if row else DEFAULTS[kind]
+    row = db.session.get(MailPreference, (user.id, kind))
+    mode = row.mode if row else DEFAULTS[kind]
     return mode != MailMode.OFF and (kind not in NEEDS_CONSENT or user.mail_consent_at is not None)

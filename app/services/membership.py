@@ -35,7 +35,7 @@ MAX_INVITATIONS = 500
 
 def pending_application(user: User) -> MembershipApplication | None:
     return db.session.scalar(select(MembershipApplication).where(
-        MembershipApplication.user_id == user.id, MembershipApplication.status == ApplicationStatus.PENDING.value))
+        MembershipApplication.user_id == user.id, MembershipApplication.status == ApplicationStatus.PENDING))
 
 
 def latest_application(user: User) -> MembershipApplication | None:
@@ -60,9 +60,9 @@ def decide(actor: User, application: MembershipApplication, approve: bool, reaso
     """Approve (the applicant becomes a member) or decline, with an optional reason; mail either way."""
     if not policy.can_decide_membership(actor):
         raise PermissionDenied(_l("Only volunteers decide on applications."))
-    if application.status != ApplicationStatus.PENDING.value:
+    if application.status != ApplicationStatus.PENDING:
         raise DomainError(_l("This application has already been decided."))
-    application.status = (ApplicationStatus.APPROVED if approve else ApplicationStatus.DECLINED).value
+    application.status = ApplicationStatus.APPROVED if approve else ApplicationStatus.DECLINED
     application.decided_at = utcnow()
     application.decided_by = actor
     application.reason = reason.strip()
@@ -158,7 +158,7 @@ def invite_many(actor: User, text: str) -> InvitationReport:
 
 def _open_invitation(email: str) -> Invitation | None:
     return db.session.scalar(select(Invitation).where(
-        Invitation.email == email, Invitation.status == InvitationStatus.PENDING.value,
+        Invitation.email == email, Invitation.status == InvitationStatus.PENDING,
         Invitation.sent_at > utcnow() - _lifetime()))
 
 
@@ -168,7 +168,7 @@ def _lifetime() -> timedelta:
 
 def invitation_state(invitation: Invitation) -> str:
     """pending, expired, accepted or revoked."""
-    if invitation.status == InvitationStatus.PENDING.value and invitation.sent_at <= utcnow() - _lifetime():
+    if invitation.status == InvitationStatus.PENDING and invitation.sent_at <= utcnow() - _lifetime():
         return "expired"
     return invitation.status
 
@@ -184,7 +184,7 @@ def resend(actor: User, invitation: Invitation) -> None:
     """Send a fresh link (older links stop working) and restart the expiry clock."""
     if not policy.can_invite(actor):
         raise PermissionDenied(_l("Only volunteers invite members."))
-    if invitation.status != InvitationStatus.PENDING.value:
+    if invitation.status != InvitationStatus.PENDING:
         raise DomainError(_l("Only open invitations can be sent again."))
     invitation.send_count += 1
     invitation.sent_at = utcnow()
@@ -195,8 +195,8 @@ def revoke(actor: User, invitation: Invitation) -> None:
     """Withdraw an invitation; its link stops working."""
     if not policy.can_invite(actor):
         raise PermissionDenied(_l("Only volunteers invite members."))
-    if invitation.status == InvitationStatus.PENDING.value:
-        invitation.status = InvitationStatus.REVOKED.value
+    if invitation.status == InvitationStatus.PENDING:
+        invitation.status = InvitationStatus.REVOKED
         log.info("invitation %s revoked by %s", invitation.id, actor.id)
 
 
@@ -207,9 +207,9 @@ def invitation_for_token(token: str) -> Invitation:
     if invitation is None or payload.get("n") != invitation.send_count:
         raise InvalidToken(_l("This invitation link is no longer valid. Ask for a new one."))
     state = invitation_state(invitation)
-    if state == "accepted":
+    if state == InvitationStatus.ACCEPTED:
         raise InvalidToken(_l("This invitation has already been accepted."))
-    if state == "revoked":
+    if state == InvitationStatus.REVOKED:
         raise InvalidToken(_l("This invitation has been withdrawn."))
     if state == "expired":
         raise InvalidToken(_l("This invitation has expired. Ask for a new one."))
@@ -229,7 +229,7 @@ def accept(token: str, user: User | None, *, display_name: str = "", password: s
     elif normalise_email(user.email) != invitation.email:
         raise DomainError(_l("This invitation was sent to %(email)s. Please log in with that account.",
                              email=invitation.email))
-    invitation.status = InvitationStatus.ACCEPTED.value
+    invitation.status = InvitationStatus.ACCEPTED
     invitation.accepted_at = utcnow()
     invitation.accepted_by_id = user.id
     if not user.is_verified:

@@ -13,7 +13,7 @@ from app import policy
 from app.database import insert_if_absent
 from app.extensions import db
 from app.models.notification import Follow, FollowTarget, Notification, NotificationKind
-from app.models.post import Comment, Post
+from app.models.post import Comment, Post, PostKind, Status
 from app.models.types import utcnow
 from app.models.user import User
 
@@ -27,17 +27,17 @@ MENTION = re.compile(r"(?<![\w@/])@([a-z0-9_]{3,30})\b", re.IGNORECASE)
 def is_following(user, target: FollowTarget, target_id: int = 0) -> bool:
     if user is None or not user.is_authenticated:
         return False
-    return db.session.scalar(select(Follow.id).where(Follow.user_id == user.id, Follow.target == target.value,
+    return db.session.scalar(select(Follow.id).where(Follow.user_id == user.id, Follow.target == target,
                                                      Follow.target_id == target_id)) is not None
 
 
 def follow(user: User, target: FollowTarget, target_id: int = 0) -> None:
     """Follow a post, a category or the events calendar (again is fine)."""
-    insert_if_absent(Follow, user_id=user.id, target=target.value, target_id=target_id, created_at=utcnow())
+    insert_if_absent(Follow, user_id=user.id, target=target, target_id=target_id, created_at=utcnow())
 
 
 def unfollow(user: User, target: FollowTarget, target_id: int = 0) -> None:
-    db.session.execute(delete(Follow).where(Follow.user_id == user.id, Follow.target == target.value,
+    db.session.execute(delete(Follow).where(Follow.user_id == user.id, Follow.target == target,
                                             Follow.target_id == target_id))
 
 
@@ -56,11 +56,11 @@ def notify_about_comment(comment: Comment) -> int:
     """
     post = comment.post
     author_id = comment.author_id
-    if comment.author.auto_follow and post.kind != "event":
+    if comment.author.auto_follow and post.kind != PostKind.EVENT:
         follow(comment.author, FollowTarget.POST, post.id)
     recipients: dict[int, NotificationKind] = {}
     followers = db.session.scalars(select(Follow.user_id).where(
-        Follow.target == FollowTarget.POST.value, Follow.target_id == post.id)).all()
+        Follow.target == FollowTarget.POST, Follow.target_id == post.id)).all()
     for user_id in followers:
         recipients[user_id] = NotificationKind.FOLLOWED
     handles = mentioned_handles(comment.body_source)
@@ -78,7 +78,7 @@ def notify_about_comment(comment: Comment) -> int:
         user = users.get(user_id)
         if user is None or user.is_suspended or not policy.can_read_post(user, post):
             continue
-        if insert_if_absent(Notification, user_id=user_id, kind=kind.value, post_id=post.id, comment_id=comment.id,
+        if insert_if_absent(Notification, user_id=user_id, kind=kind, post_id=post.id, comment_id=comment.id,
                             actor_id=author_id, created_at=comment.created_at):
             count += 1
     return count
@@ -163,15 +163,15 @@ def grouped(user: User, limit: int = 200) -> list[Group]:
 
 def notify_followers_of_post(post: Post) -> int:
     """A new published post tells the followers of its category."""
-    if post.category_id is None or post.status != "published":
+    if post.category_id is None or post.status != Status.PUBLISHED:
         return 0
     followers = db.session.scalars(select(User).join(Follow, Follow.user_id == User.id).where(
-        Follow.target == FollowTarget.CATEGORY.value, Follow.target_id == post.category_id,
+        Follow.target == FollowTarget.CATEGORY, Follow.target_id == post.category_id,
         User.id != post.author_id)).all()
     count = 0
     for user in followers:
         if not user.is_suspended and policy.can_read_post(user, post):
-            db.session.add(Notification(user_id=user.id, kind=NotificationKind.NEW_POST.value, post_id=post.id,
+            db.session.add(Notification(user_id=user.id, kind=NotificationKind.NEW_POST, post_id=post.id,
                                         actor_id=post.author_id, created_at=post.created_at))
             count += 1
     return count
@@ -180,11 +180,11 @@ def notify_followers_of_post(post: Post) -> int:
 def notify_followers_of_events(event) -> int:
     """A new event tells the followers of the events calendar who may see it."""
     followers = db.session.scalars(select(User).join(Follow, Follow.user_id == User.id).where(
-        Follow.target == FollowTarget.EVENTS.value)).all()
+        Follow.target == FollowTarget.EVENTS)).all()
     count = 0
     for user in followers:
         if user.id != event.created_by_id and not user.is_suspended and policy.can_read_event(user, event):
-            db.session.add(Notification(user_id=user.id, kind=NotificationKind.NEW_EVENT.value, event_id=event.id,
+            db.session.add(Notification(user_id=user.id, kind=NotificationKind.NEW_EVENT, event_id=event.id,
                                         actor_id=event.created_by_id, created_at=event.created_at))
             count += 1
     return count

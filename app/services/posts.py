@@ -29,7 +29,7 @@ def needs_approval(user: User) -> bool:
     """New accounts' first contribution is held when the admin turned that on."""
     if policy.can_moderate(user) or not get_flag("hold_first_posts"):
         return False
-    published = Status.PUBLISHED.value
+    published = Status.PUBLISHED
     has_post = select(Post.id).where(Post.author_id == user.id, Post.status == published)
     has_comment = select(Comment.id).where(Comment.author_id == user.id, Comment.status == published)
     return not db.session.scalar(select(exists(has_post) | exists(has_comment)))
@@ -53,7 +53,7 @@ def create_post(author: User, *, kind: PostKind, title: str, body: str, category
     """Start a discussion or write news. A repeated submit within minutes returns the first post."""
     if kind == PostKind.NEWS and not policy.can_write_news(author):
         raise PermissionDenied(_l("Only volunteers write news."))
-    if kind == PostKind.DISCUSSION and not policy.can_start_discussion(author, visibility.value):
+    if kind == PostKind.DISCUSSION and not policy.can_start_discussion(author, visibility):
         raise PermissionDenied(_l("You may not start this discussion."))
     _check_text(title, body)
     duplicate = db.session.scalar(select(Post).where(
@@ -61,10 +61,10 @@ def create_post(author: User, *, kind: PostKind, title: str, body: str, category
         Post.created_at >= utcnow() - DUPLICATE_WINDOW))
     if duplicate is not None:
         return duplicate
-    post = Post(kind=kind.value, title=title.strip(), category=category, visibility=visibility.value,
+    post = Post(kind=kind, title=title.strip(), category=category, visibility=visibility,
                 public_teaser=public_teaser and visibility == Visibility.MEMBERS,
                 pinned=pinned and kind == PostKind.NEWS, author=author,
-                status=Status.PENDING.value if needs_approval(author) else Status.PUBLISHED.value)
+                status=Status.PENDING if needs_approval(author) else Status.PUBLISHED)
     _render(post, body)
     db.session.add(post)
     db.session.flush()
@@ -89,7 +89,7 @@ def edit_post(editor: User, post: Post, *, title: str, body: str, category: Cate
     post.title = title.strip()
     _render(post, body)
     post.category = category
-    post.visibility = visibility.value
+    post.visibility = visibility
     post.public_teaser = public_teaser and visibility == Visibility.MEMBERS
     if pinned is not None and post.is_news and policy.is_volunteer(editor):
         post.pinned = pinned
@@ -142,6 +142,6 @@ def approve_post(actor: User, post: Post) -> None:
     """Publish a post that was held for approval."""
     _moderation(actor, post, AuditAction.POST_APPROVED)
     if post.is_pending:
-        post.status = Status.PUBLISHED.value
+        post.status = Status.PUBLISHED
         post.last_activity_at = utcnow()
         notify_followers_of_post(post)

@@ -28,12 +28,12 @@ def change_role(actor: User | None, subject: User, new_role: Role) -> bool:
 
 def apply_role(actor: User | None, subject: User, new_role: Role, action: AuditAction) -> bool:
     """Set the role and record the decision; callers have checked that `actor` may decide it."""
-    old_role = Role(subject.role)
+    old_role = subject.role
     if old_role == new_role:
         return False
     if old_role == Role.ADMIN and _admin_count() <= 1:
         raise DomainError(_l("The last admin cannot be given another role. Make someone else admin first."), "role")
-    subject.role = new_role.value
+    subject.role = new_role
     audit.record(actor, action, subject=subject, old_value=old_role.value, new_value=new_role.value)
     db.session.flush()
     log.info("role of %s changed from %s to %s by %s (%s)", subject.id, old_role, new_role,
@@ -44,7 +44,7 @@ def apply_role(actor: User | None, subject: User, new_role: Role, action: AuditA
 
 
 def _admin_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(User).where(User.role == Role.ADMIN.value))
+    return db.session.scalar(select(func.count()).select_from(User).where(User.role == Role.ADMIN))
 
 
 def set_suspended(actor: User, subject: User, suspended: bool) -> None:

@@ -27,9 +27,9 @@ from app.services.errors import DomainError, InvalidToken, PermissionDenied
 from app.services.tokens import make_token, read_token
 
 log = logging.getLogger(__name__)
-CONFIRMED = SignupStatus.CONFIRMED.value
-WAITLISTED = SignupStatus.WAITLISTED.value
-CANCELLED = SignupStatus.CANCELLED.value
+CONFIRMED = SignupStatus.CONFIRMED
+WAITLISTED = SignupStatus.WAITLISTED
+CANCELLED = SignupStatus.CANCELLED
 
 
 def lock_event(event_id: int) -> Event:
