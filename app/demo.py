@@ -59,6 +59,15 @@ COMMENTS = (
 )
 
 
+def has_accounts() -> bool:
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.models.user import User
+
+    return bool(db.session.scalar(select(func.count()).select_from(User)))
+
+
 def seed(password: str) -> None:
     """Create the demo accounts (all with `password`), pages, categories, posts and comments."""
     from app.extensions import db

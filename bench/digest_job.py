@@ -1,7 +1,7 @@
 """Child process of the digest bench: `python -m bench.digest_job --period daily`.
 
 Runs the app's own `flask send-digests --period daily` command (the click command registered by
-app/cli.py, invoked in-process so it can be instrumented) against $DATABASE_URL, with mail going to
+app/cli/mail_jobs.py, invoked in-process so it can be instrumented) against $DATABASE_URL, with mail going to
 $MAIL_SERVER:$MAIL_PORT (the bench's SMTP sink). Measures, in this process only:
 
 - wall time, split into composing (up to the commit) and sending (`app.mail.send_pending`, called

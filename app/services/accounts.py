@@ -131,6 +131,12 @@ def end_all_sessions(user: User, reason: str) -> None:
     log_security_event("sessions.ended", user, reason=reason)
 
 
+def set_password(user: User, new_password: str, reason: str) -> None:
+    """Set a password chosen for the person (command line); every session of theirs ends."""
+    user.password_hash = hash_password(new_password)
+    end_all_sessions(user, reason)
+
+
 def update_profile(user: User, display_name: str, locale: str | None) -> None:
     """Change display name and preferred language."""
     user.display_name = display_name.strip()
