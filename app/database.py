@@ -19,6 +19,21 @@ def configure_sqlite(engine: Engine) -> None:
         cursor.close()
 
 
+def ping() -> bool:
+    """Whether the database answers (for the health check); leaves the session usable either way."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.extensions import db
+
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return False
+    return True
+
+
 def render_migration_type(type_, obj, autogen_context):
     """Write UTCDateTime into migrations as the plain column type it stores."""
     from app.models.types import UTCDateTime

@@ -9,8 +9,6 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from app import policy
 from app.caching import anonymous_cache
@@ -19,13 +17,14 @@ from app.events.forms import EventForm, SignupForm
 from app.extensions import db
 from app.forms import CommentForm, ConfirmForm, populate_errors
 from app.loaders import load_event
-from app.models.event import Signup, SignupStatus
+from app.models.event import SignupStatus
+from app.models.notification import FollowTarget
 from app.models.post import Visibility
-from app.models.user import User
 from app.services import events as event_service
 from app.services import feed_queries, signups
 from app.services.calendars import event_ics, feed_ics
 from app.services.errors import DomainError
+from app.services.notifications import is_following
 
 PAGE_SIZE = 30
 
@@ -35,14 +34,8 @@ PAGE_SIZE = 30
 def index():
     past = request.args.get("when") == "past"
     events = event_service.upcoming_and_past(policy.public_events(), past)
-    mine = {}
-    if current_user.is_authenticated and events:
-        mine = {r.event_id: r for r in db.session.scalars(select(Signup).where(
-            Signup.user_id == current_user.id, Signup.event_id.in_([e.id for e in events])))}
-    from app.models.notification import FollowTarget
-    from app.services.notifications import is_following
-
-    return render_template("events/index.html", events=events, past=past, mine=mine,
+    return render_template("events/index.html", events=events, past=past,
+                           mine=signups.signups_for(current_user, events),
                            following=is_following(current_user, FollowTarget.EVENTS, 0))
 
 
@@ -172,13 +165,9 @@ def _register_public_calendar(state) -> None:
 @bp.get("/calendar/<token>.ics")
 def personal_calendar(token: str):
     """The events someone is signed up for; the token in the URL is the only credential."""
-    user = db.session.scalar(select(User).where(User.calendar_token == token)) if len(token) >= 20 else None
-    if user is None or user.is_suspended:
+    found = signups.personal_calendar(token)
+    if found is None:
         abort(404)
-    rows = db.session.scalars(select(Signup).where(
-        Signup.user_id == user.id, Signup.status != SignupStatus.CANCELLED)
-        .options(joinedload(Signup.event))).all()
-    events = [r.event for r in rows if policy.can_read_event(user, r.event)]
-    confirmed = {r.event_id for r in rows if r.status == SignupStatus.CONFIRMED}
+    events, confirmed = found
     return _ics(feed_ics(events, name=_("My events"), online_links_for=confirmed), "my-events.ics")
 

@@ -9,8 +9,6 @@ from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from app import limits, policy
 from app.events import bp
@@ -83,17 +81,11 @@ def cancel_by_link(token: str):
                            form=form)
 
 
-def _attendees(event_id: int) -> list[Signup]:
-    return list(db.session.scalars(select(Signup).where(Signup.event_id == event_id)
-                                   .options(joinedload(Signup.user))
-                                   .order_by(Signup.queued_at, Signup.id)))
-
-
 @bp.get("/<int:event_id>/attendees")
 @policy.require(policy.can_manage_events)
 def attendees(event_id: int):
     event = load_event(event_id)
-    rows = _attendees(event.id)
+    rows = signups.attendees(event)
     groups = {status.value: [r for r in rows if r.status == status] for status in SignupStatus}
     return render_template("events/attendees.html", event=event, groups=groups, add_form=AddAttendeeForm(),
                            form=ConfirmForm())
@@ -108,7 +100,7 @@ def attendees_csv(event_id: int):
     writer.writerow([_("Name"), _("Email address"), _("Status"), _("Guests"), event.note_label or _("Note"),
                      _("Signed up")])
     labels = {"confirmed": _("confirmed"), "waitlisted": _("waitlist"), "cancelled": _("cancelled")}
-    for row in _attendees(event.id):
+    for row in signups.attendees(event):
         writer.writerow([_csv_safe(row.user.display_name), row.user.email, labels[row.status], row.guests,
                          _csv_safe(row.note), row.queued_at.strftime("%Y-%m-%d %H:%M")])
     # UTF-8 with BOM, so umlauts survive opening the file in a spreadsheet program.

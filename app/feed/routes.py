@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from app import limits, policy
 from app.caching import anonymous_cache
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.feed import bp
 from app.feed.forms import PostForm
 from app.forms import CommentForm, populate_errors
@@ -16,7 +16,7 @@ from app.loaders import load_event_of_discussion, load_post
 from app.models.notification import FollowTarget
 from app.models.post import Category, PostKind, Visibility
 from app.models.types import utcnow
-from app.services import feed_queries, posts
+from app.services import categories, feed_queries, posts
 from app.services.errors import DomainError, PermissionDenied
 from app.services.notifications import is_following
 
@@ -25,7 +25,7 @@ def _category_from_args() -> Category | None:
     slug = request.args.get("category")
     if not slug:
         return None
-    category = db.session.scalar(db.select(Category).where(Category.slug == slug))
+    category = categories.find_category(slug)
     if category is None:
         abort(404)
     return category
@@ -39,7 +39,7 @@ def index():
     page = feed_queries.feed_page(policy.public_feed_posts(current_user), kind=kind, category=category,
                                   cursor=request.args.get("before"))
     return render_template("feed/index.html", page=page, kind=kind, category=category,
-                           categories=feed_queries.categories(),
+                           categories=categories.all_categories(),
                            following=category is not None and is_following(current_user, FollowTarget.CATEGORY,
                                                                             category.id))
 
@@ -82,17 +82,17 @@ def comments_atom(post_id: int):
     return body, 200, {"Content-Type": "application/atom+xml; charset=utf-8"}
 
 
-def _post_form(categories, post=None) -> PostForm:
+def _post_form(choices, post=None) -> PostForm:
     form = PostForm(obj=post)
-    form.set_categories(categories)
+    form.set_categories(choices)
     if post is not None and not form.is_submitted():
         form.category.data = str(post.category_id or "")
         form.body.data = post.body_source
     return form
 
 
-def _chosen(form, categories):
-    chosen = {str(c.id): c for c in categories}.get(form.category.data or "")
+def _chosen(form, choices):
+    chosen = {str(c.id): c for c in choices}.get(form.category.data or "")
     return chosen, Visibility(form.visibility.data if form.visibility.data in ("public", "members") else "public")
 
 
@@ -108,12 +108,12 @@ def new_post():
             flash(_("Please confirm your email address first. We have sent you a link."), "error")
             return redirect(url_for("account.settings"))
         abort(403)
-    categories = feed_queries.categories()
-    form = _post_form(categories)
+    choices = categories.all_categories()
+    form = _post_form(choices)
     if not form.is_submitted() and request.args.get("visibility") == "members":
         form.visibility.data = "members"
     if form.validate_on_submit():
-        category, visibility = _chosen(form, categories)
+        category, visibility = _chosen(form, choices)
         try:
             post = posts.create_post(current_user, kind=kind, title=form.title.data, body=form.body.data,
                                      category=category, visibility=visibility,
@@ -135,10 +135,10 @@ def edit_post(post_id: int):
     post = load_post(post_id)
     if not policy.can_edit_post(current_user, post) or post.kind == PostKind.EVENT:
         abort(403)
-    categories = feed_queries.categories()
-    form = _post_form(categories, post)
+    choices = categories.all_categories()
+    form = _post_form(choices, post)
     if form.validate_on_submit():
-        category, visibility = _chosen(form, categories)
+        category, visibility = _chosen(form, choices)
         try:
             posts.edit_post(current_user, post, title=form.title.data, body=form.body.data, category=category,
                             visibility=visibility, public_teaser=form.public_teaser.data, pinned=form.pinned.data)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
-from app.extensions import db
+from app.database import ping
 from app.i18n import LOCALE_COOKIE, PAGE_TITLES, supported_locales
 from app.main import bp
 from app.models.page import PAGE_SLUGS
@@ -40,9 +38,6 @@ def switch_language(code: str):
 
 @bp.get("/healthz")
 def healthz():
-    try:
-        db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        db.session.rollback()
+    if not ping():
         return jsonify(status="unavailable", database="unavailable"), 503
     return jsonify(status="ok", database="ok")

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import limits, policy
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.forms import populate_errors
 from app.members import bp
 from app.members.forms import ContactForm, DirectorySearchForm, ProfileForm
@@ -19,7 +19,7 @@ from app.services.errors import DomainError, PermissionDenied
 
 def load_profile(user_id: int) -> MemberProfile:
     """A profile the viewer may see at least partly; otherwise 404 (unlisted looks like absent)."""
-    profile = db.session.get(MemberProfile, user_id)
+    profile = directory.find_entry(user_id)
     if profile is None or not policy.visible_profile_fields(current_user, profile):
         abort(404)
     return profile
@@ -33,8 +33,8 @@ def directory_index():
     page = directory.search(current_user, name=form.name.data or "", year=form.year.data if not form.year.errors
                             else None, city=form.city.data or "", employer=form.employer.data or "",
                             page=request.args.get("page", 1, type=int))
-    return render_template("members/directory.html", form=form, page=page, own=db.session.get(
-        MemberProfile, current_user.id), fields_for=lambda p: policy.visible_profile_fields(current_user, p))
+    return render_template("members/directory.html", form=form, page=page, own=directory.find_entry(current_user.id),
+                           fields_for=lambda entry: policy.visible_profile_fields(current_user, entry))
 
 
 @bp.get("/directory/<int:user_id>")

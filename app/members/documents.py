@@ -5,8 +5,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from app import policy
 from app.extensions import db
@@ -20,9 +18,7 @@ from app.services.errors import DomainError
 
 
 def _listing(form: DocumentForm):
-    rows = db.session.scalars(select(Document).options(joinedload(Document.uploaded_by))
-                              .order_by(Document.created_at.desc())).all()
-    return render_template("members/documents.html", documents=rows, form=form, confirm=ConfirmForm())
+    return render_template("members/documents.html", documents=documents.listing(), form=form, confirm=ConfirmForm())
 
 
 @bp.get("/documents")

@@ -5,8 +5,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from app import policy
 from app.extensions import db
@@ -42,8 +40,7 @@ def invitations():
                 report = membership.invite_many(current_user, text)
             except DomainError as error:
                 populate_errors(form, error)
-    rows = db.session.scalars(select(Invitation).options(joinedload(Invitation.invited_by))
-                              .order_by(Invitation.created_at.desc()).limit(200)).all()
+    rows = membership.recent_invitations()
     return render_template("members/invitations.html", form=form, report=report, invitations=rows,
                            state=membership.invitation_state, confirm=ConfirmForm()), (
         400 if form.errors or (report and report.skipped and not report.invited) else 200)

@@ -8,15 +8,13 @@ from functools import wraps
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from app import policy
 from app.extensions import db
 from app.forms import ConfirmForm, populate_errors
 from app.members import bp
 from app.members.forms import ApplicationForm, DecisionForm
-from app.models.membership import ApplicationStatus, MembershipApplication
+from app.models.membership import MembershipApplication
 from app.models.types import utcnow
 from app.services import feed_queries, membership
 from app.services.errors import DomainError, PermissionDenied
@@ -73,14 +71,8 @@ def apply():
 @bp.get("/applications")
 @policy.require(policy.can_decide_membership)
 def applications():
-    pending = db.session.scalars(select(MembershipApplication).where(
-        MembershipApplication.status == ApplicationStatus.PENDING)
-        .options(joinedload(MembershipApplication.user)).order_by(MembershipApplication.created_at)).all()
-    decided = db.session.scalars(select(MembershipApplication).where(
-        MembershipApplication.status != ApplicationStatus.PENDING)
-        .options(joinedload(MembershipApplication.user), joinedload(MembershipApplication.decided_by))
-        .order_by(MembershipApplication.decided_at.desc()).limit(50)).all()
-    return render_template("members/applications.html", pending=pending, decided=decided, form=DecisionForm())
+    return render_template("members/applications.html", pending=membership.open_applications(),
+                           decided=membership.decided_applications(), form=DecisionForm())
 
 
 @bp.post("/applications/<int:application_id>/<any(approve, decline):decision>")

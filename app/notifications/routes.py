@@ -10,7 +10,7 @@ from app import policy
 from app.extensions import csrf, db
 from app.forms import ConfirmForm, populate_errors
 from app.loaders import load_post
-from app.models.notification import Announcement, FollowTarget, MailKind, MailMode
+from app.models.notification import FollowTarget, MailKind, MailMode
 from app.models.post import Category, PostKind
 from app.notifications import bp
 from app.notifications.forms import NotificationSettingsForm
@@ -152,6 +152,6 @@ def announce(post_id: int):
         except DomainError as error:
             flash(error.message, "error")
         return redirect(url_for("notifications.announce", post_id=post.id))
-    announcement = db.session.scalar(db.select(Announcement).where(Announcement.post_id == post.id))
+    announcement = announcements.announcement_of(post)
     return render_template("notifications/announce.html", post=post, form=form, announcement=announcement,
                            recipients=announcements.recipient_count(post))

@@ -50,6 +50,11 @@ def _mail(user: User, post: Post) -> None:
                headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
 
 
+def announcement_of(post: Post) -> Announcement | None:
+    """The sending of this post by mail, once started."""
+    return db.session.scalar(select(Announcement).where(Announcement.post_id == post.id))
+
+
 def send_test(actor: User, post: Post) -> None:
     """The mail exactly as recipients will get it, to the volunteer themself."""
     _check(actor, post)
@@ -62,7 +67,7 @@ def start(actor: User, post: Post) -> Announcement:
     if insert_if_absent(Announcement, post_id=post.id, created_by_id=actor.id, created_at=utcnow(),
                         total=recipient_count(post), sent=0):
         log.info("announcement of post %s started by %s", post.id, actor.id)
-    return db.session.scalar(select(Announcement).where(Announcement.post_id == post.id))
+    return announcement_of(post)
 
 
 def send_batch(announcement: Announcement) -> int:

@@ -22,6 +22,10 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 24
 
 
+def find_entry(user_id: int) -> MemberProfile | None:
+    return db.session.get(MemberProfile, user_id)
+
+
 def profile_of(user: User) -> MemberProfile:
     """The member's entry (a new, unlisted one if none exists yet)."""
     profile = db.session.get(MemberProfile, user.id)

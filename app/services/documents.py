@@ -6,6 +6,8 @@ import logging
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app import policy
 from app.database import after_commit
@@ -16,6 +18,12 @@ from app.services import uploads
 from app.services.errors import PermissionDenied
 
 log = logging.getLogger(__name__)
+
+
+def listing() -> list[Document]:
+    """All documents, newest first, with who uploaded them."""
+    return list(db.session.scalars(select(Document).options(joinedload(Document.uploaded_by))
+                                   .order_by(Document.created_at.desc())))
 
 
 def upload(uploader: User, *, title: str, description: str, filename: str, stream) -> Document:

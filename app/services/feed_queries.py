@@ -118,7 +118,3 @@ def liked_by(user, post: Post) -> tuple[bool, set[int]]:
         select(CommentLike.comment_id).join(Comment, Comment.id == CommentLike.comment_id)
         .where(Comment.post_id == post.id, CommentLike.user_id == user.id)))
     return post_liked, comment_ids
-
-
-def categories() -> list[Category]:
-    return list(db.session.scalars(select(Category).order_by(Category.name)))

@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app import policy
 from app.extensions import db
@@ -41,6 +42,21 @@ def pending_application(user: User) -> MembershipApplication | None:
 def latest_application(user: User) -> MembershipApplication | None:
     return db.session.scalar(select(MembershipApplication).where(MembershipApplication.user_id == user.id)
                              .order_by(MembershipApplication.created_at.desc()).limit(1))
+
+
+def open_applications() -> list[MembershipApplication]:
+    """Applications waiting for a decision, oldest first."""
+    return list(db.session.scalars(select(MembershipApplication).where(
+        MembershipApplication.status == ApplicationStatus.PENDING)
+        .options(joinedload(MembershipApplication.user)).order_by(MembershipApplication.created_at)))
+
+
+def decided_applications(limit: int = 50) -> list[MembershipApplication]:
+    """The latest decisions, newest first."""
+    return list(db.session.scalars(select(MembershipApplication).where(
+        MembershipApplication.status != ApplicationStatus.PENDING)
+        .options(joinedload(MembershipApplication.user), joinedload(MembershipApplication.decided_by))
+        .order_by(MembershipApplication.decided_at.desc()).limit(limit)))
 
 
 def apply(user: User, programme: str, year: int | None, message: str) -> MembershipApplication:
@@ -154,6 +170,12 @@ def invite_many(actor: User, text: str) -> InvitationReport:
         seen.add(email)
     log.info("%s invited %s people (%s rows skipped)", actor.id, len(report.invited), len(report.skipped))
     return report
+
+
+def recent_invitations(limit: int = 200) -> list[Invitation]:
+    """The latest invitations with who sent them, newest first."""
+    return list(db.session.scalars(select(Invitation).options(joinedload(Invitation.invited_by))
+                                   .order_by(Invitation.created_at.desc()).limit(limit)))
 
 
 def _open_invitation(email: str) -> Invitation | None:

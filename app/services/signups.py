@@ -14,6 +14,7 @@ from flask import current_app, has_request_context
 from flask_babel import get_locale, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app import policy
 from app.database import insert_if_absent
@@ -53,10 +54,34 @@ def signup_of(user: User, event: Event) -> Signup | None:
                                                         Signup.user_id == user.id))
 
 
+def signups_for(user, events: list[Event]) -> dict[int, Signup]:
+    """The person's sign-ups for these events, by event id (one query; none for visitors)."""
+    if user is None or not user.is_authenticated or not events:
+        return {}
+    return {signup.event_id: signup for signup in db.session.scalars(select(Signup).where(
+        Signup.user_id == user.id, Signup.event_id.in_([event.id for event in events])))}
+
+
+def personal_calendar(token: str) -> tuple[list[Event], set[int]] | None:
+    """The events the owner of this calendar token signed up for (and may still see), and the ids of those
+    they are confirmed for (whose online link the feed carries); None for an unknown token."""
+    user = db.session.scalar(select(User).where(User.calendar_token == token)) if len(token) >= 20 else None
+    if user is None or user.is_suspended:
+        return None
+    rows = db.session.scalars(select(Signup).where(Signup.user_id == user.id, Signup.status != CANCELLED)
+                              .options(joinedload(Signup.event))).all()
+    events = [row.event for row in rows if policy.can_read_event(user, row.event)]
+    return events, {row.event_id for row in rows if row.status == CONFIRMED}
+
+
+def attendees(event: Event) -> list[Signup]:
+    """Everyone who signed up (also cancelled), in the order they did, with their accounts."""
+    return list(db.session.scalars(select(Signup).where(Signup.event_id == event.id)
+                                   .options(joinedload(Signup.user)).order_by(Signup.queued_at, Signup.id)))
+
+
 def upcoming_signups(user: User) -> list[Signup]:
     """"My events": sign-ups for events that have not ended, soonest first."""
-    from sqlalchemy.orm import contains_eager
-
     return list(db.session.scalars(
         select(Signup).join(Event, Event.id == Signup.event_id)
         .where(Signup.user_id == user.id, Signup.status != CANCELLED, Event.ends_at >= utcnow())
