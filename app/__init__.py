@@ -8,8 +8,21 @@ from importlib import import_module
 from pathlib import Path
 
 from flask import Flask, g, request
+from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app import (
+    cli,
+    errors,
+    models,  # noqa: F401  (the whole schema, for Flask-Migrate)
+    templating,
+)
+from app.auth.session import load_user
+from app.database import configure_sqlite, render_migration_type
+from app.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
+from app.i18n import select_locale, select_timezone
+from app.mail import send_queued
+from app.security import register_security_headers
 from config import INSTANCE_DIR, Config, config_from_env
 
 
@@ -43,14 +56,7 @@ def configure_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from app import models  # noqa: F401  (the whole schema, for Flask-Migrate)
-    from app.auth.session import load_user
-    from app.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
-    from app.i18n import select_locale, select_timezone
-
     db.init_app(app)
-    from app.database import render_migration_type
-
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
                      render_as_batch=True, compare_type=True, render_item=render_migration_type)
     csrf.init_app(app)
@@ -71,16 +77,12 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.refresh_view = "auth.login"
     login_manager.session_protection = "basic"
-    from flask_babel import lazy_gettext as _l
-
     login_manager.login_message = _l("Please log in to open this page.")
     login_manager.login_message_category = "info"
     login_manager.needs_refresh_message = _l("Please log in again to confirm it is you.")
     login_manager.needs_refresh_message_category = "info"
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        from app.database import configure_sqlite
-
         with app.app_context():
             configure_sqlite(db.engine)
 
@@ -109,10 +111,6 @@ def register_blueprints(app: Flask) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     """One transaction per request: commit once at the end, then send the mail it queued."""
-    from app.extensions import db
-    from app.mail import send_queued
-    from app.security import register_security_headers
-
     @app.after_request
     def commit_request(response):
         if request.method in ("GET", "HEAD", "OPTIONS"):
@@ -130,18 +128,12 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from app.errors import register
-
-    register(app)
+    errors.register(app)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from app.templating import register
-
-    register(app)
+    templating.register(app)
 
 
 def register_cli(app: Flask) -> None:
-    from app.cli import register
-
-    register(app)
+    cli.register(app)

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import event
+from flask import g
+from sqlalchemy import event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.extensions import db
+from app.models.types import UTCDateTime
 
 
 def configure_sqlite(engine: Engine) -> None:
@@ -21,11 +27,6 @@ def configure_sqlite(engine: Engine) -> None:
 
 def ping() -> bool:
     """Whether the database answers (for the health check); leaves the session usable either way."""
-    from sqlalchemy import text
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from app.extensions import db
-
     try:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:
@@ -34,10 +35,8 @@ def ping() -> bool:
     return True
 
 
-def render_migration_type(type_, obj, autogen_context):
+def render_migration_type(type_, obj, _autogen_context):
     """Write UTCDateTime into migrations as the plain column type it stores."""
-    from app.models.types import UTCDateTime
-
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
@@ -48,10 +47,6 @@ def insert_if_absent(model, **values) -> bool:
 
     Lets a unique constraint, not a check in Python, decide between two concurrent clicks.
     """
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    from app.extensions import db
-
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     # RETURNING tells reliably whether a row went in; rowcount of an upsert is not on every driver.
@@ -62,6 +57,4 @@ def insert_if_absent(model, **values) -> bool:
 
 def after_commit(callback) -> None:
     """Run `callback` once this request's transaction has committed (e.g. delete a replaced file)."""
-    from flask import g
-
     g.setdefault("after_commit", []).append(callback)

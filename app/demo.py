@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from app.models.user import Role
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models.post import Category, PostKind, Visibility
+from app.models.types import utcnow
+from app.models.user import Role, User
 from app.services import accounts
+from app.services.comments import add_comment
+from app.services.events import EventDetails, create_event
 from app.services.pages import save_page
+from app.services.posts import create_post
 
 DEMO_ACCOUNTS = (
     ("admin@demo.alumni-commons.org", "Ada Admin", Role.ADMIN),
@@ -60,21 +70,11 @@ COMMENTS = (
 
 
 def has_accounts() -> bool:
-    from sqlalchemy import func, select
-
-    from app.extensions import db
-    from app.models.user import User
-
     return bool(db.session.scalar(select(func.count()).select_from(User)))
 
 
 def seed(password: str) -> None:
     """Create the demo accounts (all with `password`), pages, categories, posts and comments."""
-    from app.extensions import db
-    from app.models.post import Category, PostKind, Visibility
-    from app.services.comments import add_comment
-    from app.services.posts import create_post
-
     users = [accounts.create_account(email, name, password, role=role, verified=True)
              for email, name, role in DEMO_ACCOUNTS]
     for (slug, locale), (title, body) in PAGES.items():
@@ -91,11 +91,6 @@ def seed(password: str) -> None:
 
 
 def _seed_events(organizer) -> None:
-    from datetime import timedelta
-
-    from app.models.types import utcnow
-    from app.services.events import EventDetails, create_event
-
     start = (utcnow() + timedelta(days=14)).replace(hour=17, minute=0, second=0, microsecond=0)
     common = {"timezone": "Europe/Berlin", "online_url": "", "signup_opens_at": None, "signup_closes_at": None,
               "waitlist_enabled": True}

@@ -57,7 +57,7 @@ def register(app: Flask) -> None:
         return render_error(503)
 
     @app.errorhandler(Exception)
-    def unexpected_error(exc: Exception):
+    def unexpected_error(_exc: Exception):
         log.exception("unhandled error on %s", request.path)
         try:
             db.session.rollback()

@@ -17,7 +17,7 @@ def strip_text(value):
     return unicodedata.normalize("NFC", value.strip()) if isinstance(value, str) else value
 
 
-def plain_name(form, field) -> None:
+def plain_name(_form, field) -> None:
     """Names are plain text: no markup, no control or invisible formatting characters."""
     value = field.data or ""
     if "<" in value or ">" in value:

@@ -266,7 +266,8 @@ def can_sign_up(user, event) -> bool:
 
 
 def can_see_online_link(user, event, signup) -> bool:
-    confirmed = signup is not None and signup.status == SignupStatus.CONFIRMED
+    """The online link: confirmed attendees of this event and organizers."""
+    confirmed = signup is not None and signup.event_id == event.id and signup.status == SignupStatus.CONFIRMED
     return confirmed or can_manage_events(user)
 
 

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_date as babel_date
+from babel.dates import format_datetime as babel_datetime
+from babel.dates import format_time as babel_time
+from babel.dates import format_timedelta as babel_timedelta
 from flask import Flask, current_app, g, request
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, get_timezone
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from app import policy
 from app.i18n import LANGUAGE_NAMES, MAIL_KIND_LABELS, PAGE_TITLES, ROLE_LABELS
 from app.models.types import utcnow
+from app.services.notifications import unread_count
+from app.services.reports import open_report_count
 from app.sharing import share_links
 
 
@@ -23,11 +31,6 @@ def format_event_time(value: datetime | None, event, style: str = "medium") -> s
     time without seconds, and the zone's name only when it is not the site's own."""
     if not value:
         return ""
-    from zoneinfo import ZoneInfo
-
-    from babel.dates import format_date as babel_date
-    from babel.dates import format_time as babel_time
-
     local = value.astimezone(ZoneInfo(event.timezone))
     locale = get_locale()
     text = f"{babel_date(local, 'full' if style == 'full' else 'medium', locale=locale)}, " \
@@ -46,22 +49,16 @@ class DateTexts:
         self._ready = False
 
     def _setup(self) -> None:
-        from flask_babel import get_timezone
-
         self._locale, self._tz, self._now, self._ready = get_locale(), get_timezone(), utcnow(), True
 
     def absolute(self, value: datetime) -> str:
         if not self._ready:
             self._setup()
-        from babel.dates import format_datetime as babel_datetime
-
         return babel_datetime(value, "medium", tzinfo=self._tz, locale=self._locale)
 
     def relative(self, value: datetime) -> str:
         if not self._ready:
             self._setup()
-        from babel.dates import format_timedelta as babel_timedelta
-
         delta = value - self._now
         if abs(delta.total_seconds()) < 60:
             return _("just now")
@@ -81,20 +78,12 @@ def _moderation_count() -> int:
     """Open reports, for the moderators' link in the header (one query, only for moderators)."""
     if g.get("database_unavailable"):
         return 0
-    from flask_login import current_user
-
-    from app.services.reports import open_report_count
-
     return open_report_count(current_user)
 
 
 def _unread_notifications() -> int:
     if g.get("database_unavailable"):
         return 0
-    from flask_login import current_user
-
-    from app.services.notifications import unread_count
-
     return unread_count(current_user)
 
 

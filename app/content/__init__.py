@@ -32,7 +32,7 @@ _markdown = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(
 ).disable("image")
 
 
-def _set_rel(attrs, new=False):
+def _set_rel(attrs, _new=False):
     href_key = (None, "href")
     if href_key not in attrs:
         return attrs

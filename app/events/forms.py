@@ -21,7 +21,7 @@ TIMEZONES = ("Europe/Berlin", "Europe/Vienna", "Europe/Zurich", "Europe/London",
              "America/New_York", "America/Los_Angeles", "Asia/Tokyo")
 
 
-def web_address(form, field) -> None:
+def web_address(_form, field) -> None:
     if field.data and not field.data.lower().startswith(("http://", "https://")):
         raise ValidationError(_l("Please enter a web address starting with https://"))
 

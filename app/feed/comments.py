@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import limits, policy
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.feed import bp
 from app.feed.forms import ReportForm
 from app.forms import CommentForm, ConfirmForm, populate_errors
@@ -28,18 +28,9 @@ def comment_url(comment: Comment) -> str:
 def add_comment(post_id: int):
     post = load_post(post_id)
     form = CommentForm()
-    parent = None
-    if form.parent_id.data:
-        if not form.parent_id.data.isdigit():
-            abort(400)
-        parent = db.session.get(Comment, int(form.parent_id.data))
-        if parent is None:
-            abort(404)
+    parent = _reply_parent(form)
     if not policy.can_comment(current_user, post):
-        if not policy.can_post(current_user):
-            flash(_("Please confirm your email address first. We have sent you a link."), "error")
-            return redirect(url_for("feed.show", post_id=post.id)), 303
-        abort(403)
+        return _cannot_comment(post)
     if form.validate_on_submit():
         try:
             comment = comments.add_comment(current_user, post, form.body.data, parent)
@@ -51,7 +42,27 @@ def add_comment(post_id: int):
             if comment.is_pending:
                 flash(_("Thank you! Your comment will appear once a moderator has approved it."), "info")
             return redirect(comment_url(comment))
-    # Keep what was typed: show the form again with the message next to it.
+    return _comment_form_again(post, parent, form)
+
+
+def _reply_parent(form: CommentForm) -> Comment | None:
+    """The comment being replied to, from the hidden field: 400 for junk, 404 for an unknown id."""
+    if not form.parent_id.data:
+        return None
+    if not form.parent_id.data.isdigit():
+        abort(400)
+    return load_comment(int(form.parent_id.data))
+
+
+def _cannot_comment(post):
+    if not policy.can_post(current_user):
+        flash(_("Please confirm your email address first. We have sent you a link."), "error")
+        return redirect(url_for("feed.show", post_id=post.id)), 303
+    abort(403)
+
+
+def _comment_form_again(post, parent, form: CommentForm):
+    """Keep what was typed: the form again, with the message next to it."""
     if parent is not None:
         return render_template("feed/reply.html", post=post, parent=parent, form=form), 400
     roots, total = feed_queries.thread(post)

@@ -13,11 +13,12 @@ import email.policy
 import logging
 import smtplib
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
 
 from flask import current_app, g, render_template
 from flask_babel import force_locale
+from jinja2 import TemplateNotFound
 from sqlalchemy import inspect, select, update
 
 from app.extensions import db
@@ -64,8 +65,6 @@ def queue_mail(recipient: str, template: str, *, locale: str | None = None, atta
 
 def _render_optional(name: str, **context) -> str | None:
     """An HTML part, for the mails that have one (digests)."""
-    from jinja2 import TemplateNotFound
-
     try:
         return render_template(name, **context)
     except TemplateNotFound:
@@ -130,6 +129,4 @@ def _deliver(outgoing: OutgoingMail) -> None:
 
 
 def _address(header_value: str) -> str:
-    from email.utils import parseaddr
-
     return parseaddr(header_value)[1]

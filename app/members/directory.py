@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -70,8 +70,6 @@ def edit_profile():
         photo_bytes = None
         try:
             if upload and getattr(upload, "filename", ""):
-                from flask import current_app
-
                 photo_bytes = uploads.read_limited(upload.stream, current_app.config["PHOTO_MAX_BYTES"])
             directory.save_profile(current_user, directory.ProfileChanges(
                 listed=form.listed.data, programme=form.programme.data or "", year=form.year.data,

@@ -13,12 +13,13 @@ from app.content import excerpt_from_html, render_markdown
 from app.database import insert_if_absent
 from app.extensions import db
 from app.models.audit import AuditAction
+from app.models.notification import FollowTarget
 from app.models.post import Category, Comment, Post, PostKind, PostLike, Status, Visibility
 from app.models.types import utcnow
 from app.models.user import User
 from app.services import audit
 from app.services.errors import DomainError, PermissionDenied
-from app.services.notifications import notify_followers_of_post
+from app.services.notifications import follow, notify_followers_of_post
 from app.services.settings import get_flag
 
 log = logging.getLogger(__name__)
@@ -69,9 +70,6 @@ def create_post(author: User, *, kind: PostKind, title: str, body: str, category
     db.session.add(post)
     db.session.flush()
     if author.auto_follow:
-        from app.models.notification import FollowTarget
-        from app.services.notifications import follow
-
         follow(author, FollowTarget.POST, post.id)
     notify_followers_of_post(post)
     log.info("post %s (%s, %s) created by %s", post.id, post.kind, post.visibility, author.id)

@@ -9,6 +9,7 @@ constraint on events refuses an overbooked row should any code path ever get thi
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from flask import current_app, has_request_context
 from flask_babel import get_locale, lazy_ngettext
@@ -21,10 +22,12 @@ from app.database import insert_if_absent
 from app.extensions import db
 from app.mail import links, queue_mail
 from app.models.event import Event, Signup, SignupStatus
+from app.models.notification import MailKind
 from app.models.types import utcnow
 from app.models.user import User
 from app.services.calendars import event_ics
 from app.services.errors import DomainError, InvalidToken, PermissionDenied
+from app.services.mail_preferences import unsubscribe_url, wants
 from app.services.tokens import make_token, read_token
 
 log = logging.getLogger(__name__)
@@ -234,11 +237,6 @@ def send_reminders() -> int:
     Each reminder is claimed by a guarded UPDATE (reminder_sent_at IS NULL), so concurrent runs
     never both send the same one.
     """
-    from datetime import timedelta
-
-    from app.models.notification import MailKind
-    from app.services.mail_preferences import unsubscribe_url, wants
-
     now = utcnow()
     window = now + timedelta(hours=current_app.config["REMINDER_HOURS"])
     due = db.session.scalars(select(Signup.id).join(Event, Event.id == Signup.event_id).where(
