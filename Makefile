@@ -47,9 +47,12 @@ chromium:
 		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; \
 	fi
 
+## make lint: ruff, bandit, the import contracts (layers, independent blueprints) and mypy on services + policy
 lint: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -r app -c pyproject.toml
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 ## Extract strings and update both catalogues (English is filled from the source strings).
 translations: setup-dev

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from flask import g
 from sqlalchemy import event, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
@@ -53,6 +55,12 @@ def insert_if_absent(model, **values) -> bool:
     table = model.__table__
     statement = insert(table).values(**values).on_conflict_do_nothing().returning(*table.primary_key.columns)
     return db.session.execute(statement).first() is not None
+
+
+def rows_changed(statement) -> int:
+    """Run an UPDATE or DELETE and say how many rows it changed (how a guarded UPDATE claims work)."""
+    result = cast(CursorResult, db.session.execute(statement))
+    return result.rowcount
 
 
 def after_commit(callback) -> None:

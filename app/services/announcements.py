@@ -67,7 +67,7 @@ def start(actor: User, post: Post) -> Announcement:
     if insert_if_absent(Announcement, post_id=post.id, created_by_id=actor.id, created_at=utcnow(),
                         total=recipient_count(post), sent=0):
         log.info("announcement of post %s started by %s", post.id, actor.id)
-    return announcement_of(post)
+    return db.session.scalars(select(Announcement).where(Announcement.post_id == post.id)).one()
 
 
 def send_batch(announcement: Announcement) -> int:
@@ -83,8 +83,8 @@ def send_batch(announcement: Announcement) -> int:
                             created_at=utcnow()):
             _mail(user, announcement.post)
             sent += 1
-    announcement.sent = db.session.scalar(select(func.count()).where(
-        AnnouncementDelivery.announcement_id == announcement.id))
+    announcement.sent = db.session.scalars(select(func.count()).where(
+        AnnouncementDelivery.announcement_id == announcement.id)).one()
     if not batch:
         announcement.finished_at = utcnow()
     return sent

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -51,7 +52,8 @@ def event_ics(event: Event, *, with_online_link: bool = False) -> bytes:
     return calendar.to_ical()
 
 
-def feed_ics(events: list[Event], name: str | None = None, *, online_links_for: set[int] = frozenset()) -> bytes:
+def feed_ics(events: list[Event], name: str | None = None, *,
+             online_links_for: AbstractSet[int] = frozenset()) -> bytes:
     calendar = _calendar(name or current_app.config["SITE_NAME"])
     for event in events:
         calendar.add_component(_entry(event, with_online_link=event.id in online_links_for))

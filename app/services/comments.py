@@ -11,7 +11,7 @@ from sqlalchemy import delete, select, update
 
 from app import policy
 from app.content import render_markdown
-from app.database import insert_if_absent
+from app.database import insert_if_absent, rows_changed
 from app.extensions import db
 from app.models.audit import AuditAction
 from app.models.post import Comment, CommentLike, Post, Status
@@ -101,9 +101,7 @@ def toggle_comment_like(user: User, comment: Comment) -> bool:
     """Like or unlike a comment; True when it is now liked."""
     if not policy.can_react(user, comment.post) or not comment.counts_as_visible:
         raise PermissionDenied(_l("You may not react to this comment."))
-    removed = db.session.execute(delete(CommentLike).where(CommentLike.comment_id == comment.id,
-                                                           CommentLike.user_id == user.id))
-    if removed.rowcount:
+    if rows_changed(delete(CommentLike).where(CommentLike.comment_id == comment.id, CommentLike.user_id == user.id)):
         db.session.execute(update(Comment).where(Comment.id == comment.id)
                            .values(like_count=Comment.like_count - 1))
         return False

@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
 from app import policy
+from app.database import rows_changed
 from app.extensions import db
 from app.mail import links, queue_mail
 from app.models.event import Event
@@ -102,12 +103,11 @@ def _claim_period(user_ids: list[int], period: str, now: datetime) -> set[int]:
 
 
 def _claim_cursor(preference: MailPreference, until: datetime) -> bool:
-    claimed = db.session.execute(update(MailPreference).where(
+    return rows_changed(update(MailPreference).where(
         MailPreference.user_id == preference.user_id, MailPreference.kind == preference.kind,
         MailPreference.sent_until == preference.sent_until).values(sent_until=until)
         # The batch's loaded objects are not touched again; checking them after every claim was the cost.
-        .execution_options(synchronize_session=False))
-    return claimed.rowcount == 1
+        .execution_options(synchronize_session=False)) == 1
 
 
 def _send(user: User, sections: dict[MailKind, list], *, template: str, period: str | None = None) -> None:

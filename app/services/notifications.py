@@ -156,7 +156,7 @@ def grouped(user: User, limit: int = 200) -> list[Group]:
     for notification in rows:
         if not still_visible(user, notification):
             continue
-        key = ("event", notification.event_id) if notification.event_id else ("post", notification.post_id)
+        key = ("event", notification.event_id) if notification.event_id else ("post", notification.post_id or 0)
         groups.setdefault(key, Group(key, [])).notifications.append(notification)
     return list(groups.values())
 

@@ -10,7 +10,7 @@ from sqlalchemy import delete, exists, select, update
 
 from app import policy
 from app.content import excerpt_from_html, render_markdown
-from app.database import insert_if_absent
+from app.database import insert_if_absent, rows_changed
 from app.extensions import db
 from app.models.audit import AuditAction
 from app.models.notification import FollowTarget
@@ -99,8 +99,7 @@ def toggle_post_like(user: User, post: Post) -> bool:
     """Like or unlike; returns True when the post is now liked. Safe against double submits."""
     if not policy.can_react(user, post):
         raise PermissionDenied(_l("You may not react to this post."))
-    removed = db.session.execute(delete(PostLike).where(PostLike.post_id == post.id, PostLike.user_id == user.id))
-    if removed.rowcount:
+    if rows_changed(delete(PostLike).where(PostLike.post_id == post.id, PostLike.user_id == user.id)):
         db.session.execute(update(Post).where(Post.id == post.id).values(like_count=Post.like_count - 1))
         return False
     if not insert_if_absent(PostLike, post_id=post.id, user_id=user.id, created_at=utcnow()):

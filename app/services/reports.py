@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
 from app import policy
@@ -26,17 +26,25 @@ def report(reporter: User, *, post: Post | None = None, comment: Comment | None 
         raise PermissionDenied(_l("Please log in to report content."))
     if reason not in set(ReportReason):
         raise DomainError(_l("Please choose a reason."), "reason")
-    target = (Report.comment_id == comment.id) if comment else (Report.post_id == post.id)
     existing = db.session.scalar(select(Report).where(
-        Report.reporter_id == reporter.id, target, Report.resolved_at.is_(None)))
+        Report.reporter_id == reporter.id, _about(post, comment), Report.resolved_at.is_(None)))
     if existing is not None:
         return existing
-    entry = Report(reporter=reporter, post=post if comment is None else comment.post, comment=comment,
+    entry = Report(reporter=reporter, post=comment.post if comment else post, comment=comment,
                    reason=ReportReason(reason), note=note.strip())
     db.session.add(entry)
     db.session.flush()
-    log.info("report %s by %s on %s", entry.id, reporter.id, f"comment {comment.id}" if comment else f"post {post.id}")
+    log.info("report %s by %s on post %s, comment %s", entry.id, reporter.id, entry.post_id, entry.comment_id)
     return entry
+
+
+def _about(post: Post | None, comment: Comment | None):
+    """Reports about this comment, or about this post itself (not about its comments)."""
+    if comment is not None:
+        return Report.comment_id == comment.id
+    if post is None:
+        raise ValueError("a report is about a post or a comment")
+    return and_(Report.post_id == post.id, Report.comment_id.is_(None))
 
 
 def resolve(actor: User, entry: Report, resolution: ReportResolution) -> None:
@@ -52,9 +60,7 @@ def resolve(actor: User, entry: Report, resolution: ReportResolution) -> None:
 def resolve_all_for(actor: User, *, post: Post | None = None, comment: Comment | None = None,
                     resolution: ReportResolution) -> None:
     """Hiding content settles every open report about it."""
-    target = (Report.comment_id == comment.id) if comment else (
-        (Report.post_id == post.id) & Report.comment_id.is_(None))
-    for entry in db.session.scalars(select(Report).where(target, Report.resolved_at.is_(None))):
+    for entry in db.session.scalars(select(Report).where(_about(post, comment), Report.resolved_at.is_(None))):
         resolve(actor, entry, resolution)
 
 

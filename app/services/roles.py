@@ -44,7 +44,7 @@ def apply_role(actor: User | None, subject: User, new_role: Role, action: AuditA
 
 
 def _admin_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(User).where(User.role == Role.ADMIN))
+    return db.session.scalar(select(func.count()).select_from(User).where(User.role == Role.ADMIN)) or 0
 
 
 def set_suspended(actor: User, subject: User, suspended: bool) -> None:

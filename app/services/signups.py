@@ -18,7 +18,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import contains_eager, joinedload
 
 from app import policy
-from app.database import insert_if_absent
+from app.database import insert_if_absent, rows_changed
 from app.extensions import db
 from app.mail import links, queue_mail
 from app.models.event import Event, Signup, SignupStatus
@@ -93,10 +93,10 @@ def upcoming_signups(user: User) -> list[Signup]:
 
 def waitlist_position(signup: Signup) -> int:
     """1 for the first in line."""
-    return db.session.scalar(select(func.count()).where(
+    return db.session.scalars(select(func.count()).where(
         Signup.event_id == signup.event_id, Signup.status == WAITLISTED,
         or_(Signup.queued_at < signup.queued_at,
-            and_(Signup.queued_at == signup.queued_at, Signup.id <= signup.id))))
+            and_(Signup.queued_at == signup.queued_at, Signup.id <= signup.id)))).one()
 
 
 def signup_closed_reason(event: Event):
@@ -141,7 +141,8 @@ def sign_up(user: User, event: Event, *, guests: int = 0, note: str = "", by_org
               "confirmed_at": now if fits else None, "cancelled_at": None, "reminder_sent_at": None}
     if existing is None:
         insert_if_absent(Signup, event_id=event.id, user_id=user.id, **values)
-        signup = signup_of(user, event)
+        signup = db.session.scalars(select(Signup).where(Signup.event_id == event.id,
+                                                         Signup.user_id == user.id)).one()
     else:
         signup = existing
         for key, value in values.items():
@@ -244,12 +245,10 @@ def send_reminders() -> int:
         Event.starts_at > now, Event.starts_at <= window)).all()
     sent = 0
     for signup_id in due:
-        claimed = db.session.execute(update(Signup).where(
-            Signup.id == signup_id, Signup.reminder_sent_at.is_(None),
-            Signup.status == CONFIRMED).values(reminder_sent_at=now))
-        if claimed.rowcount != 1:
+        if rows_changed(update(Signup).where(Signup.id == signup_id, Signup.reminder_sent_at.is_(None),
+                                             Signup.status == CONFIRMED).values(reminder_sent_at=now)) != 1:
             continue
-        signup = db.session.get(Signup, signup_id)
+        signup = db.session.get_one(Signup, signup_id)
         if not wants(signup.user, MailKind.REMINDERS):
             continue  # claimed all the same: turning reminders back on later does not resend old ones
         unsubscribe = unsubscribe_url(signup.user, MailKind.REMINDERS)

@@ -71,10 +71,10 @@ def reencode_photo(data: bytes) -> bytes:
         with Image.open(io.BytesIO(data)) as image:
             image.verify()
         with Image.open(io.BytesIO(data)) as image:
-            image = image.convert("RGB")
-            image.thumbnail(PHOTO_SIZE)
+            photo = image.convert("RGB")
+            photo.thumbnail(PHOTO_SIZE)
             out = io.BytesIO()
-            image.save(out, "JPEG", quality=85, optimize=True)
+            photo.save(out, "JPEG", quality=85, optimize=True)
             return out.getvalue()
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
         raise DomainError(_l("This is not an image we can read. Please upload a JPEG, PNG or WebP photo."),
