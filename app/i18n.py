@@ -7,6 +7,7 @@ from flask import current_app, g, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.models.audit import AuditAction
 from app.models.moderation import ReportReason
 from app.models.notification import MailKind, MailMode
 from app.models.user import Role
@@ -69,4 +70,27 @@ MAIL_KIND_LABELS = {
     MailKind.NEWS: _l("News of the association"),
     MailKind.EVENTS: _l("New events"),
     MailKind.REMINDERS: _l("Reminders of events I signed up for"),
+}
+AUDIT_ACTION_LABELS = {
+    AuditAction.ROLE_CHANGED: _l("Role changed"),
+    AuditAction.MEMBERSHIP_APPROVED: _l("Membership application approved"),
+    AuditAction.MEMBERSHIP_DECLINED: _l("Membership application declined"),
+    AuditAction.MEMBERSHIP_INVITED: _l("Became a member by invitation"),
+    AuditAction.MEMBERSHIP_LEFT: _l("Left the membership"),
+    AuditAction.MEMBERSHIP_ENDED: _l("Membership ended"),
+    AuditAction.ACCOUNT_SUSPENDED: _l("Account suspended"),
+    AuditAction.ACCOUNT_UNSUSPENDED: _l("Suspension lifted"),
+    AuditAction.POST_PINNED: _l("Post pinned"),
+    AuditAction.POST_UNPINNED: _l("Post unpinned"),
+    AuditAction.POST_LOCKED: _l("Discussion locked"),
+    AuditAction.POST_UNLOCKED: _l("Discussion unlocked"),
+    AuditAction.POST_HIDDEN: _l("Post hidden"),
+    AuditAction.POST_RESTORED: _l("Post restored"),
+    AuditAction.POST_APPROVED: _l("Post approved"),
+    AuditAction.COMMENT_HIDDEN: _l("Comment hidden"),
+    AuditAction.COMMENT_RESTORED: _l("Comment restored"),
+    AuditAction.COMMENT_APPROVED: _l("Comment approved"),
+    AuditAction.PAGE_EDITED: _l("Page edited"),
+    AuditAction.SETTING_CHANGED: _l("Setting changed"),
+    AuditAction.CATEGORY_CREATED: _l("Category added"),
 }

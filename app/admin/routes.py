@@ -11,7 +11,7 @@ from app.admin import bp
 from app.admin.forms import PageForm, RoleForm, SettingsForm, UserSearchForm
 from app.extensions import db
 from app.forms import ConfirmForm, populate_errors
-from app.i18n import LANGUAGE_NAMES, ROLE_LABELS
+from app.i18n import AUDIT_ACTION_LABELS, LANGUAGE_NAMES, ROLE_LABELS
 from app.models.page import PAGE_SLUGS
 from app.models.user import Role, User
 from app.services import accounts, audit, membership, pages, roles
@@ -95,7 +95,7 @@ def settings():
 @policy.require(policy.can_view_audit_log)
 def audit_log():
     page = audit.recent_entries(request.args.get("page", 1, type=int))
-    return render_template("admin/audit.html", page=page)
+    return render_template("admin/audit.html", page=page, action_labels=AUDIT_ACTION_LABELS)
 
 
 @bp.get("/pages", endpoint="pages")

@@ -22,24 +22,12 @@ def invitations():
     form = InvitationForm()
     report = None
     if form.validate_on_submit():
-        text = form.addresses.data or ""
-        upload = form.csv_file.data
-        if upload and getattr(upload, "filename", ""):
-            raw = upload.read(2 * 1024 * 1024 + 1)
-            if len(raw) > 2 * 1024 * 1024:
-                form.csv_file.errors = [_("The file is too large (at most %(num)d MB).", num=2)]
-                raw = b""
-            try:
-                text += "\n" + raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                text += "\n" + raw.decode("cp1252", errors="replace")  # what older spreadsheet programs write
-        if not text.strip() and not form.csv_file.errors:
-            form.addresses.errors = [_("Please enter at least one email address, or upload a CSV file.")]
-        elif not form.csv_file.errors:
-            try:
-                report = membership.invite_many(current_user, text)
-            except DomainError as error:
-                populate_errors(form, error)
+        upload = form.csv_file.data if getattr(form.csv_file.data, "filename", "") else None
+        try:
+            text = membership.invitation_text(form.addresses.data or "", upload)
+            report = membership.invite_many(current_user, text)
+        except DomainError as error:
+            populate_errors(form, error)
     rows = membership.recent_invitations()
     return render_template("members/invitations.html", form=form, report=report, invitations=rows,
                            state=membership.invitation_state, confirm=ConfirmForm()), (

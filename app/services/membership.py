@@ -32,6 +32,7 @@ from app.services.tokens import make_token, read_token
 
 log = logging.getLogger(__name__)
 MAX_INVITATIONS = 500
+CSV_MAX_BYTES = 2 * 1024 * 1024
 
 
 def pending_application(user: User) -> MembershipApplication | None:
@@ -142,6 +143,23 @@ def parse_invitations(text: str) -> tuple[list[tuple[int, str, str, int | None]]
             continue
         good.append((number, email, name, int(year_text) if year_text else None))
     return good, bad
+
+
+def invitation_text(pasted: str, upload=None) -> str:
+    """The pasted lines plus those of an uploaded CSV file (UTF-8, or Windows-1252 as older
+    spreadsheet programs write it)."""
+    text = pasted
+    if upload is not None:
+        raw = upload.read(CSV_MAX_BYTES + 1)
+        if len(raw) > CSV_MAX_BYTES:
+            raise DomainError(_l("The file is too large (at most %(num)d MB).", num=CSV_MAX_BYTES // 2**20), "csv_file")
+        try:
+            text += "\n" + raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text += "\n" + raw.decode("cp1252", errors="replace")
+    if not text.strip():
+        raise DomainError(_l("Please enter at least one email address, or upload a CSV file."), "addresses")
+    return text
 
 
 def invite_many(actor: User, text: str) -> InvitationReport:
