@@ -1,6 +1,8 @@
 """THE rules of who may see and do what.
 
-Every view, template and later every query filter asks here; no other module compares roles.
+Views and templates ask the `can_*` predicates; every list, feed, count, calendar and mail builds its
+query from the clauses here (`public_feed_posts`, `syndicated_posts`, `news_for_mail`, ...). Permission
+decisions compare roles only here; services store roles and count admins, but never decide with them.
 Roles are ordered: visitor (anonymous) < alumnus < member < volunteer < admin.
 """
 

@@ -179,7 +179,7 @@ def storm_table(results: dict) -> str:
                            run.get("cpu_busy_before_pct", "-")), widths))
         one = run["one_signup"]
         verdict = "EXACT" if run["passed"] else "WRONG"
-        notes.append(f"  {name} ({run['version']}): {verdict} — {checks['registrations']} registrations; all "
+        notes.append(f"  {name} ({run['version']}): {verdict} — {checks['signups']} sign-ups; all "
                      f"{load['clients']} requests written within {load['release_spread_ms']} ms of the release, "
                      f"the last answer after {load['seconds']} s, CPUs "
                      f"{load.get('cpu_busy_during_pct', '-')}% busy meanwhile; one sign-up alone: "
