@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy import and_, false, or_, true
 
 from app.extensions import login_manager
-from app.models.event import Event, SignupStatus
+from app.models.event import Event
 from app.models.membership import PROFILE_FIELDS, MemberProfile
 from app.models.post import Post, PostKind, Status, Visibility
 from app.models.user import Role, User
@@ -269,7 +269,7 @@ def can_sign_up(user, event) -> bool:
 
 def can_see_online_link(user, event, signup) -> bool:
     """The online link: confirmed attendees of this event and organizers."""
-    confirmed = signup is not None and signup.event_id == event.id and signup.status == SignupStatus.CONFIRMED
+    confirmed = signup is not None and signup.event_id == event.id and signup.is_confirmed
     return confirmed or can_manage_events(user)
 
 

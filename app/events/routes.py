@@ -17,7 +17,6 @@ from app.events.forms import EventForm, SignupForm
 from app.extensions import db
 from app.forms import CommentForm, ConfirmForm, populate_errors
 from app.loaders import load_event
-from app.models.event import SignupStatus
 from app.models.notification import FollowTarget
 from app.models.post import Visibility
 from app.services import events as event_service
@@ -44,7 +43,7 @@ def index():
 def show(event_id: int):
     event = load_event(event_id)
     signup = signups.signup_of(current_user, event)
-    position = signups.waitlist_position(signup) if signup and signup.status == SignupStatus.WAITLISTED \
+    position = signups.waitlist_position(signup) if signup and signup.is_waitlisted \
         else None
     roots, total = feed_queries.thread(event.discussion) if event.discussion else ([], 0)
     _post_liked, liked_comments = feed_queries.liked_by(current_user, event.discussion) if event.discussion \

@@ -41,7 +41,7 @@ def signup(event_id: int):
         except DomainError as error:
             populate_errors(form, error)
         else:
-            if signup.status == SignupStatus.CONFIRMED:
+            if signup.is_confirmed:
                 flash(_("You are signed up. We have sent you a confirmation with a calendar entry."), "success")
             else:
                 flash(_("The event is full: you are on the waitlist at place %(num)d. We will write to you if a "
@@ -145,7 +145,7 @@ def add_attendee(event_id: int):
         flash(error.message, "error")
     else:
         flash(_("%(name)s is added (%(status)s).", name=person.display_name,
-                status=_("confirmed") if signup.status == SignupStatus.CONFIRMED else _("waitlist")), "success")
+                status=_("confirmed") if signup.is_confirmed else _("waitlist")), "success")
     return redirect(url_for("events.attendees", event_id=event.id))
 
 

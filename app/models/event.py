@@ -96,3 +96,11 @@ class Signup(db.Model):
     @property
     def seats(self) -> int:
         return 1 + self.guests
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == SignupStatus.CONFIRMED
+
+    @property
+    def is_waitlisted(self) -> bool:
+        return self.status == SignupStatus.WAITLISTED

@@ -38,6 +38,10 @@ class MembershipApplication(db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
 
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ApplicationStatus.PENDING
+
 
 class InvitationStatus(enum.StrEnum):
     PENDING = "pending"
