@@ -21,8 +21,9 @@ from app.auth.session import load_user
 from app.database import configure_sqlite, render_migration_type
 from app.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 from app.i18n import select_locale, select_timezone
+from app.loaders import IdConverter
 from app.mail import send_queued
-from app.security import register_security_headers
+from app.security import register_input_checks, register_security_headers
 from config import INSTANCE_DIR, Config, config_from_env
 
 
@@ -39,6 +40,7 @@ def create_app(config: type[Config] | Mapping | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1, x_host=1)
 
     configure_logging(app)
+    app.url_map.converters["int"] = IdConverter  # before any route is added: every <int:id> is bounded
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)
@@ -124,6 +126,7 @@ def register_request_hooks(app: Flask) -> None:
             db.session.rollback()
         return response
 
+    register_input_checks(app)
     register_security_headers(app)
 
 

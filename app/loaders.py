@@ -6,20 +6,53 @@ exist (members-only posts and events included).
 
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from werkzeug.routing import IntegerConverter
 
 from app import policy
 from app.extensions import db
 from app.models.event import Event
 from app.models.post import Comment, Post
 
+# Ids are PostgreSQL `integer`s; SQLite's are 64-bit. Larger numbers never reach the database: a URL
+# with one does not match its route (404), a form or query string with one is answered 404 as well.
+MAX_ID = 2**31 - 1
+MAX_PAGE = 100_000
+
+
+class IdConverter(IntegerConverter):
+    """The app's `<int:...>`: 0 .. MAX_ID. Out of range, the rule does not match, so the answer is a 404
+    instead of an overflow inside the database driver."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def id_or_404(value) -> int:
+    """An id typed into a form or a query string: digits within range, or 404."""
+    text = str(value or "")
+    if not text.isdigit() or not 0 < int(text) <= MAX_ID:
+        abort(404)
+    return int(text)
+
+
+def page_number(name: str = "page") -> int:
+    """`?page=`: 1 when absent; junk or out of range is a 404 (never an offset the database chokes on)."""
+    value = request.args.get(name)
+    if value is None:
+        return 1
+    if not value.isdigit() or not 0 < int(value) <= MAX_PAGE:
+        abort(404)
+    return int(value)
+
 
 def load_post(post_id: int, *, allow_teaser: bool = False) -> Post:
     """The post if the viewer may read it (or only its teaser, where allowed); otherwise 404."""
-    post = db.session.scalar(select(Post).where(Post.id == post_id)
+    post = db.session.scalar(select(Post).where(Post.id == id_or_404(post_id))
                              .options(joinedload(Post.author), joinedload(Post.category)))
     if post is None:
         abort(404)
@@ -32,7 +65,7 @@ def load_post(post_id: int, *, allow_teaser: bool = False) -> Post:
 
 def load_comment(comment_id: int) -> Comment:
     """The comment if the viewer may read its post; otherwise 404."""
-    comment = db.session.scalar(select(Comment).where(Comment.id == comment_id)
+    comment = db.session.scalar(select(Comment).where(Comment.id == id_or_404(comment_id))
                                 .options(joinedload(Comment.post), joinedload(Comment.author)))
     if comment is None or not policy.can_read_post(current_user, comment.post):
         abort(404)
@@ -43,7 +76,8 @@ def load_comment(comment_id: int) -> Comment:
 
 def load_event(event_id: int) -> Event:
     """The event if the viewer may see it; otherwise 404 (members-only events included)."""
-    event = db.session.scalar(select(Event).where(Event.id == event_id).options(joinedload(Event.discussion)))
+    event = db.session.scalar(select(Event).where(Event.id == id_or_404(event_id))
+                              .options(joinedload(Event.discussion)))
     if event is None or not policy.can_read_event(current_user, event):
         abort(404)
     return event

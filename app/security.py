@@ -8,7 +8,8 @@ import unicodedata
 from datetime import UTC, datetime
 from urllib.parse import unquote, urlsplit
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, abort, g, has_request_context, request
+from werkzeug.datastructures import CombinedMultiDict
 
 security_log = logging.getLogger("alumni.security")
 
@@ -28,6 +29,24 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 _UNSAFE_LOG_CHARS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+
+
+# Forms are the only bodies this site reads. Flask-WTF would also read JSON, whose lists and objects
+# break every field; anything but a form body is refused before a view sees it.
+FORM_BODIES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
+def register_input_checks(app: Flask) -> None:
+    @app.before_request
+    def refuse_unreadable_input():
+        """400 for a body that is not a form, and for NUL characters anywhere in the query string or
+        form (PostgreSQL cannot store them, and no one types them)."""
+        if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.mimetype \
+                and request.mimetype not in FORM_BODIES:
+            abort(400)
+        fields = request.args if request.method in ("GET", "HEAD") else CombinedMultiDict([request.args, request.form])
+        if any("\x00" in key or "\x00" in value for key, value in fields.items(multi=True)):
+            abort(400)
 
 
 def register_security_headers(app: Flask) -> None:

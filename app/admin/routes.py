@@ -12,6 +12,7 @@ from app.admin.forms import PageForm, RoleForm, SettingsForm, UserSearchForm
 from app.extensions import db
 from app.forms import ConfirmForm, populate_errors
 from app.i18n import AUDIT_ACTION_LABELS, LANGUAGE_NAMES, ROLE_LABELS
+from app.loaders import page_number
 from app.models.page import PAGE_SLUGS
 from app.models.user import Role, User
 from app.services import accounts, audit, membership, pages, roles
@@ -24,7 +25,7 @@ from app.services.settings import get_flag, set_flag
 def users():
     search = UserSearchForm(request.args)
     text = search.q.data if search.validate() else ""
-    page = accounts.find_people(text or "", request.args.get("page", 1, type=int))
+    page = accounts.find_people(text or "", page_number())
     return render_template("admin/users.html", search=search, page=page)
 
 
@@ -94,7 +95,7 @@ def settings():
 @bp.get("/audit")
 @policy.require(policy.can_view_audit_log)
 def audit_log():
-    page = audit.recent_entries(request.args.get("page", 1, type=int))
+    page = audit.recent_entries(page_number())
     return render_template("admin/audit.html", page=page, action_labels=AUDIT_ACTION_LABELS)
 
 

@@ -90,7 +90,7 @@ def _fill(form: EventForm, details: event_service.EventDetails) -> None:
 @policy.require(policy.can_manage_events)
 def new():
     form = EventForm()
-    source_id = request.args.get("from", type=int)
+    source_id = request.args.get("from")
     if not form.is_submitted() and source_id:
         _fill(form, event_service.duplicate_details(load_event(source_id)))
         form.title.data = _("%(title)s (copy)", title=form.title.data)

@@ -11,7 +11,7 @@ from app.extensions import limiter
 from app.feed import bp
 from app.feed.forms import ReportForm
 from app.forms import CommentForm, ConfirmForm, populate_errors
-from app.loaders import load_comment, load_post
+from app.loaders import id_or_404, load_comment, load_post
 from app.models.post import Comment
 from app.models.types import utcnow
 from app.services import comments, feed_queries, reports
@@ -49,9 +49,7 @@ def _reply_parent(form: CommentForm) -> Comment | None:
     """The comment being replied to, from the hidden field: 400 for junk, 404 for an unknown id."""
     if not form.parent_id.data:
         return None
-    if not form.parent_id.data.isdigit():
-        abort(400)
-    return load_comment(int(form.parent_id.data))
+    return load_comment(id_or_404(form.parent_id.data))
 
 
 def _cannot_comment(post):

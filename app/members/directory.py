@@ -9,6 +9,7 @@ from flask_login import current_user
 from app import limits, policy
 from app.extensions import limiter
 from app.forms import populate_errors
+from app.loaders import page_number
 from app.members import bp
 from app.members.forms import ContactForm, DirectorySearchForm, ProfileForm
 from app.members.routes import members_only
@@ -32,7 +33,7 @@ def directory_index():
     form.validate()
     page = directory.search(current_user, name=form.name.data or "", year=form.year.data if not form.year.errors
                             else None, city=form.city.data or "", employer=form.employer.data or "",
-                            page=request.args.get("page", 1, type=int))
+                            page=page_number())
     return render_template("members/directory.html", form=form, page=page, own=directory.find_entry(current_user.id),
                            fields_for=lambda entry: policy.visible_profile_fields(current_user, entry))
 

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models.post import Category, Comment, CommentLike, Post, PostKind, PostLike
 
 PAGE_SIZE = 20
+MAX_CURSOR_ID = 2**31 - 1  # ids are PostgreSQL integers; a larger one is junk, not a position
 
 
 @dataclass
@@ -31,6 +32,8 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
     if not cursor:
         return None
     stamp, _, post_id = cursor.partition("_")
+    if not post_id.isdigit() or int(post_id) > MAX_CURSOR_ID:
+        return None
     try:
         return datetime.fromtimestamp(float(stamp), tz=UTC), int(post_id)
     except (ValueError, OverflowError, OSError):
