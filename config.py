@@ -105,6 +105,8 @@ class Config:
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
     PHOTO_MAX_BYTES = 5 * 1024 * 1024
+    # Images are refused above this many pixels before they are decoded: a tiny PNG can claim 12,000 x 12,000.
+    IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", str(40_000_000)))
 
     # Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))

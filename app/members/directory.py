@@ -51,9 +51,10 @@ def profile(user_id: int):
 @members_only
 def photo(user_id: int):
     entry = load_profile(user_id)
-    if "photo" not in policy.visible_profile_fields(current_user, entry) or not entry.photo_name:
+    path = uploads.stored_file("photos", entry.photo_name)
+    if "photo" not in policy.visible_profile_fields(current_user, entry) or path is None:
         abort(404)
-    response = send_file(uploads.upload_dir("photos") / entry.photo_name, mimetype="image/jpeg", max_age=0)
+    response = send_file(path, mimetype="image/jpeg", max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

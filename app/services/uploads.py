@@ -59,6 +59,14 @@ def document_type(data: bytes) -> str:
     return kind.mime
 
 
+def stored_file(kind: str, name: str | None) -> Path | None:
+    """The stored file, or None when it is gone (the caller answers 404, not a server error)."""
+    if not name:
+        return None
+    path = upload_dir(kind) / name
+    return path if path.is_file() else None
+
+
 def store(kind: str, data: bytes, extension: str) -> str:
     name = f"{secrets.token_urlsafe(24)}.{extension}"
     (upload_dir(kind) / name).write_bytes(data)
@@ -69,8 +77,11 @@ def reencode_photo(data: bytes) -> bytes:
     """Any image in, a small JPEG out: drops metadata (location!) and anything hidden in the file."""
     try:
         with Image.open(io.BytesIO(data)) as image:
+            _check_pixels(image)
             image.verify()
         with Image.open(io.BytesIO(data)) as image:
+            # JPEGs (most phone photos) are decoded at a fraction of their size: memory stays small.
+            image.draft("RGB", (PHOTO_SIZE[0] * 2, PHOTO_SIZE[1] * 2))
             photo = image.convert("RGB")
             photo.thumbnail(PHOTO_SIZE)
             out = io.BytesIO()
@@ -79,6 +90,15 @@ def reencode_photo(data: bytes) -> bytes:
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
         raise DomainError(_l("This is not an image we can read. Please upload a JPEG, PNG or WebP photo."),
                           "photo") from exc
+
+
+def _check_pixels(image) -> None:
+    """Refuse before decoding: the size comes from the header, the pixels would take width x height x 4 bytes."""
+    limit = current_app.config["IMAGE_MAX_PIXELS"]
+    width, height = image.size
+    if width * height > limit:
+        raise DomainError(_l("This image is too large (%(width)d × %(height)d pixels). Please upload one of at most "
+                             "%(mp)d megapixels.", width=width, height=height, mp=limit // 1_000_000), "photo")
 
 
 def delete(kind: str, name: str | None) -> None:

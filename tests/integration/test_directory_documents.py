@@ -209,3 +209,32 @@ def test_oversized_upload_is_refused(app, client, make_user):
 def test_members_cannot_upload(client, make_user):
     client.login(make_user(Role.MEMBER))
     assert upload(client, b"%PDF-1.7\n", "x.pdf").status_code == 403
+
+
+def test_a_decompression_bomb_is_refused_before_it_is_decoded(app, client, make_user):
+    """A 12,000 x 12,000 PNG is a few KB on the wire and ~576 MB decoded: refused by its header."""
+    bomb = io.BytesIO()
+    Image.new("1", (12_000, 12_000)).save(bomb, "PNG", optimize=True)
+    assert len(bomb.getvalue()) < 100_000
+    member = make_user(Role.MEMBER)
+    client.login(member)
+    response = client.submit("/members/directory/me", {**PROFILE, "photo": (io.BytesIO(bomb.getvalue()), "b.png")},
+                             content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "12000 × 12000" in text_of(response) or "12,000 × 12,000" in text_of(response)
+    assert 'value="Maschinenbau"' in text_of(response)  # what was typed is kept
+    with app.app_context():
+        assert db.session.get(MemberProfile, member.id) is None
+
+
+def test_a_stored_file_that_is_gone_is_404_not_a_server_error(app, client, make_user, world):
+    from app.services import uploads
+
+    client.login(make_user(Role.MEMBER))
+    with app.test_request_context():
+        document = db.session.get(Document, world["DOCUMENT"])
+        profile = db.session.get(MemberProfile, world["AUTHOR"])
+        uploads.delete("documents", document.stored_name)
+        uploads.delete("photos", profile.photo_name)
+    assert client.get(f"/members/documents/{world['DOCUMENT']}/download").status_code == 404
+    assert client.get(f"/members/directory/{world['AUTHOR']}/photo").status_code == 404
