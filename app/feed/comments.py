@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -49,6 +49,8 @@ def _reply_parent(form: CommentForm) -> Comment | None:
     """The comment being replied to, from the hidden field: 400 for junk, 404 for an unknown id."""
     if not form.parent_id.data:
         return None
+    if not form.parent_id.data.isdigit():
+        abort(400)
     return load_comment(id_or_404(form.parent_id.data))
 
 
@@ -123,7 +125,7 @@ def delete_comment(comment_id: int):
 def like_comment(comment_id: int):
     comment = load_comment(comment_id)
     try:
-        comments.toggle_comment_like(current_user, comment)
+        comments.set_comment_like(current_user, comment, liked=request.form.get("liked") != "0")
     except PermissionDenied:
         abort(403)
     return redirect(comment_url(comment))

@@ -158,7 +158,7 @@ def edit_post(post_id: int):
 def like_post(post_id: int):
     post = load_post(post_id)
     try:
-        posts.toggle_post_like(current_user, post)
+        posts.set_post_like(current_user, post, liked=request.form.get("liked") != "0")
     except PermissionDenied:
         abort(403)
     return redirect(url_for("feed.show", post_id=post.id) + "#post-reactions")

@@ -97,18 +97,18 @@ def delete_comment(user: User, comment: Comment) -> None:
     log.info("comment %s deleted by its author %s", comment.id, user.id)
 
 
-def toggle_comment_like(user: User, comment: Comment) -> bool:
-    """Like or unlike a comment; True when it is now liked."""
+def set_comment_like(user: User, comment: Comment, *, liked: bool) -> None:
+    """Like or unlike a comment, as the button said (see posts.set_post_like)."""
     if not policy.can_react(user, comment.post) or not comment.counts_as_visible:
         raise PermissionDenied(_l("You may not react to this comment."))
-    if rows_changed(delete(CommentLike).where(CommentLike.comment_id == comment.id, CommentLike.user_id == user.id)):
+    if liked:
+        changed = insert_if_absent(CommentLike, comment_id=comment.id, user_id=user.id, created_at=utcnow())
+    else:
+        changed = bool(rows_changed(delete(CommentLike).where(CommentLike.comment_id == comment.id,
+                                                              CommentLike.user_id == user.id)))
+    if changed:
         db.session.execute(update(Comment).where(Comment.id == comment.id)
-                           .values(like_count=Comment.like_count - 1))
-        return False
-    if insert_if_absent(CommentLike, comment_id=comment.id, user_id=user.id, created_at=utcnow()):
-        db.session.execute(update(Comment).where(Comment.id == comment.id)
-                           .values(like_count=Comment.like_count + 1))
-    return True
+                           .values(like_count=Comment.like_count + (1 if liked else -1)))
 
 
 def _moderation(actor: User, comment: Comment, action: AuditAction) -> None:

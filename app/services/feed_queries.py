@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models.post import Category, Comment, CommentLike, Post, PostKind, PostLike
 
 PAGE_SIZE = 20
+PINNED_MAX = 5  # pinned posts shown above the feed; more pinned ones take their place in time order
 MAX_CURSOR_ID = 2**31 - 1  # ids are PostgreSQL integers; a larger one is junk, not a position
 
 
@@ -55,17 +56,21 @@ def feed_page(visible, *, kind: str | None = None, category: Category | None = N
         query = query.where(Post.kind == kind)
     if category is not None:
         query = query.where(Post.category_id == category.id)
+    # The pinned block heads the first page; every page leaves those posts out of the list below it, so no
+    # post is ever shown twice while paging (one small query on later pages, on the pinned index).
+    pinned_query = query.where(Post.pinned.is_(True)).order_by(Post.last_activity_at.desc(), Post.id.desc())
     position = decode_cursor(cursor)
     pinned: list[Post] = []
     if position is None:
-        pinned = list(db.session.scalars(query.where(Post.pinned.is_(True))
-                                          .order_by(Post.last_activity_at.desc(), Post.id.desc()).limit(5)))
+        pinned = list(db.session.scalars(pinned_query.limit(PINNED_MAX)))
+        pinned_ids = [post.id for post in pinned]
     else:
+        pinned_ids = list(db.session.scalars(pinned_query.with_only_columns(Post.id).limit(PINNED_MAX)))
         stamp, post_id = position
         query = query.where(or_(Post.last_activity_at < stamp,
                                 and_(Post.last_activity_at == stamp, Post.id < post_id)))
-    if pinned:
-        query = query.where(Post.id.not_in([p.id for p in pinned]))
+    if pinned_ids:
+        query = query.where(Post.id.not_in(pinned_ids))
     rows = list(db.session.scalars(query.order_by(Post.last_activity_at.desc(), Post.id.desc())
                                    .limit(page_size + 1)))
     more = len(rows) > page_size

@@ -95,17 +95,18 @@ def edit_post(editor: User, post: Post, *, title: str, body: str, category: Cate
     log.info("post %s edited by %s", post.id, editor.id)
 
 
-def toggle_post_like(user: User, post: Post) -> bool:
-    """Like or unlike; returns True when the post is now liked. Safe against double submits."""
+def set_post_like(user: User, post: Post, *, liked: bool) -> None:
+    """Like or unlike, as the button said when the page was shown: pressing "Like" twice (two tabs, the
+    back button, a double click) leaves one like, never none. The count moves only when a row did."""
     if not policy.can_react(user, post):
         raise PermissionDenied(_l("You may not react to this post."))
-    if rows_changed(delete(PostLike).where(PostLike.post_id == post.id, PostLike.user_id == user.id)):
-        db.session.execute(update(Post).where(Post.id == post.id).values(like_count=Post.like_count - 1))
-        return False
-    if not insert_if_absent(PostLike, post_id=post.id, user_id=user.id, created_at=utcnow()):
-        return True  # a concurrent click already liked it
-    db.session.execute(update(Post).where(Post.id == post.id).values(like_count=Post.like_count + 1))
-    return True
+    if liked:
+        changed = insert_if_absent(PostLike, post_id=post.id, user_id=user.id, created_at=utcnow())
+    else:
+        changed = bool(rows_changed(delete(PostLike).where(PostLike.post_id == post.id, PostLike.user_id == user.id)))
+    if changed:
+        db.session.execute(update(Post).where(Post.id == post.id)
+                           .values(like_count=Post.like_count + (1 if liked else -1)))
 
 
 def _moderation(actor: User, post: Post, action: AuditAction) -> None:

@@ -183,13 +183,17 @@ def test_double_submitted_comment_is_stored_once(app, client, make_user, make_po
     assert get_post(app, post.id).comment_count == 1
 
 
-def test_comment_likes_toggle(app, client, make_user, make_post, add_comment):
+def test_comment_likes_send_the_intended_state(app, client, make_user, make_post, add_comment):
     post = make_post()
     comment_id = add_comment(make_user(), post)
     client.login(make_user())
-    client.submit(f"/comments/{comment_id}/like", form_url=f"/posts/{post.id}")
+    client.submit(f"/comments/{comment_id}/like", {"liked": "1"}, form_url=f"/posts/{post.id}")
     assert comment(app, comment_id).like_count == 1
-    client.submit(f"/comments/{comment_id}/like", form_url=f"/posts/{post.id}")
+    client.submit(f"/comments/{comment_id}/like", {"liked": "1"}, form_url=f"/posts/{post.id}")  # a stale page
+    assert comment(app, comment_id).like_count == 1
+    assert 'name="liked" value="0"' in text_of(client.get(f"/posts/{post.id}"))
+    client.submit(f"/comments/{comment_id}/like", {"liked": "0"}, form_url=f"/posts/{post.id}")
+    client.submit(f"/comments/{comment_id}/like", {"liked": "0"}, form_url=f"/posts/{post.id}")
     assert comment(app, comment_id).like_count == 0
 
 

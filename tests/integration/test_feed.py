@@ -178,6 +178,27 @@ def test_keyset_pagination_stays_correct_while_posts_arrive(app, client, make_us
     assert "Post number 04" in third and "Post number 00" in third and "Older posts" not in third
 
 
+def test_a_pinned_post_is_shown_once_while_paging(client, make_user, make_post):
+    import re
+
+    author = make_user(Role.VOLUNTEER)
+    start = utcnow() - timedelta(days=2)
+    make_post(author, title="Pinned welcome", kind="news", pinned=True, last_activity_at=start)  # older than page 1
+    for number in range(45):
+        make_post(author, title=f"Post number {number:02d}", body=f"body {number}",
+                  last_activity_at=start + timedelta(hours=1, minutes=number))
+    pages, url = [], "/"
+    while url:
+        page = text_of(client.get(url))
+        pages.append(page)
+        found = re.search(r'href="(/\?before=[^"]+)"', page)
+        url = found.group(1).replace("&amp;", "&") if found else None
+    assert len(pages) == 3
+    assert [page.count("Pinned welcome") > 0 for page in pages] == [True, False, False]
+    shown = [title for page in pages for title in re.findall(r"Post number \d\d", page)]
+    assert len(shown) == len(set(shown)) == 45
+
+
 def test_empty_feed_has_a_clear_empty_state(client):
     assert "Nothing has been posted here yet." in text_of(client.get("/"))
 
@@ -198,18 +219,24 @@ def test_authors_edit_their_posts_and_volunteers_edit_news(app, client, make_use
     assert client.get(f"/posts/{post.id}/edit").status_code == 403  # not news, not theirs
 
 
-def test_likes_toggle_one_per_person(app, client, make_user, make_post):
+def test_likes_send_the_intended_state_one_per_person(app, client, make_user, make_post):
     post = make_post()
     user = make_user()
     client.login(user)
-    client.submit(f"/posts/{post.id}/like", form_url=f"/posts/{post.id}")
+    assert 'name="liked" value="1"' in text_of(client.get(f"/posts/{post.id}"))  # the button says "Like"
+    client.submit(f"/posts/{post.id}/like", {"liked": "1"}, form_url=f"/posts/{post.id}")
     assert get_post(app, post.id).like_count == 1
-    client.submit(f"/posts/{post.id}/like", form_url=f"/posts/{post.id}")
+    page = text_of(client.get(f"/posts/{post.id}"))
+    assert 'aria-pressed="true"' in page and 'name="liked" value="0"' in page
+    # "Like" pressed again on a page loaded before the like (second tab, back button): still liked.
+    client.submit(f"/posts/{post.id}/like", {"liked": "1"}, form_url=f"/posts/{post.id}")
+    assert get_post(app, post.id).like_count == 1
+    client.submit(f"/posts/{post.id}/like", {"liked": "0"}, form_url=f"/posts/{post.id}")
+    client.submit(f"/posts/{post.id}/like", {"liked": "0"}, form_url=f"/posts/{post.id}")
     assert get_post(app, post.id).like_count == 0
-    client.submit(f"/posts/{post.id}/like", form_url=f"/posts/{post.id}")
+    client.submit(f"/posts/{post.id}/like", {"liked": "1"}, form_url=f"/posts/{post.id}")
     with app.app_context():
         assert len(db.session.scalars(select(PostLike)).all()) == 1
-    assert 'aria-pressed="true"' in text_of(client.get(f"/posts/{post.id}"))
 
 
 def test_public_posts_carry_open_graph_and_plain_share_links(client, make_post):
