@@ -63,6 +63,16 @@ def rows_changed(statement) -> int:
     return result.rowcount
 
 
+def insert_new(model, **values) -> int | None:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id: the new row's id, or None when a unique key says the
+    row is there already (also when a concurrent transaction inserted it a moment ago)."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = model.__table__
+    statement = insert(table).values(**values).on_conflict_do_nothing().returning(table.c.id)
+    return db.session.scalar(statement)
+
+
 def after_commit(callback) -> None:
     """Run `callback` once this request's transaction has committed (e.g. delete a replaced file)."""
     g.setdefault("after_commit", []).append(callback)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import secrets
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
@@ -85,6 +87,20 @@ def populate_errors(form, error) -> None:
 
 
 COMMENT_MAX = 10_000
+SUBMISSION_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def submission_field() -> HiddenField:
+    """A one-time key made when the form is shown: the database stores one row per key and author, so a
+    double click or a resent form never stores twice, even when both copies arrive at the same moment."""
+    return HiddenField(default=lambda: secrets.token_urlsafe(24))
+
+
+def submission_key(form) -> str | None:
+    """The key the browser sent, if it looks like one we made (otherwise none: the time-window guard applies).
+    Only what was posted counts: the field's default would be a fresh key on every request."""
+    value = (form.submission.raw_data or [None])[0]
+    return value if isinstance(value, str) and SUBMISSION_KEY.match(value) else None
 MARKDOWN_HINT = _l("Markdown: **bold**, *italic*, [link](https://example.org), lists with \"-\". HTML is not allowed.")
 
 
@@ -100,3 +116,4 @@ class CommentForm(FlaskForm):
         Length(max=COMMENT_MAX, message=_l("Use at most %(max)d characters."))],
         description=MARKDOWN_HINT, render_kw={"rows": 4})
     parent_id = HiddenField()
+    submission = submission_field()

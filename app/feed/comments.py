@@ -10,7 +10,7 @@ from app import limits, policy
 from app.extensions import limiter
 from app.feed import bp
 from app.feed.forms import ReportForm
-from app.forms import CommentForm, ConfirmForm, populate_errors
+from app.forms import CommentForm, ConfirmForm, populate_errors, submission_key
 from app.loaders import id_or_404, load_comment, load_post
 from app.models.post import Comment
 from app.models.types import utcnow
@@ -33,7 +33,8 @@ def add_comment(post_id: int):
         return _cannot_comment(post)
     if form.validate_on_submit():
         try:
-            comment = comments.add_comment(current_user, post, form.body.data, parent)
+            comment = comments.add_comment(current_user, post, form.body.data, parent,
+                                           submission=submission_key(form))
         except PermissionDenied:
             abort(403)
         except DomainError as error:

@@ -11,7 +11,7 @@ from app.caching import anonymous_cache
 from app.extensions import limiter
 from app.feed import bp
 from app.feed.forms import PostForm
-from app.forms import CommentForm, populate_errors
+from app.forms import CommentForm, populate_errors, submission_key
 from app.loaders import load_event_of_discussion, load_post
 from app.models.notification import FollowTarget
 from app.models.post import Category, PostKind, Visibility
@@ -117,7 +117,8 @@ def new_post():
         try:
             post = posts.create_post(current_user, kind=kind, title=form.title.data, body=form.body.data,
                                      category=category, visibility=visibility,
-                                     public_teaser=form.public_teaser.data, pinned=form.pinned.data)
+                                     public_teaser=form.public_teaser.data, pinned=form.pinned.data,
+                                     submission=submission_key(form))
         except PermissionDenied as error:
             populate_errors(form, DomainError(error.message))
         except DomainError as error:

@@ -47,6 +47,7 @@ class Post(db.Model):
         # The public feed filters on several columns; reading in activity order and filtering is cheapest.
         Index("ix_posts_activity", "last_activity_at", "id"),
         Index("ix_posts_pinned", "pinned", "last_activity_at"),
+        UniqueConstraint("author_id", "submission_key", name="uq_posts_author_submission"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,6 +71,7 @@ class Post(db.Model):
     # Kept in the same transaction as the change, so lists never count rows.
     comment_count: Mapped[int] = mapped_column(Integer, default=0)
     like_count: Mapped[int] = mapped_column(Integer, default=0)
+    submission_key: Mapped[str | None] = mapped_column(String(64))  # see Comment.submission_key
 
     author: Mapped[User] = relationship()
     category: Mapped[Category | None] = relationship()
@@ -99,7 +101,8 @@ class Comment(db.Model):
     """
 
     __tablename__ = "comments"
-    __table_args__ = (Index("ix_comments_post_path", "post_id", "path"),)
+    __table_args__ = (Index("ix_comments_post_path", "post_id", "path"),
+                      UniqueConstraint("author_id", "submission_key", name="uq_comments_author_submission"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
@@ -116,6 +119,8 @@ class Comment(db.Model):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     like_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The form's one-time key: two copies of one submission (a double click, two app processes) store one row.
+    submission_key: Mapped[str | None] = mapped_column(String(64))
 
     post: Mapped[Post] = relationship()
     author: Mapped[User] = relationship()

@@ -11,7 +11,7 @@ from sqlalchemy import delete, select, update
 
 from app import policy
 from app.content import render_markdown
-from app.database import insert_if_absent, rows_changed
+from app.database import insert_if_absent, insert_new, rows_changed
 from app.extensions import db
 from app.models.audit import AuditAction
 from app.models.post import Comment, CommentLike, Post, Status
@@ -36,8 +36,35 @@ def _count_change(comment: Comment, delta: int) -> None:
                        .values(comment_count=Post.comment_count + delta))
 
 
-def add_comment(author: User, post: Post, body: str, parent: Comment | None = None) -> Comment:
-    """Comment on a post or reply to a comment. A repeated submit within minutes returns the first."""
+def add_comment(author: User, post: Post, body: str, parent: Comment | None = None, *,
+                submission: str | None = None) -> Comment:
+    """Comment on a post or reply to a comment. The same form submitted twice (its `submission` key, even
+    when both copies arrive at once) stores one comment; without a key, a repeat within minutes does."""
+    _check_comment(author, post, body, parent)
+    earlier = _earlier_copy(author, post, body, parent, submission)
+    if earlier is not None:
+        return earlier
+    held = needs_approval(author)
+    new_id = insert_new(Comment, post_id=post.id, parent_id=parent.id if parent else None, author_id=author.id,
+                        body_source=body, body_html=render_markdown(body), depth=parent.depth + 1 if parent else 0,
+                        status=Status.PENDING if held else Status.PUBLISHED, created_at=utcnow(),
+                        submission_key=submission)
+    if new_id is None:  # the other copy of this submission was stored a moment ago
+        return db.session.scalars(select(Comment).where(Comment.author_id == author.id,
+                                                        Comment.submission_key == submission)).one()
+    comment = db.session.get_one(Comment, new_id)
+    segment = str(comment.id).zfill(PATH_SEGMENT)  # the id is part of the path
+    comment.path = f"{parent.path}.{segment}" if parent else segment
+    comment.root_id = parent.root_id if parent else comment.id
+    if not held:
+        _count_change(comment, +1)
+        post.last_activity_at = comment.created_at
+        notify_about_comment(comment)
+    log.info("comment %s on post %s by %s%s", comment.id, post.id, author.id, " (held)" if held else "")
+    return comment
+
+
+def _check_comment(author: User, post: Post, body: str, parent: Comment | None) -> None:
     if not policy.can_comment(author, post):
         if post.locked:
             raise PermissionDenied(_l("This discussion is locked. No new comments can be added."))
@@ -51,27 +78,16 @@ def add_comment(author: User, post: Post, body: str, parent: Comment | None = No
             raise DomainError(_l("This comment was removed. You can no longer reply to it."), "body")
         if parent.depth + 1 >= MAX_DEPTH:
             raise DomainError(_l("This thread is too deep. Please reply further up."), "body")
+
+
+def _earlier_copy(author: User, post: Post, body: str, parent: Comment | None, submission: str | None):
+    if submission:
+        return db.session.scalar(select(Comment).where(Comment.author_id == author.id,
+                                                       Comment.submission_key == submission))
     same_parent = Comment.parent_id == parent.id if parent else Comment.parent_id.is_(None)
-    duplicate = db.session.scalar(select(Comment).where(
+    return db.session.scalar(select(Comment).where(
         Comment.author_id == author.id, Comment.post_id == post.id, same_parent,
         Comment.body_source == body, Comment.created_at >= utcnow() - DUPLICATE_WINDOW))
-    if duplicate is not None:
-        return duplicate
-    held = needs_approval(author)
-    comment = Comment(post=post, parent=parent, author=author, body_source=body, body_html=render_markdown(body),
-                      depth=parent.depth + 1 if parent else 0,
-                      status=Status.PENDING if held else Status.PUBLISHED)
-    db.session.add(comment)
-    db.session.flush()  # the id is part of the path
-    segment = str(comment.id).zfill(PATH_SEGMENT)
-    comment.path = f"{parent.path}.{segment}" if parent else segment
-    comment.root_id = parent.root_id if parent else comment.id
-    if not held:
-        _count_change(comment, +1)
-        post.last_activity_at = comment.created_at
-        notify_about_comment(comment)
-    log.info("comment %s on post %s by %s%s", comment.id, post.id, author.id, " (held)" if held else "")
-    return comment
 
 
 def edit_comment(editor: User, comment: Comment, body: str) -> None:

@@ -6,11 +6,11 @@ import logging
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import and_, delete, exists, select, update
 
 from app import policy
 from app.content import excerpt_from_html, render_markdown
-from app.database import insert_if_absent, rows_changed
+from app.database import insert_if_absent, insert_new, rows_changed
 from app.extensions import db
 from app.models.audit import AuditAction
 from app.models.notification import FollowTarget
@@ -50,25 +50,30 @@ def _render(post: Post, body: str) -> None:
 
 
 def create_post(author: User, *, kind: PostKind, title: str, body: str, category: Category | None,
-                visibility: Visibility, public_teaser: bool = False, pinned: bool = False) -> Post:
-    """Start a discussion or write news. A repeated submit within minutes returns the first post."""
+                visibility: Visibility, public_teaser: bool = False, pinned: bool = False,
+                submission: str | None = None) -> Post:
+    """Start a discussion or write news. The same form submitted twice (its `submission` key, even when both
+    copies arrive at once) stores one post; without a key, a repeat within minutes does."""
     if kind == PostKind.NEWS and not policy.can_write_news(author):
         raise PermissionDenied(_l("Only volunteers write news."))
     if kind == PostKind.DISCUSSION and not policy.can_start_discussion(author, visibility):
         raise PermissionDenied(_l("You may not start this discussion."))
     _check_text(title, body)
-    duplicate = db.session.scalar(select(Post).where(
-        Post.author_id == author.id, Post.title == title.strip(), Post.body_source == body,
-        Post.created_at >= utcnow() - DUPLICATE_WINDOW))
+    same = (Post.submission_key == submission) if submission else and_(
+        Post.title == title.strip(), Post.body_source == body, Post.created_at >= utcnow() - DUPLICATE_WINDOW)
+    duplicate = db.session.scalar(select(Post).where(Post.author_id == author.id, same))
     if duplicate is not None:
         return duplicate
-    post = Post(kind=kind, title=title.strip(), category=category, visibility=visibility,
-                public_teaser=public_teaser and visibility == Visibility.MEMBERS,
-                pinned=pinned and kind == PostKind.NEWS, author=author,
-                status=Status.PENDING if needs_approval(author) else Status.PUBLISHED)
-    _render(post, body)
-    db.session.add(post)
-    db.session.flush()
+    body_html = render_markdown(body)
+    new_id = insert_new(Post, kind=kind, title=title.strip(), category_id=category.id if category else None,
+                        visibility=visibility, public_teaser=public_teaser and visibility == Visibility.MEMBERS,
+                        pinned=pinned and kind == PostKind.NEWS, author_id=author.id, body_source=body,
+                        body_html=body_html, excerpt=excerpt_from_html(body_html), created_at=utcnow(),
+                        last_activity_at=utcnow(), submission_key=submission,
+                        status=Status.PENDING if needs_approval(author) else Status.PUBLISHED)
+    if new_id is None:  # the other copy of this submission was stored a moment ago
+        return db.session.scalars(select(Post).where(Post.author_id == author.id, same)).one()
+    post = db.session.get_one(Post, new_id)
     if author.auto_follow:
         follow(author, FollowTarget.POST, post.id)
     notify_followers_of_post(post)

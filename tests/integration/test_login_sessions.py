@@ -44,7 +44,7 @@ def test_login_renews_the_session(client, make_user):
 @pytest.mark.parametrize(
     "target",
     ["//evil.example", "\\\\evil.example", "/\\evil.example", "http:\\/evil.example", "https://evil.example",
-     "javascript:alert(1)", "/%0d%0aSet-Cookie:x", "/\x00x", " /x", "///evil.example", "http:/evil.example"],
+     "javascript:alert(1)", "/%0d%0aSet-Cookie:x", " /x", "///evil.example", "http:/evil.example"],
 )
 def test_login_redirects_only_to_local_paths(client, make_user, target):
     user = make_user()
@@ -53,6 +53,15 @@ def test_login_redirects_only_to_local_paths(client, make_user, target):
                            data={"csrf_token": token, "email": user.email, "password": DEFAULT_PASSWORD})
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
+
+
+def test_a_next_with_a_nul_byte_is_refused_not_followed(client, make_user):
+    """NUL bytes are refused in every query string and form (400, see test_junk_input): never a redirect."""
+    user = make_user()
+    token = client.token("/auth/login")
+    response = client.post("/auth/login", query_string={"next": "/\x00x"},
+                           data={"csrf_token": token, "email": user.email, "password": DEFAULT_PASSWORD})
+    assert response.status_code == 400 and "Location" not in response.headers
 
 
 def test_login_follows_a_local_next(client, make_user):
