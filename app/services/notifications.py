@@ -131,6 +131,10 @@ class Group:
         return with_comments[-1].comment if with_comments else None
 
     @property
+    def mentions_me(self) -> bool:
+        return any(n.kind == NotificationKind.MENTION for n in self.unread or self.notifications)
+
+    @property
     def summary(self) -> str:
         """What the group is about, for its one-line text: event, mention, reply, personal, new_post, followed."""
         kinds = {n.kind for n in self.unread or self.notifications}
@@ -173,6 +177,24 @@ def notify_followers_of_post(post: Post) -> int:
         if not user.is_suspended and policy.can_read_post(user, post):
             db.session.add(Notification(user_id=user.id, kind=NotificationKind.NEW_POST, post_id=post.id,
                                         actor_id=post.author_id, created_at=post.created_at))
+            count += 1
+    return count
+
+
+def notify_mentions_in_post(post: Post) -> int:
+    """@handles in a post's own text (not only in comments) notify those people, once per post and person:
+    editing the post notifies only people mentioned anew. Held posts notify when they are approved."""
+    handles = mentioned_handles(post.body_source)
+    if not handles or post.status != Status.PUBLISHED:
+        return 0
+    already = set(db.session.scalars(select(Notification.user_id).where(
+        Notification.post_id == post.id, Notification.comment_id.is_(None),
+        Notification.kind == NotificationKind.MENTION)))
+    count = 0
+    for user in db.session.scalars(select(User).where(User.handle.in_(handles), User.id != post.author_id)):
+        if user.id not in already and not user.is_suspended and policy.can_read_post(user, post):
+            db.session.add(Notification(user_id=user.id, kind=NotificationKind.MENTION, post_id=post.id,
+                                        actor_id=post.author_id, created_at=utcnow()))
             count += 1
     return count
 

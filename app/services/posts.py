@@ -19,7 +19,7 @@ from app.models.types import utcnow
 from app.models.user import User
 from app.services import audit
 from app.services.errors import DomainError, PermissionDenied
-from app.services.notifications import follow, notify_followers_of_post
+from app.services.notifications import follow, notify_followers_of_post, notify_mentions_in_post
 from app.services.settings import get_flag
 
 log = logging.getLogger(__name__)
@@ -77,6 +77,7 @@ def create_post(author: User, *, kind: PostKind, title: str, body: str, category
     if author.auto_follow:
         follow(author, FollowTarget.POST, post.id)
     notify_followers_of_post(post)
+    notify_mentions_in_post(post)
     log.info("post %s (%s, %s) created by %s", post.id, post.kind, post.visibility, author.id)
     return post
 
@@ -97,6 +98,7 @@ def edit_post(editor: User, post: Post, *, title: str, body: str, category: Cate
     if pinned is not None and post.is_news and policy.is_volunteer(editor):
         post.pinned = pinned
     post.edited_at = utcnow()
+    notify_mentions_in_post(post)
     log.info("post %s edited by %s", post.id, editor.id)
 
 
@@ -148,3 +150,4 @@ def approve_post(actor: User, post: Post) -> None:
         post.status = Status.PUBLISHED
         post.last_activity_at = utcnow()
         notify_followers_of_post(post)
+        notify_mentions_in_post(post)

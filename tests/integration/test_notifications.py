@@ -359,3 +359,42 @@ def test_one_click_in_the_header_stops_every_kind_in_the_mail(app, make_user, ma
     with app.app_context():
         modes = preferences(db.session.get(User, author.id))
         assert modes[MailKind.FOLLOWED] == MailMode.OFF and modes[MailKind.REPLIES] == MailMode.OFF
+
+
+def test_a_mention_in_a_discussions_own_text_notifies_once(app, client, make_user, make_post):
+    ada = make_user(name="Ada Lovelace")
+    author = make_user(Role.MEMBER, name="Bob Builder")
+    post = make_post(author, title="Stammtisch im Mai", body="Kommst du auch, @ada_lovelace?")
+    client.login(ada)
+    assert '1<span class="visually-hidden"> unread' in text_of(client.get("/"))
+    assert "1 mention of you in Stammtisch im Mai" in text_of(client.get("/notifications/"))
+    from app.services.posts import edit_post
+
+    with app.test_request_context():
+        from app.models.post import Post, Visibility
+        from app.models.user import User
+
+        edit_post(db.session.get(User, author.id), db.session.get(Post, post.id), title="Stammtisch im Mai",
+                  body="Kommst du auch, @ada_lovelace? Bitte bis Freitag.", category=None,
+                  visibility=Visibility.PUBLIC, public_teaser=False)
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(Notification)
+                                 .where(Notification.user_id == ada.id)) == 1  # an edit does not mention twice
+
+
+def test_a_thread_line_says_when_one_of_its_comments_mentions_you(app, client, make_user, make_post, add_comment):
+    post = make_post(title="Sommerfest")
+    ada = make_user(name="Ada Lovelace")
+    other = make_user(name="Carl Commenter")
+    with app.app_context():
+        from app.models.notification import FollowTarget
+        from app.models.user import User
+        from app.services.notifications import follow
+
+        follow(db.session.get(User, ada.id), FollowTarget.POST, post.id)
+        db.session.commit()
+    add_comment(other, post, "Ich bringe Salat mit.")
+    add_comment(other, post, "Und @ada_lovelace bringt Kuchen?")
+    client.login(ada)
+    listing = text_of(client.get("/notifications/"))
+    assert "2 new comments in Sommerfest" in listing and "you are mentioned" in listing
