@@ -26,7 +26,9 @@ setup-dev: $(VENV)/.stamp-dev compile-translations
 compile-translations: $(VENV)/.stamp-runtime
 	$(BIN)/pybabel compile -d app/translations 2>&1 | grep -v "^compiling" || true
 
-## make run: set up, migrate, load demo content into an empty database, serve on 127.0.0.1:$(PORT)
+## make run: set up, migrate, load demo content into an empty database, serve on 127.0.0.1:$(PORT).
+## Mail sent by the cron commands links to SITE_URL: the address served here, unless set otherwise.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo

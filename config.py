@@ -52,7 +52,8 @@ class Config:
     def check(cls, config: dict) -> None:
         """Validate (and complete) the loaded configuration before the app starts."""
     SITE_NAME = os.environ.get("SITE_NAME", "Alumni Commons")
-    # Where the site is reached; used for links in mail sent from the command line (reminders).
+    # Where people reach the site: the links in mail sent from the command line and the worker (reminders,
+    # digests, unsubscribe links). `make run` sets it to the address it serves; production requires it.
     SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
     SECRET_KEY = os.environ.get("SECRET_KEY") or None
 
@@ -155,14 +156,22 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     HSTS = True
 
+    SITE_URL = os.environ.get("SITE_URL") or None  # no default: mail must never link to a developer's port
+
     @classmethod
     def check(cls, config: dict) -> None:
-        """Refuse to start with a missing or toy secret key."""
+        """Refuse to start with a missing or toy secret key, or without the site's https:// address."""
         key = config.get("SECRET_KEY") or ""
         if key.strip().lower() in _PLACEHOLDER_KEYS or len(key) < 32:
             raise RuntimeError(
                 "SECRET_KEY must be set to a random value of at least 32 characters in production "
                 '(python -c "import secrets; print(secrets.token_hex(32))").'
+            )
+        site_url = config.get("SITE_URL") or ""
+        if not site_url.startswith("https://") or len(site_url) <= len("https://"):
+            raise RuntimeError(
+                "SITE_URL must be set to the site's public https:// address in production "
+                "(e.g. SITE_URL=https://alumni.example.org): mail sent by cron jobs links to it."
             )
 
 

@@ -65,6 +65,7 @@ def prepare_environment() -> None:
     before `config` is imported, because its classes read the environment at import time."""
     os.environ["APP_ENV"] = "production"
     os.environ["SECRET_KEY"] = secrets.token_hex(32)
+    os.environ.setdefault("SITE_URL", "https://bench.alumni-commons.invalid")  # required in production
     os.environ["INSTANCE_PATH"] = str(RESULTS / "instance")  # keep the project's instance/ untouched
 
 

@@ -50,6 +50,7 @@ class Mailbox:
 
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd handler hook
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        message.raw_bytes = envelope.content  # as it came over the wire, for header checks
         with self.lock:
             self.messages.append(message)
         return "250 Message accepted for delivery"

@@ -26,6 +26,9 @@ from app.models.mail import OutgoingMail
 from app.models.types import utcnow
 
 log = logging.getLogger(__name__)
+# Headers are folded at RFC 5322's hard limit (998), not at 78: a long List-Unsubscribe URL would otherwise be
+# folded into an RFC 2047 encoded-word, and mail programs then offer no one-click unsubscribe.
+MAIL_POLICY = email.policy.default.clone(max_line_length=998)
 
 
 def queue_mail(recipient: str, template: str, *, locale: str | None = None, attachments=(),
@@ -38,7 +41,7 @@ def queue_mail(recipient: str, template: str, *, locale: str | None = None, atta
         text = render_template(f"email/{template}.txt", site_name=current_app.config["SITE_NAME"], **context)
         html = _render_optional(f"email/{template}.html", site_name=current_app.config["SITE_NAME"], **context)
     subject, _, body = text.strip().partition("\n")
-    msg = EmailMessage()
+    msg = EmailMessage(policy=MAIL_POLICY)
     msg["Subject"] = subject.strip()
     msg["From"] = current_app.config["MAIL_FROM"]
     msg["To"] = recipient
@@ -124,7 +127,7 @@ def _deliver(outgoing: OutgoingMail) -> None:
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
         # send_message writes CRLF line ends; raw bytes with bare LF would break SMTP dot-stuffing.
-        message = email.message_from_string(outgoing.message, policy=email.policy.default)
+        message = email.message_from_string(outgoing.message, policy=MAIL_POLICY)
         smtp.send_message(message, from_addr=_address(config["MAIL_FROM"]), to_addrs=[outgoing.recipient])
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -306,6 +307,23 @@ def test_reminders_are_sent_once(app, make_user, make_event, mailbox, client):
     assert "0 reminders queued." in runner.invoke(args=["send-reminders"]).output
     reminders = mailbox.wait_for(person.email)
     assert len(reminders) == 1 and "/events/cancel/" in mailbox.body(reminders[0])
+
+
+def test_mail_from_cron_links_to_the_configured_site_url(database_url, smtp_server, app, make_user, make_event,
+                                                         mailbox, client):
+    """Reminders, and every link in them, point at SITE_URL (not at a developer's port)."""
+    from tests.conftest import make_app
+
+    event = make_event(capacity=5, starts_in=timedelta(hours=5))
+    person = make_user()
+    client.login(person)
+    sign_up(client, event.id)
+    mailbox.clear()
+    site = make_app(database_url, smtp_server[0].port, SITE_URL="https://verein.example.org")
+    assert "1 reminders queued." in site.test_cli_runner().invoke(args=["send-reminders"]).output
+    body = mailbox.body(mailbox.wait_for(person.email)[-1])
+    links = [link for link in re.findall(r"https?://\S+", body) if "meet.example.org" not in link]  # online room
+    assert len(links) >= 3 and all(link.startswith("https://verein.example.org/") for link in links), links
 
 
 def test_my_events_on_the_account_page(client, make_user, make_event):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import timedelta
 
@@ -181,6 +182,10 @@ def test_immediate_mails_are_coalesced_and_sent_once(app, make_user, make_post, 
     assert all(f"Antwort {n}" in body for n in range(3))
     assert mails[0]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "/notifications/unsubscribe/" in mails[0]["List-Unsubscribe"]
+    # On the wire the header is the plain <https://…> form mail programs need for one-click, not RFC 2047.
+    raw = mails[0].raw_bytes.decode()
+    assert re.search(r"^List-Unsubscribe: <http://[^>\s]+/notifications/unsubscribe/[^>\s]+>\r?$", raw, re.MULTILINE)
+    assert "=?utf-8?" not in raw.split("\r\n\r\n")[0].split("\nList-Unsubscribe:")[1].split("\n")[0]
 
 
 def test_daily_digest_once_html_and_text_skipping_people_with_nothing_new(app, make_user, make_post,

@@ -66,6 +66,7 @@ def test_session_cookie_flags(client):
 def production_app(database_url, smtp_server):
     class Production(ProductionConfig):
         SECRET_KEY = "p" * 64
+        SITE_URL = "https://alumni.example.org"
         SQLALCHEMY_DATABASE_URI = database_url
         RATELIMIT_ENABLED = False
         PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
@@ -91,8 +92,19 @@ def test_production_cookies_are_secure_and_hsts_is_sent(production_app, make_use
 def test_production_refuses_to_start_without_a_real_secret_key(key):
     class Production(ProductionConfig):
         SECRET_KEY = key
+        SITE_URL = "https://alumni.example.org"
 
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(Production)
+
+
+@pytest.mark.parametrize("site_url", [None, "", "http://alumni.example.org", "https://", "127.0.0.1:5000"])
+def test_production_refuses_to_start_without_an_https_site_url(site_url):
+    class Production(ProductionConfig):
+        SECRET_KEY = "p" * 64
+        SITE_URL = site_url
+
+    with pytest.raises(RuntimeError, match="SITE_URL"):
         create_app(Production)
 
 
