@@ -83,7 +83,7 @@ def login():
         else:
             session.clear()  # a new session at login: nothing planted before it survives
             login_user(user, remember=form.remember.data)
-            accounts.record_login(user)
+            accounts.record_login(user, str(get_locale()))
             flash(_("Welcome back, %(name)s!", name=user.display_name), "success")
             return redirect(next_url)
     return render_template("auth/login.html", form=form, next=request.args.get("next")), (

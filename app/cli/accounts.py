@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from app.extensions import db
@@ -31,17 +32,20 @@ def _existing(email: str):
 @click.option("--name", required=True, help="Display name")
 @click.option("--role", type=ROLE_CHOICE, default=Role.ALUMNUS.value, show_default=True)
 @click.option("--password", help="Generated and printed when left out.")
+@click.option("--locale", type=click.Choice(["de", "en"]), default=None,
+              help="Language of pages and mail (default: the site's default language, German).")
 @with_appcontext
-def create_user(email: str, name: str, role: str, password: str | None) -> None:
+def create_user(email: str, name: str, role: str, password: str | None, locale: str | None) -> None:
     """Create a verified account with the given role."""
     shown = password is None
     password = password or generate_password()
+    locale = locale or current_app.config["BABEL_DEFAULT_LOCALE"]
     try:
-        user = accounts.create_account(email, name, password, role=Role(role.lower()), verified=True)
+        user = accounts.create_account(email, name, password, role=Role(role.lower()), verified=True, locale=locale)
     except DomainError as error:
         raise click.ClickException(str(error.message)) from error
     db.session.commit()
-    click.echo(f"Created {user.email} ({user.role}).")
+    click.echo(f"Created {user.email} ({user.role}, language {user.locale}).")
     if shown:
         click.echo(f"Password: {password}")
 

@@ -66,6 +66,23 @@ def render_markdown(source: str) -> str:
     return sanitize_html(html)
 
 
+def plain_text(html: str) -> str:
+    """Sanitized HTML as readable plain text for mail: paragraphs apart, list items as "- …", links as
+    "text (address)"; no Markdown syntax left over (the source's **bold** is not what readers should see)."""
+    def link(match) -> str:
+        href, label = match.groups()
+        return label if label == href else f"{label} ({href})"
+
+    text = re.sub(r'<a [^>]*href="([^"]+)"[^>]*>(.*?)</a>', link, html, flags=re.S)
+    text = re.sub(r"<li[^>]*>", "- ", text)
+    text = re.sub(r"<br\s*/?>", "\n", text)
+    text = re.sub(r"</(p|h[2-6]|blockquote|pre|ul|ol|table)>", "\n\n", text)
+    text = re.sub(r"</(li|tr)>", "\n", text)
+    text = html_unescape(bleach.clean(text, tags=set(), strip=True))
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
 def excerpt_from_html(html: str, length: int = 280) -> str:
     """Plain-text first lines of sanitized HTML, cut at a word boundary."""
     # Block ends become separators, so list items do not run into each other.

@@ -120,8 +120,12 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def record_login(user: User) -> None:
+def record_login(user: User, page_locale: str | None = None) -> None:
+    """Note the login. An account without a stored language (made on the command line, or before languages
+    were stored) keeps the one its pages are shown in, so the mail sent to it later is in that language."""
     user.last_login_at = utcnow()
+    if user.locale is None and page_locale:
+        user.locale = page_locale
     log_security_event("login", user)
 
 

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app import policy
+from app.content import plain_text
 from app.database import insert_if_absent
 from app.extensions import db
 from app.mail import links, queue_mail
@@ -46,7 +47,7 @@ def _check(actor: User, post: Post) -> None:
 def _mail(user: User, post: Post) -> None:
     unsubscribe = unsubscribe_url(user, MailKind.NEWS)
     queue_mail(user.email, "announcement", locale=user.locale, user=user, post=post,
-               url=links.post(post.id), unsubscribe_url=unsubscribe,
+               body_text=plain_text(post.body_html), url=links.post(post.id), unsubscribe_url=unsubscribe,
                headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
 
 

@@ -110,7 +110,7 @@ def _claim_cursor(preference: MailPreference, until: datetime) -> bool:
         .execution_options(synchronize_session=False)) == 1
 
 
-def _send(user: User, sections: dict[MailKind, list], *, template: str, period: str | None = None) -> None:
+def _send(user: User, sections: dict[MailKind, list], *, template: str, period: MailMode | None = None) -> None:
     queue_mail(user.email, template, locale=user.locale, user=user, sections=sections, period=period,
                settings_url=links.notification_settings(),
                unsubscribe_urls={kind: unsubscribe_url(user, kind) for kind in sections},
@@ -119,7 +119,7 @@ def _send(user: User, sections: dict[MailKind, list], *, template: str, period: 
 
 
 def _run(mode: MailMode, until: datetime, claim_period: str | None) -> int:
-    """Mail everyone with `mode` what is new for them; returns the number of mails queued."""
+    """Mail everyone with `mode` what is new for them, a batch of people at a time; returns the mails queued."""
     sent, after_id = 0, 0
     while True:
         people = _subscribers(mode, after_id)
@@ -129,27 +129,48 @@ def _run(mode: MailMode, until: datetime, claim_period: str | None) -> int:
         since = min(pref.sent_until for _user, prefs in people for pref in prefs)
         batch = _load_batch([user.id for user, _prefs in people], since, until)
         if claim_period:
-            # One statement claims the whole batch; people another run claimed are left out.
-            claimed = _claim_period([user.id for user, _prefs in people], claim_period, until)
-            people = [(user, prefs) for user, prefs in people if user.id in claimed]
-        for user, prefs in people:
-            sections = {}
-            for pref in prefs:
-                items = _items(user, MailKind(pref.kind), pref.sent_until, batch)
-                # Digests are claimed per period above; a right-away mail claims by moving its cursor.
-                if items and (claim_period or _claim_cursor(pref, until)):
-                    sections[MailKind(pref.kind)] = items
-            if sections:
-                _send(user, sections, template="digest" if claim_period else "notification_mail",
-                      period=mode if claim_period else None)
-                sent += 1
-        if claim_period and people:
-            db.session.execute(update(MailPreference).where(
-                MailPreference.user_id.in_([user.id for user, _prefs in people]),
-                MailPreference.mode == mode, MailPreference.kind != MailKind.REMINDERS,
-                MailPreference.sent_until < until).values(sent_until=until))
+            sent += _digest_batch(people, batch, mode, until, claim_period)
+        else:
+            sent += _immediate_batch(people, batch, until)
         db.session.flush()  # all of the batch's mail in one multi-row INSERT
         db.session.commit()
+
+
+def _immediate_batch(people, batch: Batch, until: datetime) -> int:
+    """A right-away mail claims its items by moving the person's cursor for each kind."""
+    sent = 0
+    for user, prefs in people:
+        sections = {}
+        for pref in prefs:
+            items = _items(user, MailKind(pref.kind), pref.sent_until, batch)
+            if items and _claim_cursor(pref, until):
+                sections[MailKind(pref.kind)] = items
+        if sections:
+            _send(user, sections, template="notification_mail")
+            sent += 1
+    return sent
+
+
+def _digest_batch(people, batch: Batch, mode: MailMode, until: datetime, period: str) -> int:
+    """Only people who have something new claim the period (one INSERT for the batch), so someone with nothing
+    at an early run still gets today's digest from a later run; everyone else's cursor moves on."""
+    due = {}
+    for user, prefs in people:
+        sections = {MailKind(pref.kind): items for pref in prefs
+                    if (items := _items(user, MailKind(pref.kind), pref.sent_until, batch))}
+        if sections:
+            due[user.id] = (user, sections)
+    claimed = _claim_period(list(due), period, until) if due else set()
+    for user_id in claimed:
+        user, sections = due[user_id]
+        _send(user, sections, template="digest", period=mode)
+    # Claimed ones are covered up to `until`; so are those with nothing new. Those another run claimed are its job.
+    moved = claimed | {user.id for user, _prefs in people if user.id not in due}
+    if moved:
+        db.session.execute(update(MailPreference).where(
+            MailPreference.user_id.in_(moved), MailPreference.mode == mode, MailPreference.kind != MailKind.REMINDERS,
+            MailPreference.sent_until < until).values(sent_until=until))
+    return len(claimed)
 
 
 def send_immediate(now: datetime | None = None) -> int:

@@ -274,6 +274,8 @@ def accept(token: str, user: User | None, *, display_name: str = "", password: s
     invitation.accepted_by_id = user.id
     if not user.is_verified:
         user.email_verified_at = utcnow()  # the link proved the mailbox
+    if user.locale is None:
+        user.locale = str(get_locale())  # mail to the new member comes in the language they joined in
     if not policy.is_member(user):
         apply_role(invitation.invited_by, user, Role.MEMBER, AuditAction.MEMBERSHIP_INVITED)
     log.info("invitation %s accepted by %s", invitation.id, user.id)

@@ -14,8 +14,13 @@ from app.services.errors import DomainError
 
 MIN_LENGTH = 10
 MAX_LENGTH = 128  # capped before hashing, so a huge password cannot cost a huge hash
-# Django's list of 20,000 common passwords (BSD licence), lower-cased.
-_COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt.gz"
+# Django's list of 20,000 common passwords (BSD licence), lower-cased, and our list of German and other
+# European ones that it misses.
+_DATA = Path(__file__).resolve().parent.parent / "data"
+_COMMON_PASSWORDS_FILE = _DATA / "common-passwords.txt.gz"
+_EUROPEAN_PASSWORDS_FILE = _DATA / "common-passwords-european.txt"
+# What people append to a common word: "passwort123", "schalke04!", "hallo2024".
+_DECORATION = "0123456789!?.,;:-_#*+@$%&/()= "
 # Compared against when the email is unknown, so both answers take the same time.
 _DUMMY_HASH = generate_password_hash("timing-equaliser-not-a-password", method="scrypt")
 
@@ -23,7 +28,18 @@ _DUMMY_HASH = generate_password_hash("timing-equaliser-not-a-password", method="
 @cache
 def _common_passwords() -> frozenset[str]:
     with gzip.open(_COMMON_PASSWORDS_FILE, "rt", encoding="utf-8") as handle:
-        return frozenset(line.strip() for line in handle if line.strip())
+        english = {line.strip() for line in handle if line.strip()}
+    with _EUROPEAN_PASSWORDS_FILE.open(encoding="utf-8") as handle:
+        european = {line.strip() for line in handle if line.strip() and not line.startswith("#")}
+    return frozenset(english | european)
+
+
+def is_common(password: str) -> bool:
+    """In a list of leaked passwords, as typed or as a listed word with digits or punctuation around it."""
+    lowered = password.lower()
+    common = _common_passwords()
+    core = lowered.strip(_DECORATION)
+    return lowered in common or (len(core) >= 4 and core in common) or len(set(lowered)) < 4
 
 
 def check_password_rules(password: str, *, email: str = "", display_name: str = "") -> None:
@@ -33,7 +49,7 @@ def check_password_rules(password: str, *, email: str = "", display_name: str = 
     if len(password) > MAX_LENGTH:
         raise DomainError(_l("Use at most %(num)d characters.", num=MAX_LENGTH), "password")
     lowered = password.lower()
-    if lowered in _common_passwords() or len(set(lowered)) < 4:
+    if is_common(password):
         raise DomainError(_l("This password is too common. Choose a less guessable one."), "password")
     personal = {email.lower(), email.lower().partition("@")[0], display_name.lower().replace(" ", "")}
     if lowered in personal or lowered.replace(" ", "") in personal:

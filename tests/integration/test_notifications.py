@@ -208,6 +208,20 @@ def test_daily_digest_once_html_and_text_skipping_people_with_nothing_new(app, m
     assert "<script" not in html
 
 
+def test_an_early_run_with_nothing_new_does_not_use_up_the_day(app, make_user, make_post, add_comment, mailbox):
+    """The daily run at 00:05 finds nothing for Ada; a reply at 06:00 is in the 07:00 run of the same day,
+    not a whole day later (only people who get a digest claim the day)."""
+    ada = make_user(name="Ada")
+    post = make_post(ada, title="Frage zum Stammtisch")
+    consent(app, ada, replies="daily", followed="daily")
+    mailbox.clear()
+    assert "0 digests queued." in run(app, "send-digests", "--period", "daily")
+    add_comment(make_user(), post, "Antwort kommt später")
+    assert "1 digests queued." in run(app, "send-digests", "--period", "daily")
+    assert "0 digests queued." in run(app, "send-digests", "--period", "daily")
+    assert "Antwort kommt später" in mailbox.body(mailbox.wait_for(ada.email)[-1])
+
+
 def test_digests_are_composed_once_under_concurrent_runs(app, make_user, make_post, add_comment):
     people = [make_user() for _ in range(6)]
     posts = [make_post(person, title=f"Thread {n}") for n, person in enumerate(people)]
@@ -317,6 +331,23 @@ def test_announcement_preview_test_send_and_never_twice(app, client, make_user, 
     client.submit(f"/notifications/announce/{members_news.id}", {"action": "send"})
     assert [m for m in mailbox.to(fans[0].email) if "Nur für Mitglieder" in m["Subject"]] == []
     assert mailbox.wait_for(fans[3].email, count=2)
+
+
+def test_announcement_mail_has_the_title_plain_text_without_markdown_and_an_html_part(app, client, make_user,
+                                                                                       make_post, mailbox):
+    volunteer = make_user(Role.VOLUNTEER)
+    news = make_post(volunteer, title="Sommerfest 2027", kind="news",
+                     body="Wir feiern **groß**!\n\n- Grill\n- [Anmeldung](https://example.org/anmelden)")
+    client.login(volunteer)
+    client.submit(f"/notifications/announce/{news.id}", {"action": "test"})
+    mail = mailbox.wait_for(volunteer.email)[-1]
+    text = mail.get_body(preferencelist=("plain",)).get_content()
+    assert "Sommerfest 2027" in text and "Wir feiern groß!" in text and "- Grill" in text
+    assert "Anmeldung (https://example.org/anmelden)" in text
+    assert "**" not in text and "[Anmeldung]" not in text
+    html = mail.get_body(preferencelist=("html",)).get_content()
+    assert "<h1" in html and "Sommerfest 2027" in html and "<strong>groß</strong>" in html
+    assert 'href="https://example.org/anmelden"' in html
 
 
 def test_reminders_respect_the_preference(app, client, make_user, make_event, mailbox):

@@ -157,3 +157,22 @@ def test_emails_are_stored_lowercase_and_login_ignores_case(app, client, make_us
     with app.app_context():
         assert db.session.scalar(select(User.email).where(User.id == user.id)) == "mixed.case@example.org"
     client.login("MIXED.case@example.ORG")
+
+
+def test_an_account_without_a_language_keeps_the_one_it_logs_in_with(app, client, make_user):
+    """Accounts from the command line (or older ones) have no stored language: the first login stores the
+    page's, so cron mail to them is no longer German for an English speaker."""
+    person = make_user(locale=None)
+    client.login(person)  # the test client's browser prefers English
+    with app.app_context():
+        assert db.session.get(User, person.id).locale == "en"
+
+
+def test_the_command_line_stores_the_language_it_was_given(app):
+    result = app.test_cli_runner().invoke(args=["create-user", "--email", "cli@example.org", "--name", "Cli Person",
+                                                "--locale", "en"])
+    assert result.exit_code == 0 and "language en" in result.output
+    default = app.test_cli_runner().invoke(args=["create-user", "--email", "cli2@example.org", "--name", "Zweite"])
+    assert "language de" in default.output
+    with app.app_context():
+        assert db.session.scalar(select(User.locale).where(User.email == "cli@example.org")) == "en"

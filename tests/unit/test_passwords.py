@@ -18,6 +18,19 @@ def test_reasonable_passwords_pass(password):
     check_password_rules(password)
 
 
+@pytest.mark.parametrize("password", ["passwort123", "Passwort2024!", "ichliebedich", "schalke04!!", "hallo12345",
+                                      "qwertz1234", "motdepasse1", "wachtwoord1", "contraseña1", "fussball2000",
+                                      "Schatzi12345"])
+def test_common_german_and_european_passwords_are_refused(password):
+    with pytest.raises(DomainError, match="too common"):
+        check_password_rules(password)
+
+
+@pytest.mark.parametrize("password", ["Hallo Welt und Sterne", "mein-verein-ist-toll", "Fahrradkeller2024"])
+def test_a_common_word_inside_a_longer_phrase_is_fine(password):
+    check_password_rules(password)
+
+
 def test_hash_is_scrypt_and_verifies():
     hashed = hash_password("correct horse battery staple")
     assert hashed.startswith("scrypt:")
