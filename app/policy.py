@@ -301,7 +301,7 @@ def listed_profiles(user):
     """Directory entries `user` may find: members see the opted-in entries of current members."""
     if not is_member(user):
         return false()
-    return and_(MemberProfile.listed.is_(True), member_accounts(), User.suspended_at.is_(None))
+    return and_(MemberProfile.listed.is_(True), member_accounts(), ~User.is_suspended)
 
 
 def visible_profile_fields(viewer, profile) -> set[str]:

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Optional
 
 from app.forms import strip_text
 from app.i18n import ROLE_LABELS
@@ -30,6 +30,14 @@ class UserSearchForm(FlaskForm):
 
     q = StringField(_l("Search by name or email"), filters=[strip_text],
                     validators=[Length(max=254)])
+
+
+class SuspendForm(FlaskForm):
+    reason = TextAreaField(_l("Reason (the person is told)"), filters=[strip_text], render_kw={"rows": 3},
+                           validators=[DataRequired(_l("Please give a reason.")),
+                                       Length(max=500, message=_l("Use at most %(max)d characters."))])
+    until = DateField(_l("Suspended until (optional)"), validators=[Optional()],
+                      description=_l("Leave empty to suspend until an admin lifts it."))
 
 
 class SettingsForm(FlaskForm):

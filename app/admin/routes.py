@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import policy
 from app.admin import bp
-from app.admin.forms import PageForm, RoleForm, SettingsForm, UserSearchForm
+from app.admin.forms import PageForm, RoleForm, SettingsForm, SuspendForm, UserSearchForm
 from app.extensions import db
 from app.forms import ConfirmForm, populate_errors
 from app.i18n import AUDIT_ACTION_LABELS, LANGUAGE_NAMES, ROLE_LABELS
@@ -50,18 +53,43 @@ def change_role(user_id: int):
     return redirect(url_for("admin.users", q=request.args.get("q") or None))
 
 
-@bp.post("/users/<int:user_id>/<any(suspend, unsuspend):action>")
+@bp.route("/users/<int:user_id>/suspend", methods=["GET", "POST"])
 @policy.require(policy.can_change_roles)
-def suspend(user_id: int, action: str):
+def suspend(user_id: int):
+    """Asks first: a reason (the person is told) and an optional end date."""
+    subject = db.get_or_404(User, user_id)
+    if not policy.can_suspend(current_user, subject):
+        abort(403)
+    form = SuspendForm()
+    if form.validate_on_submit():
+        until = _end_of_day(form.until.data) if form.until.data else None
+        try:
+            roles.suspend(current_user, subject, form.reason.data, until)
+        except DomainError as error:
+            populate_errors(form, error)
+        else:
+            flash(_("%(name)s is suspended and has been told by mail.", name=subject.display_name), "success")
+            return redirect(url_for("admin.users", q=subject.email))
+    return render_template("admin/suspend.html", form=form, subject=subject), 400 if form.errors else 200
+
+
+def _end_of_day(day: date) -> datetime:
+    """A suspension "until 3 May" lasts through that day, in the site's time zone."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return datetime.combine(day, time(23, 59), tzinfo=zone)
+
+
+@bp.post("/users/<int:user_id>/unsuspend")
+@policy.require(policy.can_change_roles)
+def unsuspend(user_id: int):
     subject = db.get_or_404(User, user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        roles.set_suspended(current_user, subject, action == "suspend")
+        roles.lift_suspension(current_user, subject)
     except PermissionDenied:
         abort(403)
-    flash(_("%(name)s is suspended.", name=subject.display_name) if action == "suspend"
-          else _("%(name)s can log in again.", name=subject.display_name), "success")
+    flash(_("%(name)s can log in again.", name=subject.display_name), "success")
     return redirect(url_for("admin.users", q=subject.email))
 
 

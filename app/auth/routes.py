@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -14,7 +14,7 @@ from app.extensions import limiter
 from app.forms import ConfirmForm, populate_errors
 from app.security import log_security_event, safe_next
 from app.services import accounts
-from app.services.errors import DomainError, InvalidToken
+from app.services.errors import AccountSuspended, DomainError, InvalidToken
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -77,9 +77,9 @@ def login():
         return redirect(next_url)
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
+        user, problem = _authenticate(form)
         if user is None:
-            form.form_errors.append(_("Email address or password is not correct."))
+            form.form_errors.append(problem)
         else:
             session.clear()  # a new session at login: nothing planted before it survives
             login_user(user, remember=form.remember.data)
@@ -88,6 +88,23 @@ def login():
             return redirect(next_url)
     return render_template("auth/login.html", form=form, next=request.args.get("next")), (
         400 if form.errors or form.form_errors else 200)
+
+
+def _authenticate(form: LoginForm):
+    """(the user, "") or (None, what to tell the person)."""
+    try:
+        user = accounts.authenticate(form.email.data, form.password.data)
+    except AccountSuspended as suspended:
+        return None, _suspended_message(suspended)
+    return user, "" if user else _("Email address or password is not correct.")
+
+
+def _suspended_message(suspended: AccountSuspended) -> str:
+    text = (_("Your account is suspended until %(date)s.", date=format_date(suspended.until, "long"))
+            if suspended.until else _("Your account is suspended."))
+    if suspended.reason:
+        text += " " + _("Reason: %(reason)s", reason=suspended.reason)
+    return text
 
 
 @bp.post("/logout")

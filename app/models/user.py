@@ -6,7 +6,8 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Integer, String, true
+from sqlalchemy import Boolean, ColumnElement, Integer, String, and_, or_, true
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -33,6 +34,9 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(5))
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A suspension ends by itself at `suspended_until` (None: until an admin lifts it); the person is told why.
+    suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    suspension_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
     # Bumped on logout, password change and reset: every older session and remember
     # cookie carries the old number and stops working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
@@ -53,9 +57,14 @@ class User(UserMixin, db.Model):
     def is_verified(self) -> bool:
         return self.email_verified_at is not None
 
-    @property
+    @hybrid_property
     def is_suspended(self) -> bool:
-        return self.suspended_at is not None
+        return self.suspended_at is not None and (self.suspended_until is None or self.suspended_until > utcnow())
+
+    @is_suspended.inplace.expression
+    @classmethod
+    def _is_suspended_expression(cls) -> ColumnElement[bool]:
+        return and_(cls.suspended_at.is_not(None), or_(cls.suspended_until.is_(None), cls.suspended_until > utcnow()))
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"

@@ -18,7 +18,7 @@ from app.mail import links, queue_mail
 from app.models.types import utcnow
 from app.models.user import Role, User
 from app.security import log_security_event
-from app.services.errors import DomainError, InvalidToken
+from app.services.errors import AccountSuspended, DomainError, InvalidToken
 from app.services.passwords import check_password_rules, hash_password, password_matches
 from app.services.tokens import make_token, password_fingerprint, read_token
 
@@ -109,14 +109,15 @@ def verify_email(token: str) -> User:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The user for these credentials, or None. Unknown email and wrong password look the same."""
+    """The user for these credentials, or None. Unknown email and wrong password look the same; the right
+    password of a suspended account raises AccountSuspended."""
     user = find_user_by_email(email)
     if not password_matches(user.password_hash if user else None, password) or user is None:
         log_security_event("login.failed", user)
         return None
     if user.is_suspended:
         log_security_event("login.suspended", user)
-        return None
+        raise AccountSuspended(user)
     return user
 
 

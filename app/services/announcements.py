@@ -27,7 +27,7 @@ def _recipients(post: Post):
     """Everyone who opted in to news (and confirmed), members only for members-only news."""
     query = (select(User).join(MailPreference, MailPreference.user_id == User.id).where(
         MailPreference.kind == MailKind.NEWS, MailPreference.mode != MailMode.OFF,
-        User.mail_consent_at.is_not(None), User.email_verified_at.is_not(None), User.suspended_at.is_(None)))
+        User.mail_consent_at.is_not(None), User.email_verified_at.is_not(None), ~User.is_suspended))
     if post.is_members_only:
         query = query.where(policy.member_accounts())
     return query

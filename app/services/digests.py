@@ -79,7 +79,7 @@ def _subscribers(mode: MailMode, after_id: int):
     """The next batch of (user, [their preference rows in `mode`]) for people who gave consent."""
     eligible = (MailPreference.mode == mode, MailPreference.kind != MailKind.REMINDERS,
                 User.mail_consent_at.is_not(None), User.email_verified_at.is_not(None),
-                User.suspended_at.is_(None))
+                ~User.is_suspended)
     ids = db.session.scalars(select(MailPreference.user_id).join(User, User.id == MailPreference.user_id)
                              .where(*eligible, User.id > after_id).group_by(MailPreference.user_id)
                              .order_by(MailPreference.user_id).limit(BATCH)).all()

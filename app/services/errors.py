@@ -21,5 +21,15 @@ class PermissionDenied(DomainError):
     """The policy says no (a view turns it into 403)."""
 
 
+class AccountSuspended(DomainError):
+    """The right password for a suspended account: the person is told why and until when (never for a wrong
+    password, so the answer reveals nothing to someone guessing)."""
+
+    def __init__(self, user):
+        super().__init__("suspended")
+        self.reason = user.suspension_reason
+        self.until = user.suspended_until
+
+
 class InvalidToken(DomainError):
     """A mailed link that is forged, expired, already used or no longer valid."""

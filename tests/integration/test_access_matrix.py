@@ -104,6 +104,7 @@ GET_MATRIX = {
     "events.index": ({}, ALL),
     "admin.users": ({}, ADMINS),
     "admin.audit_log": ({}, ADMINS),
+    "admin.suspend": ({"user_id": "TARGET"}, ADMINS),
     "admin.pages": ({}, ADMINS),
     "admin.edit_page": ({"slug": "imprint", "locale": "de"}, ADMINS),
 }
@@ -129,7 +130,8 @@ POST_MATRIX = {
                                MODERATORS | {"volunteer": 302, "admin": 302}),
     "moderation.comment_action": ({"comment_id": "COMMENT", "action": "hide"},
                                   MODERATORS | {"volunteer": 302, "admin": 302}),
-    "admin.suspend": ({"user_id": "TARGET", "action": "suspend"}, ADMINS | {"admin": 302}),
+    "admin.suspend": ({"user_id": "TARGET"}, ADMINS | {"admin": 400}),  # a reason is required
+    "admin.unsuspend": ({"user_id": "TARGET"}, ADMINS | {"admin": 302}),
     "admin.settings": ({}, ADMINS | {"admin": 302}),
     "account.new_calendar_token": ({}, dict.fromkeys(ROLES, 302)),
     "events.signup": ({"event_id": "EVENT"}, dict.fromkeys(ROLES, 302)),

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select
 
 from app.extensions import db
-from app.models.user import User
+from app.models.user import Role, User
 from tests.conftest import CSRF_RE, DEFAULT_PASSWORD, english_client, text_of
 
 
@@ -131,6 +132,55 @@ def test_suspended_account_cannot_log_in(app, client, make_user):
         db.session.commit()
     response = client.submit("/auth/login", {"email": user.email, "password": DEFAULT_PASSWORD})
     assert response.status_code == 400
+    assert "Your account is suspended." in text_of(response)
+
+
+def test_a_suspended_person_is_told_why_and_until_when_but_only_with_the_right_password(app, client, make_user,
+                                                                                       mailbox):
+    from datetime import date, timedelta
+
+    person = make_user(name="Sam Suspended")
+    admin_client = english_client(app)
+    admin_client.login(make_user(Role.ADMIN))
+    page = text_of(admin_client.get(f"/admin/users/{person.id}/suspend"))
+    assert "Reason" in page  # suspending asks first
+    until = date.today() + timedelta(days=10)
+    response = admin_client.submit(f"/admin/users/{person.id}/suspend",
+                                   {"reason": "Werbung in Kommentaren", "until": until.isoformat()})
+    assert response.status_code == 302
+    told = mailbox.body(mailbox.wait_for(person.email)[-1])
+    assert "Werbung in Kommentaren" in told and str(until.year) in told
+    wrong = client.submit("/auth/login", {"email": person.email, "password": "not the password at all"})
+    assert "suspended" not in text_of(wrong) and "Email address or password is not correct." in text_of(wrong)
+    right = client.submit("/auth/login", {"email": person.email, "password": DEFAULT_PASSWORD})
+    assert right.status_code == 400
+    assert "Your account is suspended until" in text_of(right) and "Werbung in Kommentaren" in text_of(right)
+    with app.app_context():
+        from app.models.audit import AuditEntry
+
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.subject_id == person.id))
+        assert entry.action == "account.suspended" and entry.new_value == "Werbung in Kommentaren"
+
+
+def test_a_suspension_ends_by_itself_at_its_end(app, client, make_user):
+    from datetime import timedelta
+
+    from app.models.types import utcnow
+
+    person = make_user()
+    with app.app_context():
+        user = db.session.get(User, person.id)
+        user.suspended_at, user.suspended_until = utcnow() - timedelta(days=3), utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    client.login(person)
+    assert client.get("/account/").status_code == 200
+
+
+def test_a_suspension_with_an_end_in_the_past_is_refused(app, client, make_user):
+    client.login(make_user(Role.ADMIN))
+    person = make_user()
+    response = client.submit(f"/admin/users/{person.id}/suspend", {"reason": "x", "until": "2001-01-01"})
+    assert response.status_code == 400 and "must be in the future" in text_of(response)
 
 
 def test_login_is_throttled_per_account_with_a_clear_page(limited_app, make_user):
