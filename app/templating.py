@@ -81,6 +81,13 @@ def _moderation_count() -> int:
     return open_report_count(current_user)
 
 
+def login_return_path() -> str | None:
+    """Where "Log in" brings the person back to: this page (GET only, never an account page itself)."""
+    if not request or request.method != "GET" or request.blueprint == "auth":
+        return None
+    return request.full_path.rstrip("?")
+
+
 def _unread_notifications() -> int:
     if g.get("database_unavailable"):
         return 0
@@ -107,6 +114,7 @@ def register(app: Flask) -> None:
             "database_unavailable": g.get("database_unavailable", False),
             "current_path": request.full_path.rstrip("?") if request else "/",
             "share_links": share_links,
+            "login_return_path": login_return_path,
             "moderation_count": _moderation_count,
             "unread_notifications": _unread_notifications,
             "dates": DateTexts(),

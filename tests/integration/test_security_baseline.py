@@ -9,6 +9,7 @@ import pytest
 from flask import abort
 
 from app import create_app
+from app.models.user import Role
 from config import ProductionConfig, TestingConfig
 from tests.conftest import ROOT, english_client, make_app, text_of
 from tests.integration.test_access_matrix import GET_MATRIX, _resolve, _url
@@ -185,3 +186,34 @@ def test_no_page_references_another_host():
             pytest.fail(f"{path} loads {url}")
     css = Path(ROOT / "app" / "static" / "css" / "site.css").read_text()
     assert "http" not in css and "@import" not in css
+
+
+def test_a_404_offers_visitors_a_login_that_brings_them_back(client, make_user, make_post):
+    """Logged out, a link to members-only content is a 404 like any missing page (nothing revealed), but it
+    offers "Log in" with a safe `next`; after logging in the member lands on the content."""
+    secret = make_post(title="Protokoll der Sitzung", visibility="members")
+    missing = make_post(title="Gleich weg")
+    from app.extensions import db
+    from app.models.post import Post
+
+    with client.application.app_context():
+        db.session.delete(db.session.get(Post, missing.id))
+        db.session.commit()
+    pages = [client.get(f"/posts/{secret.id}"), client.get(f"/posts/{missing.id}")]
+    assert [page.status_code for page in pages] == [404, 404]
+    bodies = [page.get_data(as_text=True).replace(str(secret.id), "N").replace(str(missing.id), "N")
+              for page in pages]
+    assert bodies[0] == bodies[1]  # the members-only post's 404 is the same page as a missing one
+    assert f'href="/auth/login?next=/posts/{secret.id}"' in pages[0].get_data(as_text=True)
+    member = make_user(Role.MEMBER)
+    token = client.token(f"/auth/login?next=/posts/{secret.id}")
+    response = client.post(f"/auth/login?next=/posts/{secret.id}",
+                           data={"csrf_token": token, "email": member.email, "password": "correct horse battery staple"})
+    assert response.headers["Location"] == f"/posts/{secret.id}"
+    assert "Protokoll der Sitzung" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_the_header_login_link_returns_to_the_current_page(client, make_post):
+    post = make_post(title="Öffentlich")
+    assert f'href="/auth/login?next=/posts/{post.id}"' in client.get(f"/posts/{post.id}").get_data(as_text=True)
+    assert 'href="/auth/login?next=/events/?when%3Dpast"' in client.get("/events/?when=past").get_data(as_text=True)
