@@ -70,6 +70,7 @@ MAIL_KIND_LABELS = {
     MailKind.NEWS: _l("News of the association"),
     MailKind.EVENTS: _l("New events"),
     MailKind.REMINDERS: _l("Reminders of events I signed up for"),
+    MailKind.APPLICATIONS: _l("New membership applications (for volunteers)"),
 }
 AUDIT_ACTION_LABELS = {
     AuditAction.ROLE_CHANGED: _l("Role changed"),

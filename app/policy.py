@@ -280,6 +280,11 @@ def can_apply_for_membership(user) -> bool:
     return can_post(user) and user.role == Role.ALUMNUS
 
 
+def membership_deciders():
+    """Accounts that decide on membership applications (told about new ones)."""
+    return User.role.in_(ROLE_ORDER[2:])
+
+
 def can_decide_membership(user) -> bool:
     return is_volunteer(user)
 

@@ -17,6 +17,7 @@ from flask_login import current_user
 from app import policy
 from app.i18n import LANGUAGE_NAMES, MAIL_KIND_LABELS, PAGE_TITLES, ROLE_LABELS
 from app.models.types import utcnow
+from app.services.membership import pending_count
 from app.services.notifications import unread_count
 from app.services.reports import open_report_count
 from app.sharing import share_links
@@ -115,6 +116,7 @@ def register(app: Flask) -> None:
             "current_path": request.full_path.rstrip("?") if request else "/",
             "share_links": share_links,
             "login_return_path": login_return_path,
+            "pending_applications": lambda: pending_count(current_user),
             "moderation_count": _moderation_count,
             "unread_notifications": _unread_notifications,
             "dates": DateTexts(),

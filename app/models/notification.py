@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.event import Event
+from app.models.membership import MembershipApplication
 from app.models.post import Comment, Post
 from app.models.types import UTCDateTime, str_enum, utcnow
 from app.models.user import User
@@ -39,6 +40,7 @@ class NotificationKind(enum.StrEnum):
     FOLLOWED = "followed"  # new comment in a followed thread
     NEW_POST = "new_post"  # new post in a followed category
     NEW_EVENT = "new_event"  # new event, for followers of the events calendar
+    APPLICATION = "application"  # a membership application, for those who decide on them
 
 
 class Notification(db.Model):
@@ -52,6 +54,7 @@ class Notification(db.Model):
     post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
     comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("membership_applications.id", ondelete="CASCADE"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -59,6 +62,7 @@ class Notification(db.Model):
     post: Mapped[Post | None] = relationship()
     comment: Mapped[Comment | None] = relationship()
     event: Mapped[Event | None] = relationship()
+    application: Mapped[MembershipApplication | None] = relationship()
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
 
 
@@ -68,6 +72,7 @@ class MailKind(enum.StrEnum):
     NEWS = "news"
     EVENTS = "events"
     REMINDERS = "reminders"
+    APPLICATIONS = "applications"  # new membership applications, for volunteers
 
 
 class MailMode(enum.StrEnum):

@@ -23,6 +23,7 @@ class NotificationSettingsForm(FlaskForm):
     news = mode_field(MailKind.NEWS)
     events = mode_field(MailKind.EVENTS)
     reminders = mode_field(MailKind.REMINDERS)
+    applications = mode_field(MailKind.APPLICATIONS)  # removed from the form for those who do not decide
     auto_follow = BooleanField(_l("Follow discussions I start or reply to"))
     handle = StringField(_l("Your @handle for mentions"), filters=[strip_text], validators=[
         DataRequired(_l("Please choose a handle.")), Length(max=31, message=_l("Use at most %(max)d characters."))],

@@ -26,7 +26,7 @@ def index():
                            form=ConfirmForm())
 
 
-@bp.post("/open/<any(post, event):kind>/<int:target_id>")
+@bp.post("/open/<any(post, event, applications):kind>/<int:target_id>")
 @login_required
 def open_group(kind: str, target_id: int):
     """Mark a thread's notifications read and go to where reading should start."""
@@ -75,9 +75,13 @@ def follow(kind: str, target_id: int, action: str):
 @login_required
 def settings():
     form = NotificationSettingsForm()
+    kinds = mail_preferences.kinds_for(current_user)
+    if MailKind.APPLICATIONS not in kinds:
+        del form.applications
     if not form.is_submitted():
         for kind, mode in mail_preferences.preferences(current_user).items():
-            getattr(form, kind.value).data = mode.value
+            if kind in kinds:
+                getattr(form, kind.value).data = mode.value
         form.auto_follow.data = current_user.auto_follow
         form.handle.data = current_user.handle
     if form.validate_on_submit():
@@ -88,11 +92,11 @@ def settings():
         else:
             current_user.auto_follow = form.auto_follow.data
             asked = mail_preferences.set_preferences(current_user, {
-                kind: MailMode(getattr(form, kind.value).data) for kind in MailKind})
+                kind: MailMode(getattr(form, kind.value).data) for kind in kinds})
             flash(_("Please confirm by the link we have just mailed you; until then we send no such mail.")
                   if asked else _("Your settings are saved."), "info" if asked else "success")
             return redirect(url_for("notifications.settings"))
-    return render_template("notifications/settings.html", form=form), 400 if form.errors else 200
+    return render_template("notifications/settings.html", form=form, kinds=kinds), 400 if form.errors else 200
 
 
 def _link_invalid():

@@ -10,6 +10,7 @@ import logging
 
 from sqlalchemy import select
 
+from app import policy
 from app.extensions import db
 from app.mail import links, queue_mail
 from app.models.notification import MailKind, MailMode, MailPreference
@@ -20,8 +21,13 @@ from app.services.tokens import make_token, read_token
 
 log = logging.getLogger(__name__)
 # Kinds that are mailed only after the address owner confirmed (double opt-in).
-NEEDS_CONSENT = (MailKind.REPLIES, MailKind.FOLLOWED, MailKind.NEWS, MailKind.EVENTS)
+NEEDS_CONSENT = (MailKind.REPLIES, MailKind.FOLLOWED, MailKind.NEWS, MailKind.EVENTS, MailKind.APPLICATIONS)
 DEFAULTS = {kind: MailMode.OFF for kind in MailKind} | {MailKind.REMINDERS: MailMode.IMMEDIATELY}
+
+
+def kinds_for(user: User) -> list[MailKind]:
+    """The kinds of mail this person can choose (applications only for those who decide on them)."""
+    return [kind for kind in MailKind if kind != MailKind.APPLICATIONS or policy.can_decide_membership(user)]
 
 
 def preferences(user: User) -> dict[MailKind, MailMode]:

@@ -14,7 +14,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from app import policy
@@ -27,6 +27,7 @@ from app.models.user import Role, User
 from app.services import audit
 from app.services.accounts import create_account, find_user_by_email, normalise_email
 from app.services.errors import DomainError, InvalidToken, PermissionDenied
+from app.services.notifications import notify_deciders_of_application
 from app.services.roles import apply_role
 from app.services.tokens import make_token, read_token
 
@@ -43,6 +44,14 @@ def pending_application(user: User) -> MembershipApplication | None:
 def latest_application(user: User) -> MembershipApplication | None:
     return db.session.scalar(select(MembershipApplication).where(MembershipApplication.user_id == user.id)
                              .order_by(MembershipApplication.created_at.desc()).limit(1))
+
+
+def pending_count(user) -> int:
+    """Applications waiting for a decision, for the tab of those who decide (no query for anyone else)."""
+    if not policy.can_decide_membership(user):
+        return 0
+    return db.session.scalar(select(func.count()).select_from(MembershipApplication).where(
+        MembershipApplication.status == ApplicationStatus.PENDING)) or 0
 
 
 def open_applications() -> list[MembershipApplication]:
@@ -69,6 +78,7 @@ def apply(user: User, programme: str, year: int | None, message: str) -> Members
     application = MembershipApplication(user=user, programme=programme.strip(), year=year, message=message.strip())
     db.session.add(application)
     db.session.flush()
+    notify_deciders_of_application(application)
     log.info("membership application %s by %s", application.id, user.id)
     return application
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from app import policy
 from app.database import insert_if_absent
 from app.extensions import db
+from app.models.membership import MembershipApplication
 from app.models.notification import Follow, FollowTarget, Notification, NotificationKind
 from app.models.post import Comment, Post, PostKind, Status
 from app.models.types import utcnow
@@ -94,6 +95,9 @@ def unread_count(user) -> int:
 def still_visible(user: User, notification: Notification) -> bool:
     """Checked when shown or mailed, not only when created: hidden, deleted, held or no longer
     readable content disappears from notifications, and so do suspended authors."""
+    if notification.kind == NotificationKind.APPLICATION:
+        application = notification.application
+        return application is not None and application.is_pending and policy.can_decide_membership(user)
     if notification.event is not None:
         return policy.can_read_event(user, notification.event) and not notification.event.is_cancelled
     post = notification.post
@@ -117,6 +121,10 @@ class Group:
         return self.notifications[0].post
 
     @property
+    def applications(self) -> list:
+        return [n.application for n in self.notifications if n.application is not None]
+
+    @property
     def event(self):
         return self.notifications[0].event
 
@@ -138,6 +146,8 @@ class Group:
     def summary(self) -> str:
         """What the group is about, for its one-line text: event, mention, reply, personal, new_post, followed."""
         kinds = {n.kind for n in self.unread or self.notifications}
+        if self.key[0] == "applications":
+            return "applications"
         if self.event is not None:
             return "event"
         if kinds in ({"mention"}, {"reply"}, {"new_post"}):
@@ -148,7 +158,17 @@ class Group:
 def notification_options():
     return (joinedload(Notification.post).joinedload(Post.author),
             joinedload(Notification.comment).joinedload(Comment.author),
-            joinedload(Notification.event), joinedload(Notification.actor))
+            joinedload(Notification.event), joinedload(Notification.actor),
+            joinedload(Notification.application).joinedload(MembershipApplication.user))
+
+
+def _group_key(notification: Notification) -> tuple[str, int]:
+    """One line per thread or event; all membership applications make one line."""
+    if notification.kind == NotificationKind.APPLICATION:
+        return ("applications", 0)
+    if notification.event_id:
+        return ("event", notification.event_id)
+    return ("post", notification.post_id or 0)
 
 
 def grouped(user: User, limit: int = 200) -> list[Group]:
@@ -160,7 +180,7 @@ def grouped(user: User, limit: int = 200) -> list[Group]:
     for notification in rows:
         if not still_visible(user, notification):
             continue
-        key = ("event", notification.event_id) if notification.event_id else ("post", notification.post_id or 0)
+        key = _group_key(notification)
         groups.setdefault(key, Group(key, [])).notifications.append(notification)
     return list(groups.values())
 
@@ -199,6 +219,16 @@ def notify_mentions_in_post(post: Post) -> int:
     return count
 
 
+def notify_deciders_of_application(application: MembershipApplication) -> int:
+    """A new membership application reaches everyone who decides on them: the bell, and mail if they chose it."""
+    deciders = db.session.scalars(select(User).where(policy.membership_deciders(), User.id != application.user_id,
+                                                     ~User.is_suspended)).all()
+    for user in deciders:
+        db.session.add(Notification(user_id=user.id, kind=NotificationKind.APPLICATION, application_id=application.id,
+                                    actor_id=application.user_id, created_at=utcnow()))
+    return len(deciders)
+
+
 def notify_followers_of_events(event) -> int:
     """A new event tells the followers of the events calendar who may see it."""
     followers = db.session.scalars(select(User).join(Follow, Follow.user_id == User.id).where(
@@ -215,7 +245,9 @@ def notify_followers_of_events(event) -> int:
 def mark_read(user: User, key: tuple[str, int] | None = None) -> None:
     """Mark one thread's (or event's) notifications, or all, as read."""
     query = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    if key is not None:
+    if key is not None and key[0] == "applications":
+        query = query.where(Notification.kind == NotificationKind.APPLICATION)
+    elif key is not None:
         column = Notification.event_id if key[0] == "event" else Notification.post_id
         query = query.where(column == key[1])
     db.session.execute(query.values(read_at=utcnow()))

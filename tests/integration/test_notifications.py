@@ -434,3 +434,33 @@ def test_a_thread_line_says_when_one_of_its_comments_mentions_you(app, client, m
     client.login(ada)
     listing = text_of(client.get("/notifications/"))
     assert "2 new comments in Sommerfest" in listing and "you are mentioned" in listing
+
+
+def test_membership_applications_reach_the_people_who_decide(app, client, new_client, make_user, mailbox):
+    volunteer = make_user(Role.VOLUNTEER, name="Vera Volunteer")
+    member = make_user(Role.MEMBER)
+    consent(app, volunteer, applications="immediately")
+    applicant = make_user(name="Alex Applicant")
+    applying = new_client()
+    applying.login(applicant)
+    assert applying.submit("/members/apply", {"programme": "Informatik", "year": "2012"}).status_code == 302
+    client.login(volunteer)
+    assert '1<span class="visually-hidden"> unread' in text_of(client.get("/"))
+    assert "1 new membership application: Alex Applicant" in text_of(client.get("/notifications/"))
+    assert '1<span class="visually-hidden"> waiting' in text_of(client.get("/members/applications"))
+    assert "New membership applications" in text_of(client.get("/notifications/settings"))
+    mailbox.clear()
+    assert "1 mails queued." in run(app, "send-notifications")
+    assert "Alex Applicant applied for membership: Informatik" in mailbox.body(mailbox.wait_for(volunteer.email)[-1])
+    with app.app_context():  # members who do not decide are not told, and cannot choose such mail
+        assert db.session.scalar(select(func.count()).where(Notification.user_id == member.id)) == 0
+    member_client = new_client()
+    member_client.login(member)
+    assert "membership applications" not in text_of(member_client.get("/notifications/settings"))
+    # Once decided, the application leaves the volunteer's list.
+    with app.app_context():
+        from app.models.membership import MembershipApplication
+
+        application_id = db.session.scalar(select(MembershipApplication.id))
+    client.submit(f"/members/applications/{application_id}/approve", {"reason": ""}, form_url="/members/applications")
+    assert "membership application" not in text_of(client.get("/notifications/"))
