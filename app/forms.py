@@ -8,7 +8,7 @@ import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
 from app.services.passwords import MAX_LENGTH as PASSWORD_MAX_LENGTH
@@ -74,6 +74,14 @@ def repeat_password_field(label=None) -> PasswordField:
         validators=[InputRequired(_l("Please repeat the password.")),
                     EqualTo("password", _l("The two passwords do not match."))],
         render_kw={"autocomplete": "new-password"},
+    )
+
+
+def guidelines_consent_field() -> BooleanField:
+    """Whoever creates an account (registering or accepting an invitation) accepts the rules first."""
+    return BooleanField(
+        _l("I have read the community guidelines and the privacy policy."),
+        validators=[InputRequired(_l("Please confirm that you accept the guidelines."))],
     )
 
 

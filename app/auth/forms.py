@@ -5,7 +5,13 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField
 from wtforms.validators import InputRequired, Length
 
-from app.forms import display_name_field, email_field, new_password_field, repeat_password_field
+from app.forms import (
+    display_name_field,
+    email_field,
+    guidelines_consent_field,
+    new_password_field,
+    repeat_password_field,
+)
 from app.services.passwords import MAX_LENGTH as PASSWORD_MAX_LENGTH
 
 
@@ -14,10 +20,7 @@ class RegisterForm(FlaskForm):
     display_name = display_name_field()
     password = new_password_field()
     password_confirm = repeat_password_field()
-    accept_guidelines = BooleanField(
-        _l("I have read the community guidelines and the privacy policy."),
-        validators=[InputRequired(_l("Please confirm that you accept the guidelines."))],
-    )
+    accept_guidelines = guidelines_consent_field()
 
 
 class LoginForm(FlaskForm):

@@ -6,7 +6,13 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
-from app.forms import display_name_field, new_password_field, repeat_password_field, strip_text
+from app.forms import (
+    display_name_field,
+    guidelines_consent_field,
+    new_password_field,
+    repeat_password_field,
+    strip_text,
+)
 
 YEAR = NumberRange(min=1900, max=2100, message=_l("Please enter a year between %(min)s and %(max)s."))
 
@@ -42,6 +48,7 @@ class AcceptInvitationForm(FlaskForm):
     display_name = display_name_field()
     password = new_password_field()
     password_confirm = repeat_password_field()
+    accept_guidelines = guidelines_consent_field()
 
 
 PRIVACY_LABEL = _l("only me")

@@ -108,8 +108,12 @@ def test_invitations_report_bad_rows_and_accept_creates_a_member(app, client, ne
     link = read_mail_link(mailbox, "new.person@example.org", "/members/join/")
     newcomer = new_client()
     assert newcomer.get(link).status_code == 200
-    response = newcomer.submit(link, {"display_name": "Neue Person", "password": "violet kettle harbour 42",
-                                      "password_confirm": "violet kettle harbour 42"})
+    joining = {"display_name": "Neue Person", "password": "violet kettle harbour 42",
+               "password_confirm": "violet kettle harbour 42"}
+    refused = newcomer.submit(link, joining)  # like registering: the guidelines and privacy policy first
+    assert refused.status_code == 400 and "Please confirm that you accept the guidelines." in text_of(refused)
+    assert 'value="Neue Person"' in text_of(refused)
+    response = newcomer.submit(link, {**joining, "accept_guidelines": "y"})
     assert response.status_code == 302 and response.headers["Location"] == "/members/"
     assert newcomer.get("/members/").status_code == 200
     with app.app_context():
@@ -128,7 +132,7 @@ def test_invitation_upgrades_an_existing_account_after_login(app, client, new_cl
     link = read_mail_link(mailbox, "alumnus@example.org", "/members/join/")
     stranger = new_client()
     response = stranger.submit(link, {"display_name": "Not Me", "password": "violet kettle harbour 42",
-                                      "password_confirm": "violet kettle harbour 42"})
+                                      "password_confirm": "violet kettle harbour 42", "accept_guidelines": "y"})
     assert response.status_code == 400 and "Please log in first" in text_of(response)
     other = new_client()
     other.login(make_user())
