@@ -52,16 +52,20 @@ def signup(event_id: int):
     return redirect(url_for("events.show", event_id=event.id) + "#signup"), 303
 
 
-@bp.post("/<int:event_id>/cancel-signup")
+@bp.route("/<int:event_id>/cancel-signup", methods=["GET", "POST"])
 @login_required
 def cancel_signup(event_id: int):
+    """Asks first (the seat goes to the next person at once), as the mailed cancel link does."""
     event = load_event(event_id)
     signup = signups.signup_of(current_user, event)
-    if signup is None or not ConfirmForm().validate_on_submit():
-        abort(404 if signup is None else 400)
-    signups.cancel(signup)
-    flash(_("Your sign-up is cancelled."), "success")
-    return redirect(url_for("events.show", event_id=event.id))
+    if signup is None:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        signups.cancel(signup)
+        flash(_("Your sign-up is cancelled."), "success")
+        return redirect(url_for("events.show", event_id=event.id))
+    return render_template("events/cancel_signup.html", signup=signup, event=event, form=form)
 
 
 @bp.route("/cancel/<token>", methods=["GET", "POST"])

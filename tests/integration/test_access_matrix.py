@@ -58,6 +58,7 @@ GET_MATRIX = {
     "events.cancel_by_link": ({"token": "CANCEL_TOKEN"}, ALL),
     "events.cancel_by_link#forged": ({"token": "forged"}, dict.fromkeys(ROLES, 400)),
     "events.attendees": ({"event_id": "EVENT"}, MODERATORS),
+    "events.cancel_signup": ({"event_id": "EVENT"}, {"visitor": 302, **dict.fromkeys(ROLES[1:], 404)}),
     "events.attendees#members-only": ({"event_id": "MEMBERS_EVENT"}, MODERATORS),
     "events.attendees_csv": ({"event_id": "EVENT"}, MODERATORS),
     "events.message": ({"event_id": "EVENT"}, MODERATORS),

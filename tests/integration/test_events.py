@@ -336,6 +336,22 @@ def test_my_events_on_the_account_page(client, make_user, make_event):
     assert "Mein Termin" not in text_of(client.get("/account/"))
 
 
+def test_cancelling_from_the_event_page_asks_first(app, client, make_user, make_event):
+    event = make_event(capacity=1)
+    first = make_user()
+    client.login(first)
+    sign_up(client, event.id)
+    page = text_of(client.get(f"/events/{event.id}"))
+    assert f'href="/events/{event.id}/cancel-signup"' in page  # a link to a question, not a one-tap POST
+    question = client.get(f"/events/{event.id}/cancel-signup")
+    assert question.status_code == 200 and "Your seat goes to the next person" in text_of(question)
+    with app.app_context():
+        assert db.session.scalar(select(Signup.status).where(Signup.user_id == first.id)) == "confirmed"
+    client.submit(f"/events/{event.id}/cancel-signup")
+    with app.app_context():
+        assert db.session.scalar(select(Signup.status).where(Signup.user_id == first.id)) == "cancelled"
+
+
 def test_event_discussion_uses_the_comment_system(app, client, make_user, make_event):
     event = make_event(capacity=5)
     client.login(make_user())
