@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from zoneinfo import ZoneInfo
 
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -101,12 +102,13 @@ def attendees_csv(event_id: int):
     event = load_event(event_id)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")  # what spreadsheet programs in German locales expect
+    zone = ZoneInfo(event.timezone)  # the event's own time, named in the header, as organizers read it
     writer.writerow([_("Name"), _("Email address"), _("Status"), _("Guests"), event.note_label or _("Note"),
-                     _("Signed up")])
+                     _("Signed up (%(zone)s)", zone=event.timezone)])
     labels = {"confirmed": _("confirmed"), "waitlisted": _("waitlist"), "cancelled": _("cancelled")}
     for row in signups.attendees(event):
         writer.writerow([_csv_safe(row.user.display_name), row.user.email, labels[row.status], row.guests,
-                         _csv_safe(row.note), row.queued_at.strftime("%Y-%m-%d %H:%M")])
+                         _csv_safe(row.note), row.queued_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")])
     # UTF-8 with BOM, so umlauts survive opening the file in a spreadsheet program.
     body = "\ufeff" + out.getvalue()
     return Response(body.encode("utf-8"), mimetype="text/csv", headers={

@@ -158,15 +158,16 @@ def parse_invitations(text: str) -> tuple[list[tuple[int, str, str, int | None]]
 def invitation_text(pasted: str, upload=None) -> str:
     """The pasted lines plus those of an uploaded CSV file (UTF-8, or Windows-1252 as older
     spreadsheet programs write it)."""
-    text = pasted
+    parts = [pasted.rstrip("\n")] if pasted.strip() else []  # row numbers of a file alone start at 1
     if upload is not None:
         raw = upload.read(CSV_MAX_BYTES + 1)
         if len(raw) > CSV_MAX_BYTES:
             raise DomainError(_l("The file is too large (at most %(num)d MB).", num=CSV_MAX_BYTES // 2**20), "csv_file")
         try:
-            text += "\n" + raw.decode("utf-8-sig")
+            parts.append(raw.decode("utf-8-sig"))
         except UnicodeDecodeError:
-            text += "\n" + raw.decode("cp1252", errors="replace")
+            parts.append(raw.decode("cp1252", errors="replace"))
+    text = "\n".join(parts)
     if not text.strip():
         raise DomainError(_l("Please enter at least one email address, or upload a CSV file."), "addresses")
     return text

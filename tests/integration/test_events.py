@@ -254,6 +254,13 @@ def test_attendee_list_csv_message_and_manual_changes(app, client, new_client, m
     assert response.data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][4] == "Ernährung" and rows[1][0] == "Ada Ümlaut" and rows[1][4] == "'=HYPERLINK(evil)"
+    # Times in the event's own zone, and the header says which.
+    assert rows[0][5] == "Signed up (Europe/Berlin)"
+    with app.app_context():
+        from zoneinfo import ZoneInfo
+
+        queued = db.session.scalar(select(Signup.queued_at).where(Signup.user_id == ada.id))
+    assert rows[1][5] == queued.astimezone(ZoneInfo("Europe/Berlin")).strftime("%Y-%m-%d %H:%M")
     client.submit(f"/events/{event.id}/message", {"subject": "Treffpunkt", "body": "Am Haupteingang."})
     assert any(m["Subject"] == "Treffpunkt" and m["Reply-To"] == organizer.email for m in mailbox.to(ada.email))
     assert not any(m["Subject"] == "Treffpunkt" for m in mailbox.to(bob.email))

@@ -124,6 +124,16 @@ def test_invitations_report_bad_rows_and_accept_creates_a_member(app, client, ne
     assert "membership.invited" in audit_actions(app)
 
 
+def test_a_csv_file_alone_reports_its_own_row_numbers(client, make_user):
+    client.login(make_user(Role.VOLUNTEER))
+    csv_file = (io.BytesIO(b"email,name,year\nok.person@example.org,Ok,2001\nnot-an-address,Bad,2002\n"), "list.csv")
+    response = client.submit("/members/invitations", {"addresses": "", "csv_file": csv_file},
+                             content_type="multipart/form-data")
+    page = text_of(response)
+    assert "1 invitation sent." in page or "1 invitations sent." in page
+    assert "Row 3: <code>not-an-address,Bad,2002</code>" in page  # the file's own third row (1: header)
+
+
 def test_invitation_upgrades_an_existing_account_after_login(app, client, new_client, make_user, mailbox,
                                                            read_mail_link):
     alumnus = make_user(email="alumnus@example.org")
