@@ -104,3 +104,17 @@ def test_reporting_a_post_is_not_confused_with_reporting_one_of_its_comments(app
         assert on_post.id != on_comment.id
         assert db.session.scalar(select(Report.reason).where(Report.id == on_post.id)) is ReportReason.ABUSE
         assert db.session.get(Post, post.id).visibility is Visibility.PUBLIC
+
+
+def test_the_audit_log_speaks_german_in_the_german_interface(app, make_user):
+    from tests.conftest import FormClient
+
+    admin = make_user(Role.ADMIN, locale="de")
+    german = FormClient(app.test_client())
+    german.environ_base["HTTP_ACCEPT_LANGUAGE"] = "de"
+    german.login(admin)
+    german.submit("/moderation/categories", {"name": "Stammtisch"})
+    person = make_user()
+    german.submit(f"/admin/users/{person.id}/role", {"role": "member"}, form_url="/admin/")
+    log = text_of(german.get("/admin/audit"))
+    assert "Kategorie hinzugefügt" in log and "category.created" not in log and "role.changed" not in log
