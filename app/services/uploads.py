@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import warnings
 import secrets
 from pathlib import Path
 
@@ -76,7 +77,10 @@ def store(kind: str, data: bytes, extension: str) -> str:
 def reencode_photo(data: bytes) -> bytes:
     """Any image in, a small JPEG out: drops metadata (location!) and anything hidden in the file."""
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with warnings.catch_warnings():  # Pillow warns about the size on open; _check_pixels refuses it
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+        with image:
             _check_pixels(image)
             image.verify()
         with Image.open(io.BytesIO(data)) as image:
