@@ -71,6 +71,9 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "Alumni Commons <noreply@localhost>")
     MAIL_OUTBOX_DIR = str(INSTANCE_DIR / "outbox")
     MAIL_MAX_ATTEMPTS = 10
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "10"))  # seconds for each SMTP connect and command
+    # A claimed mail not marked sent within this time belonged to a sender that died: another may send it.
+    MAIL_CLAIM_LEASE_SECONDS = int(os.environ.get("MAIL_CLAIM_LEASE_SECONDS", "600"))
 
     REDIS_URL = os.environ.get("REDIS_URL") or None
     RATELIMIT_ENABLED = True

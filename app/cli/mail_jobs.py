@@ -53,8 +53,8 @@ def send_announcements() -> None:
 @click.command("send-mail")
 @with_appcontext
 def send_mail() -> None:
-    """Send mail that could not be sent before (for cron)."""
-    sent, failed = send_pending()
+    """Send every unsent mail now, also what waits for its next attempt (each mail once, whoever else sends)."""
+    sent, failed = send_pending(retry_now=True)
     click.echo(f"{sent} sent, {failed} failed.")
 
 

@@ -26,3 +26,7 @@ class OutgoingMail(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
+    # A sender's claim (app.mail.sending): who is sending it now, and since when (a lease, for crashed senders).
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claim_token: Mapped[str | None] = mapped_column(String(32), index=True)
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # after a failure: not before this
