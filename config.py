@@ -60,7 +60,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'alumni.db'}")
     )
-    # pre_ping lets the app recover by itself when the database comes back.
+    # pre_ping lets the app recover by itself when the database comes back; PostgreSQL timeouts are added in
+    # create_app (configure_database_timeouts).
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
@@ -76,6 +77,9 @@ class Config:
     MAIL_CLAIM_LEASE_SECONDS = int(os.environ.get("MAIL_CLAIM_LEASE_SECONDS", "600"))
 
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "1"))  # seconds; Redis down degrades the site
+    DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))  # seconds (PostgreSQL)
+    DATABASE_STATEMENT_TIMEOUT_MS = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "15000"))
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
 

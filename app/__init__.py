@@ -9,6 +9,7 @@ from pathlib import Path
 
 from flask import Flask, g, request
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import (
@@ -58,19 +59,15 @@ def configure_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    configure_database_timeouts(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
                      render_as_batch=True, compare_type=True, render_item=render_migration_type)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
 
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    configure_redis(app)
     limiter.init_app(app)
-    if app.config["REDIS_URL"]:
-        app.config.setdefault("CACHE_TYPE", "RedisCache")
-        app.config.setdefault("CACHE_REDIS_URL", app.config["REDIS_URL"])
-    else:
-        app.config.setdefault("CACHE_TYPE", "SimpleCache")
     app.config.setdefault("CACHE_KEY_PREFIX", "alumni:")
     cache.init_app(app)
 
@@ -104,6 +101,38 @@ BLUEPRINTS = (
 )
 
 
+def configure_redis(app: Flask) -> None:
+    """Rate limits and the page cache in Redis when REDIS_URL is set, in memory otherwise. Redis down must not
+    take the site down: limits fall back to per-process memory (a warning is logged), the page cache is
+    skipped (app.caching), and nothing waits longer than REDIS_TIMEOUT."""
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    if not app.config["REDIS_URL"]:
+        app.config.setdefault("CACHE_TYPE", "SimpleCache")
+        return
+    seconds = app.config["REDIS_TIMEOUT"]
+    timeouts = {"socket_connect_timeout": seconds, "socket_timeout": seconds}
+    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", timeouts)
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    app.config.setdefault("CACHE_TYPE", "RedisCache")
+    app.config.setdefault("CACHE_REDIS_URL", app.config["REDIS_URL"])
+    app.config.setdefault("CACHE_OPTIONS", timeouts)
+
+
+def configure_database_timeouts(app: Flask) -> None:
+    """PostgreSQL that hangs instead of refusing gives a 503 within seconds: connect and statement timeouts,
+    TCP keepalives, a bounded wait for a pooled connection, and pre-ping to recover without a restart."""
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options.setdefault("pool_pre_ping", True)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        options.setdefault("pool_timeout", app.config["DATABASE_CONNECT_TIMEOUT"])
+        options.setdefault("connect_args", {
+            "connect_timeout": app.config["DATABASE_CONNECT_TIMEOUT"],
+            "options": f"-c statement_timeout={app.config['DATABASE_STATEMENT_TIMEOUT_MS']}",
+            "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3})
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
 def register_blueprints(app: Flask) -> None:
     for package, prefix, view_modules in BLUEPRINTS:
         for module in view_modules:
@@ -117,13 +146,16 @@ def register_request_hooks(app: Flask) -> None:
     def commit_request(response):
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return response
-        if response.status_code < 400:
-            db.session.commit()
-            for callback in g.pop("after_commit", []):
-                callback()
-            send_queued()
-        else:
+        if response.status_code >= 400:
             db.session.rollback()
+            return response
+        try:
+            db.session.commit()
+        except (OperationalError, InterfaceError):  # the connection went away mid-request: nothing was stored
+            return app.make_response(errors.database_unavailable_response())
+        for callback in g.pop("after_commit", []):
+            callback()
+        send_queued()
         return response
 
     register_input_checks(app)

@@ -24,6 +24,16 @@ def render_error(status: int, description: str | None = None):
     return render_template("errors/error.html", status=status, description=description), status
 
 
+def database_unavailable_response():
+    """The 503 page, for a database that went away (also mid-request, at the commit)."""
+    _without_database()
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001  (the connection may already be gone)
+        log.debug("rollback after database error failed", exc_info=True)
+    return render_error(503)
+
+
 def _without_database() -> None:
     """Render the error page as for a visitor: loading the user would need the database again."""
     g.database_unavailable = True
@@ -49,12 +59,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(InterfaceError)
     def database_unavailable(exc):
         log.error("database error on %s: %s", request.path, exc.__class__.__name__)
-        _without_database()
-        try:
-            db.session.rollback()
-        except Exception:  # noqa: BLE001  (the connection may already be gone)
-            log.debug("rollback after database error failed", exc_info=True)
-        return render_error(503)
+        return database_unavailable_response()
 
     @app.errorhandler(Exception)
     def unexpected_error(_exc: Exception):

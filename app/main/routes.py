@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 
-from app.database import ping
+from app import health
 from app.i18n import LOCALE_COOKIE, PAGE_TITLES, supported_locales
 from app.main import bp
 from app.models.page import PAGE_SLUGS
@@ -38,6 +38,5 @@ def switch_language(code: str):
 
 @bp.get("/healthz")
 def healthz():
-    if not ping():
-        return jsonify(status="unavailable", database="unavailable"), 503
-    return jsonify(status="ok", database="ok")
+    states, status = health.report()
+    return jsonify(states), status

@@ -1,0 +1,39 @@
+"""What `/healthz` reports: each dependency checked with its own short timeout, so the check never hangs."""
+
+from __future__ import annotations
+
+import redis
+from flask import current_app
+
+from app.database import ping
+
+OK, UNAVAILABLE, NOT_CONFIGURED = "ok", "unavailable", "not configured"
+
+
+def database() -> str:
+    return OK if ping() else UNAVAILABLE
+
+
+def redis_state() -> str:
+    url = current_app.config["REDIS_URL"]
+    if not url:
+        return NOT_CONFIGURED
+    seconds = current_app.config["REDIS_TIMEOUT"]
+    client = redis.Redis.from_url(url, socket_connect_timeout=seconds, socket_timeout=seconds)
+    try:
+        client.ping()
+    except (redis.RedisError, OSError):
+        return UNAVAILABLE
+    finally:
+        client.close()
+    return OK
+
+
+def report() -> tuple[dict[str, str], int]:
+    """The state of each dependency and the HTTP status: 503 only when the site cannot serve (no database);
+    without Redis it serves, slower and with per-process rate limits ("degraded")."""
+    states = {"database": database(), "redis": redis_state()}
+    if states["database"] != OK:
+        return {"status": "unavailable", **states}, 503
+    degraded = any(state == UNAVAILABLE for state in states.values())
+    return {"status": "degraded" if degraded else "ok", **states}, 200
