@@ -28,6 +28,8 @@ from app.models.post import Category, Comment, Post
 from app.models.user import Role, User
 from config import TestingConfig
 
+# PostgreSQL for the fault tests (a TCP switch in front of it): the suite's own, or the machine's default.
+POSTGRES_FOR_FAULTS = os.environ.get("TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 DEFAULT_PASSWORD = "correct horse battery staple"
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -420,3 +422,16 @@ def make_event(app, make_user):
         return event
 
     return factory
+
+
+@pytest.fixture
+def postgres_reachable():
+    try:
+        engine = create_engine(POSTGRES_FOR_FAULTS)
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as exc:  # noqa: BLE001
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL must be reachable in CI: {exc}")
+        pytest.skip(f"PostgreSQL not reachable here: {exc}")

@@ -9,13 +9,12 @@ import socket
 import threading
 import time
 
-import pytest
 from sqlalchemy import event, select
 
 from app.extensions import db
 from app.models.user import User
 from tests.conftest import DEFAULT_PASSWORD, english_client, free_port, make_app, text_of
-from tests.integration.test_operations import POSTGRES, TcpSwitch, postgres_reachable  # noqa: F401  (fixture)
+from tests.integration.test_operations import POSTGRES, TcpSwitch
 
 
 def test_redis_refused_pages_and_logins_still_work(database_url, smtp_server, make_user):

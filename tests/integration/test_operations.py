@@ -6,8 +6,7 @@ import os
 import socket
 import threading
 
-import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models.mail import OutgoingMail
@@ -76,19 +75,6 @@ class TcpSwitch:
             except OSError:
                 pass
         self.connections.clear()
-
-
-@pytest.fixture
-def postgres_reachable():
-    try:
-        engine = create_engine(POSTGRES)
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        engine.dispose()
-    except Exception as exc:  # noqa: BLE001
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL must be reachable in CI: {exc}")
-        pytest.skip(f"PostgreSQL not reachable here: {exc}")
 
 
 def test_database_outage_gives_503_and_recovers_without_restart(postgres_reachable, smtp_server):
