@@ -26,8 +26,9 @@ setup-dev: $(VENV)/.stamp-dev compile-translations
 compile-translations: $(VENV)/.stamp-runtime
 	$(BIN)/pybabel compile -d app/translations 2>&1 | grep -v "^compiling" || true
 
-## make run: set up, migrate, load demo content into an empty database, serve on 127.0.0.1:$(PORT).
-## Mail sent by the cron commands links to SITE_URL: the address served here, unless set otherwise.
+## make run: set up, migrate, load demo content into an empty database, serve on 127.0.0.1:$(PORT) with the
+## background worker beside it (mail and periodic jobs; its queue is a SQLite file, no Redis needed).
+## Mail from the worker links to SITE_URL: the address served here, unless set otherwise.
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: setup
 	$(BIN)/flask db upgrade
@@ -36,7 +37,8 @@ run: setup
 	@echo "  Alumni Commons is starting: open http://127.0.0.1:$(PORT)/"
 	@echo "  Log in with a demo account above (password printed when the demo content was loaded)."
 	@echo ""
-	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	$(BIN)/flask worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 ## make test: set up and run the whole suite (unit, integration, browser)
 test: setup-dev chromium

@@ -77,6 +77,10 @@ class Config:
     MAIL_CLAIM_LEASE_SECONDS = int(os.environ.get("MAIL_CLAIM_LEASE_SECONDS", "600"))
 
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    # Background jobs (app.jobs): in Redis when REDIS_URL is set, else in this SQLite file; `flask worker` runs
+    # them. JOBS_IMMEDIATE runs each job at once in the process that asks (tests, or a site without a worker).
+    JOBS_SQLITE = os.environ.get("JOBS_SQLITE", str(INSTANCE_DIR / "jobs.sqlite3"))
+    JOBS_IMMEDIATE = _bool("JOBS_IMMEDIATE")
     REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "1"))  # seconds; Redis down degrades the site
     DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))  # seconds (PostgreSQL)
     DATABASE_STATEMENT_TIMEOUT_MS = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "15000"))
@@ -154,6 +158,7 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False
     REDIS_URL = None
     ANONYMOUS_CACHE_SECONDS = 0  # tests see every change at once; the cache has its own tests
+    JOBS_IMMEDIATE = True  # jobs run in the test's own process; the worker has its own tests
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105  still scrypt, cheaper so the suite stays fast
 
 

@@ -15,7 +15,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app import (
     cli,
     errors,
+    jobs,
     models,  # noqa: F401  (the whole schema, for Flask-Migrate)
+    queue,
     templating,
 )
 from app.auth.session import load_user
@@ -23,7 +25,7 @@ from app.database import configure_sqlite, render_migration_type
 from app.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 from app.i18n import select_locale, select_timezone
 from app.loaders import IdConverter
-from app.mail import send_queued
+from app.mail.sending import queued_ids
 from app.security import register_input_checks, register_security_headers
 from config import INSTANCE_DIR, Config, config_from_env
 
@@ -47,6 +49,7 @@ def create_app(config: type[Config] | Mapping | None = None) -> Flask:
     register_request_hooks(app)
     register_errorhandlers(app)
     register_template_helpers(app)
+    queue.configure(app)
     register_cli(app)
     return app
 
@@ -155,7 +158,9 @@ def register_request_hooks(app: Flask) -> None:
             return app.make_response(errors.database_unavailable_response())
         for callback in g.pop("after_commit", []):
             callback()
-        send_queued()
+        ids = queued_ids()
+        if ids:
+            jobs.enqueue_mail(ids)  # a web request never talks to SMTP: the worker sends it
         return response
 
     register_input_checks(app)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import redis
 from flask import current_app
 
+from app import queue
 from app.database import ping
 
 OK, UNAVAILABLE, NOT_CONFIGURED = "ok", "unavailable", "not configured"
@@ -29,11 +32,25 @@ def redis_state() -> str:
     return OK
 
 
+def worker_state() -> str:
+    """The worker's heartbeat (a periodic job every minute): "ok" when seen in the last 3 minutes."""
+    if current_app.config["JOBS_IMMEDIATE"]:
+        return "inline"
+    try:
+        last = queue.last_runs().get("heartbeat")
+    except (redis.RedisError, OSError):
+        return UNAVAILABLE
+    if last is None:
+        return "no heartbeat"
+    started = datetime.fromisoformat(last[0])
+    return OK if datetime.now(UTC) - started < timedelta(minutes=3) else "no heartbeat"
+
+
 def report() -> tuple[dict[str, str], int]:
     """The state of each dependency and the HTTP status: 503 only when the site cannot serve (no database);
     without Redis it serves, slower and with per-process rate limits ("degraded")."""
-    states = {"database": database(), "redis": redis_state()}
+    states = {"database": database(), "redis": redis_state(), "worker": worker_state()}
     if states["database"] != OK:
         return {"status": "unavailable", **states}, 503
-    degraded = any(state == UNAVAILABLE for state in states.values())
+    degraded = any(state in (UNAVAILABLE, "no heartbeat") for state in states.values())
     return {"status": "degraded" if degraded else "ok", **states}, 200

@@ -9,7 +9,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import policy
+from app import policy, queue
 from app.admin import bp
 from app.admin.forms import PageForm, RoleForm, SettingsForm, SuspendForm, UserSearchForm
 from app.extensions import db
@@ -18,7 +18,7 @@ from app.i18n import AUDIT_ACTION_LABELS, LANGUAGE_NAMES, ROLE_LABELS
 from app.loaders import page_number
 from app.models.page import PAGE_SLUGS
 from app.models.user import Role, User
-from app.services import accounts, audit, membership, pages, roles
+from app.services import accounts, audit, membership, outbox, pages, roles
 from app.services.errors import DomainError, PermissionDenied
 from app.services.settings import get_flag, set_flag
 
@@ -125,6 +125,14 @@ def settings():
 def audit_log():
     page = audit.recent_entries(page_number())
     return render_template("admin/audit.html", page=page, action_labels=AUDIT_ACTION_LABELS)
+
+
+@bp.get("/jobs")
+@policy.require(policy.can_view_audit_log)
+def jobs():
+    """Background work: the queue, each periodic job's last run, and mail that could not be sent."""
+    return render_template("admin/jobs.html", mail=outbox.mail_state(), pending=queue.pending_count(),
+                           runs=queue.last_runs(), periodic=queue.PERIODIC, inline=current_app.config["JOBS_IMMEDIATE"])
 
 
 @bp.get("/pages", endpoint="pages")

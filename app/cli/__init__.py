@@ -1,16 +1,17 @@
 """Command line: `flask COMMAND`. One module per group of commands; each command is a plain function.
 
 accounts: create-user, set-role, set-password · demo: seed-demo ·
-mail jobs (cron): send-mail, send-notifications, send-digests, send-announcements, send-reminders
+mail jobs (by hand; the worker runs them on its own schedule): send-mail, send-notifications, send-digests,
+send-announcements, send-reminders · worker
 """
 
 from __future__ import annotations
 
 from flask import Flask
 
-from app.cli import accounts, demo, mail_jobs
+from app.cli import accounts, demo, mail_jobs, worker
 
-COMMANDS = (*accounts.COMMANDS, *demo.COMMANDS, *mail_jobs.COMMANDS)
+COMMANDS = (*accounts.COMMANDS, *demo.COMMANDS, *mail_jobs.COMMANDS, *worker.COMMANDS)
 
 
 def register(app: Flask) -> None:

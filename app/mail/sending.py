@@ -35,10 +35,15 @@ MAIL_POLICY = email.policy.default.clone(max_line_length=998)
 BATCH = 100
 
 
-def send_queued() -> None:
-    """Send what this request queued. Called only after its commit succeeded."""
+def queued_ids() -> list[int]:
+    """The mail this request stored; call only after its commit succeeded."""
     # The identity is known after the commit without loading the (expired) rows again.
-    ids = [inspect(outgoing).identity[0] for outgoing in g.pop("queued_mail", [])]
+    return [inspect(outgoing).identity[0] for outgoing in g.pop("queued_mail", [])]
+
+
+def send_queued() -> None:
+    """Send what this request (or command) queued, here and now: for the command line."""
+    ids = queued_ids()
     if ids:
         send_pending(ids)
 

@@ -105,6 +105,7 @@ GET_MATRIX = {
     "events.index": ({}, ALL),
     "admin.users": ({}, ADMINS),
     "admin.audit_log": ({}, ADMINS),
+    "admin.jobs": ({}, ADMINS),
     "admin.suspend": ({"user_id": "TARGET"}, ADMINS),
     "admin.pages": ({}, ADMINS),
     "admin.edit_page": ({"slug": "imprint", "locale": "de"}, ADMINS),

@@ -1,0 +1,102 @@
+"""Background work (the queue itself is app.queue): mail after a request's commit, and the periodic jobs, so
+no crontab is needed. Every job's effect is exactly-once on its own (mail is claimed row by row, digests claim
+their period, reminders their row): a job that runs twice, or on two hosts, sends nothing twice; the locks only
+save work. Periodic times are UTC.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from flask import Flask, current_app, has_app_context
+from huey import crontab
+from redis.exceptions import RedisError
+
+from app.extensions import db
+from app.mail.sending import send_pending
+from app.models.notification import MailMode
+from app.queue import huey, record_run
+from app.services import announcements, digests, signups
+
+log = logging.getLogger(__name__)
+_worker_app: Flask | None = None
+
+
+def run_worker(app: Flask, workers: int) -> None:
+    """The consumer: runs queued tasks and the periodic schedule until stopped (`flask worker`)."""
+    global _worker_app  # noqa: PLW0603  (the one app a worker process serves)
+    _worker_app = app
+    huey.create_consumer(workers=workers, worker_type="thread", periodic=True, check_worker_health=True).run()
+
+
+def _app() -> Flask:
+    """The worker's app, or the caller's in immediate mode."""
+    app = current_app._get_current_object() if has_app_context() else _worker_app  # noqa: SLF001
+    if app is None:
+        raise RuntimeError("no app for this job: start the worker with `flask worker`")
+    return app
+
+
+def _in_app(job: Callable[[], object]) -> object:
+    """Run `job` inside the app with links to SITE_URL and one commit at the end; the mail it queued is sent
+    right after."""
+    app = _app()
+    with app.test_request_context(base_url=app.config["SITE_URL"]):
+        try:
+            result = job()
+            db.session.commit()
+        finally:
+            db.session.remove()
+        send_pending()
+    return result
+
+
+# ---------------------------------------------------------------- after a request
+
+
+@huey.task(retries=3, retry_delay=30)
+def deliver_mail(ids: list[int]) -> tuple[int, int]:
+    """Send the mail a request stored (claimed first: whoever else sends, each mail goes out once)."""
+    with _app().app_context():
+        return send_pending(ids)
+
+
+def enqueue_mail(ids: list[int]) -> None:
+    """Hand a request's mail to the worker. If the queue cannot be reached, the rows stay and the periodic mail
+    job sends them: never an error for the person who clicked."""
+    try:
+        deliver_mail(ids)
+    except (RedisError, OSError) as exc:
+        log.warning("job queue unavailable (%s): mail %s waits for the next mail run", type(exc).__name__, ids)
+
+
+# ---------------------------------------------------------------- periodic
+
+
+def _periodic(name: str, schedule, job: Callable[[], object]):
+    @huey.periodic_task(schedule, name=name)
+    @huey.lock_task(f"periodic-{name}")
+    def task():
+        started = datetime.now(UTC)
+        try:
+            result = _in_app(job)
+        except Exception as exc:
+            record_run(name, started, f"failed: {type(exc).__name__}: {exc}"[:300])
+            raise
+        record_run(name, started, f"ok: {result}")
+        return result
+
+    return task
+
+
+send_due_mail = _periodic("mail", crontab(minute="*"), lambda: send_pending()[0])
+send_notifications = _periodic("notifications", crontab(minute="*/5"), digests.send_immediate)
+send_announcements = _periodic("announcements", crontab(minute="*"), announcements.send_pending_batches)
+send_reminders = _periodic("reminders", crontab(minute="*/15"), signups.send_reminders)
+send_daily_digests = _periodic("daily-digest", crontab(minute="0", hour="6"),
+                               lambda: digests.send_digests(MailMode.DAILY))
+send_weekly_digests = _periodic("weekly-digest", crontab(minute="0", hour="6", day_of_week="1"),
+                                lambda: digests.send_digests(MailMode.WEEKLY))
+heartbeat = _periodic("heartbeat", crontab(minute="*"), lambda: "alive")
