@@ -15,7 +15,8 @@ from flask import Flask
 from huey import Huey
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
-huey = Huey("alumni-commons", immediate=True, storage_class=MemoryStorage, utc=True)
+# results=False: nothing reads a job's return value, so none is kept (the store would only grow).
+huey = Huey("alumni-commons", results=False, immediate=True, storage_class=MemoryStorage, utc=True)
 PERIODIC = ("mail", "notifications", "announcements", "reminders", "daily-digest", "weekly-digest", "heartbeat")
 
 
