@@ -95,20 +95,22 @@ def _send_batch(batch: list[OutgoingMail], token: str) -> tuple[int, int]:
     sent = failed = 0
     with Postman() as postman:
         for outgoing in batch:
-            values: dict = {"attempts": outgoing.attempts + 1, "claimed_at": None, "claim_token": None}
+            # The claim is released with the result (column objects as keys: the values are no secrets).
+            values: dict = {OutgoingMail.attempts: outgoing.attempts + 1, OutgoingMail.claimed_at: None,
+                            OutgoingMail.claim_token: None}
             try:
                 postman.deliver(outgoing)
             except (OSError, smtplib.SMTPException) as exc:
                 values.update(last_error=f"{type(exc).__name__}: {exc}"[:500],
-                              retry_at=utcnow() + _backoff(values["attempts"]))
+                              retry_at=utcnow() + _backoff(outgoing.attempts + 1))
                 log.warning("mail %s to %s not sent (attempt %s): %s", outgoing.id, outgoing.recipient,
-                            values["attempts"], values["last_error"])
+                            outgoing.attempts + 1, values["last_error"])
                 failed += 1
             else:
                 values.update(sent_at=utcnow(), last_error=None, retry_at=None)
                 sent += 1
             db.session.execute(update(OutgoingMail).where(OutgoingMail.id == outgoing.id,
-                                                          OutgoingMail.claim_token == token).values(**values))
+                                                          OutgoingMail.claim_token == token).values(values))
             db.session.commit()  # each result is stored at once: a message that went out is never sent again
     return sent, failed
 
