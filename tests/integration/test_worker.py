@@ -88,3 +88,26 @@ def test_admins_see_the_queue_the_periodic_jobs_and_mail_given_up(app, client, m
     assert "<dt>Mail given up after repeated errors</dt><dd>1</dd>" in page
     for job in ("daily-digest", "reminders", "heartbeat"):
         assert job in page
+
+
+def test_the_announcement_job_sends_every_batch_in_one_run(app, client, make_user, make_post, smtp_server):
+    from app import jobs
+    from tests.integration.test_notifications import consent
+
+    _controller, mailbox = smtp_server
+    volunteer = make_user(Role.VOLUNTEER)
+    news = make_post(volunteer, title="Großes Fest", kind="news")
+    fans = [make_user() for _ in range(5)]
+    for fan in fans:
+        consent(app, fan, news="weekly")
+    client.login(volunteer)
+    app.config["ANNOUNCEMENT_BATCH"] = 2
+    try:
+        client.submit(f"/notifications/announce/{news.id}", {"action": "send"})  # the first batch of 2
+        mailbox.clear()
+        with app.app_context():
+            jobs.send_announcements.call_local()  # one run of the periodic job: every batch left
+    finally:
+        app.config["ANNOUNCEMENT_BATCH"] = 200
+    assert len([m for m in mailbox.messages if "Großes Fest" in m["Subject"]]) == 3
+    assert "5 of 5 mails sent." in client.get(f"/notifications/announce/{news.id}").get_data(as_text=True)
