@@ -156,6 +156,16 @@ def app(database_url, smtp_server):
 
 
 @pytest.fixture(autouse=True)
+def _jobs_inline_again():
+    """The job queue is one per process (app.queue); a test that builds a production-shaped app points it
+    elsewhere, so every test ends with jobs inline again, as the suite's app expects."""
+    yield
+    from app.queue import huey
+
+    huey.immediate = True
+
+
+@pytest.fixture(autouse=True)
 def _clean_database(request):
     yield
     if "app" not in request.fixturenames:

@@ -2,16 +2,16 @@
 
 accounts: create-user, set-role, set-password · demo: seed-demo ·
 mail jobs (by hand; the worker runs them on its own schedule): send-mail, send-notifications, send-digests,
-send-announcements, send-reminders · worker
+send-announcements, send-reminders · worker · check-deploy
 """
 
 from __future__ import annotations
 
 from flask import Flask
 
-from app.cli import accounts, demo, mail_jobs, worker
+from app.cli import accounts, demo, deploy, mail_jobs, worker
 
-COMMANDS = (*accounts.COMMANDS, *demo.COMMANDS, *mail_jobs.COMMANDS, *worker.COMMANDS)
+COMMANDS = (*accounts.COMMANDS, *demo.COMMANDS, *deploy.COMMANDS, *mail_jobs.COMMANDS, *worker.COMMANDS)
 
 
 def register(app: Flask) -> None:
