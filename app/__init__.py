@@ -125,8 +125,7 @@ def configure_redis(app: Flask) -> None:
 def configure_database_timeouts(app: Flask) -> None:
     """PostgreSQL that hangs instead of refusing gives a 503 within seconds: connect and statement timeouts,
     TCP keepalives, a bounded wait for a pooled connection, and pre-ping to recover without a restart."""
-    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-    options.setdefault("pool_pre_ping", True)
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})  # pool_pre_ping comes from Config
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         options.setdefault("pool_timeout", app.config["DATABASE_CONNECT_TIMEOUT"])
         options.setdefault("connect_args", {

@@ -15,7 +15,7 @@ from huey import crontab
 from redis.exceptions import RedisError
 
 from app.extensions import db
-from app.mail.sending import send_pending
+from app.mail.sending import send_pending, send_queued
 from app.models.notification import MailMode
 from app.queue import huey, record_run
 from app.services import announcements, digests, signups
@@ -39,17 +39,18 @@ def _app() -> Flask:
     return app
 
 
-def _in_app(job: Callable[[], object]) -> object:
-    """Run `job` inside the app with links to SITE_URL and one commit at the end; the mail it queued is sent
-    right after."""
+def run_job(job: Callable[[], object]) -> object:
+    """Run `job` inside the app (the worker's, or the caller's: the `flask send-*` commands) with links to
+    SITE_URL and one commit at the end; then send the mail this job queued, and only that (the periodic mail
+    job sends whatever else is due)."""
     app = _app()
     with app.test_request_context(base_url=app.config["SITE_URL"]):
         try:
             result = job()
             db.session.commit()
+            send_queued()
         finally:
             db.session.remove()
-        send_pending()
     return result
 
 
@@ -84,7 +85,7 @@ def _periodic(name: str, schedule, job: Callable[[], object], *, until_done: boo
     def task():
         started = datetime.now(UTC)
         try:
-            result = _until_done(job) if until_done else _in_app(job)
+            result = _until_done(job) if until_done else run_job(job)
         except Exception as exc:
             record_run(name, started, f"failed: {type(exc).__name__}: {exc}"[:300])
             raise
@@ -97,7 +98,7 @@ def _periodic(name: str, schedule, job: Callable[[], object], *, until_done: boo
 def _until_done(job: Callable[[], object], rounds: int = 1000) -> int:
     total = 0
     for _ in range(rounds):
-        done = _in_app(job)
+        done = run_job(job)
         if not done:
             break
         total += done if isinstance(done, int) else 1

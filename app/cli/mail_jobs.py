@@ -3,36 +3,26 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
-from app.extensions import db
-from app.mail import send_pending, send_queued
+from app.jobs import run_job
+from app.mail import send_pending
 from app.models.notification import MailMode
 from app.services import announcements, digests, signups
-
-
-def run_mail_job(job) -> int:
-    """Run a job that queues mail: links point at SITE_URL, one commit, then send what it queued."""
-    with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
-        count = job()
-        db.session.commit()
-        send_queued()
-    return count
 
 
 @click.command("send-reminders")
 @with_appcontext
 def send_reminders() -> None:
     """Remind confirmed attendees of events starting soon (for cron); each person once per event."""
-    click.echo(f"{run_mail_job(signups.send_reminders)} reminders queued.")
+    click.echo(f"{run_job(signups.send_reminders)} reminders queued.")
 
 
 @click.command("send-notifications")
 @with_appcontext
 def send_notifications() -> None:
     """Mail what is new to people who want it right away (cron: every 5 minutes; coalesces)."""
-    click.echo(f"{run_mail_job(digests.send_immediate)} mails queued.")
+    click.echo(f"{run_job(digests.send_immediate)} mails queued.")
 
 
 @click.command("send-digests")
@@ -40,14 +30,14 @@ def send_notifications() -> None:
 @with_appcontext
 def send_digests(period: str) -> None:
     """Compose this period's digests (cron: daily and weekly); each person at most once per period."""
-    click.echo(f"{run_mail_job(lambda: digests.send_digests(MailMode(period)))} digests queued.")
+    click.echo(f"{run_job(lambda: digests.send_digests(MailMode(period)))} digests queued.")
 
 
 @click.command("send-announcements")
 @with_appcontext
 def send_announcements() -> None:
     """Send the next batch of every news announcement in progress (cron: every minute)."""
-    click.echo(f"{run_mail_job(announcements.send_pending_batches)} announcement mails queued.")
+    click.echo(f"{run_job(announcements.send_pending_batches)} announcement mails queued.")
 
 
 @click.command("send-mail")

@@ -2,7 +2,7 @@
 
 Services stay free of HTTP routing: they ask here for "the link to cancel this sign-up", and only this
 module knows which endpoint that is. Links are absolute (`_external`): inside a request they use the
-request's host; from the command line and the worker, `SITE_URL` (see `app.cli.mail_jobs.run_mail_job`).
+request's host; from the command line and the worker, `SITE_URL` (see `app.jobs.run_job`).
 """
 
 from __future__ import annotations
