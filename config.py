@@ -115,6 +115,14 @@ class Config:
 
     # Uploaded documents and profile photos live here, outside static/, under random names.
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+    # Several hosts share their files through an S3-compatible bucket (app.storage): STORAGE_URL=s3://bucket/prefix
+    # with the endpoint of the S3 API (empty for AWS) and an access key of a private bucket.
+    STORAGE_URL = os.environ.get("STORAGE_URL") or None
+    STORAGE_S3_ENDPOINT = os.environ.get("STORAGE_S3_ENDPOINT") or None
+    STORAGE_S3_REGION = os.environ.get("STORAGE_S3_REGION", "us-east-1")
+    STORAGE_S3_ACCESS_KEY = os.environ.get("STORAGE_S3_ACCESS_KEY") or None
+    STORAGE_S3_SECRET_KEY = os.environ.get("STORAGE_S3_SECRET_KEY") or None
+    STORAGE_TIMEOUT = float(os.environ.get("STORAGE_TIMEOUT", "5"))  # seconds for each connect and read
     DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
     PHOTO_MAX_BYTES = 5 * 1024 * 1024
     # Images are refused above this many pixels before they are decoded: a tiny PNG can claim 12,000 x 12,000.

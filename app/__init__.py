@@ -18,6 +18,7 @@ from app import (
     jobs,
     models,  # noqa: F401  (the whole schema, for Flask-Migrate)
     queue,
+    storage,
     templating,
 )
 from app.auth.session import load_user
@@ -50,6 +51,7 @@ def create_app(config: type[Config] | Mapping | None = None) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     queue.configure(app)
+    storage.configure(app)
     register_cli(app)
     return app
 

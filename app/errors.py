@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db, login_manager
 from app.security import log_security_event
+from app.storage import StorageUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,11 @@ def register(app: Flask) -> None:
     def database_unavailable(exc):
         log.error("database error on %s: %s", request.path, exc.__class__.__name__)
         return database_unavailable_response()
+
+    @app.errorhandler(StorageUnavailable)
+    def storage_unavailable(exc):
+        log.error("file store unavailable on %s: %s", request.path, exc)
+        return render_error(503)
 
     @app.errorhandler(Exception)
     def unexpected_error(_exc: Exception):

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import redis
 from flask import current_app
 
-from app import queue
+from app import queue, storage
 from app.database import ping
 
 OK, UNAVAILABLE, NOT_CONFIGURED = "ok", "unavailable", "not configured"
@@ -32,6 +32,15 @@ def redis_state() -> str:
     return OK
 
 
+def storage_state() -> str:
+    """Local folder writable, or the bucket answering (each call bounded by STORAGE_TIMEOUT)."""
+    try:
+        storage.current().ping()
+    except storage.StorageUnavailable:
+        return UNAVAILABLE
+    return OK
+
+
 def worker_state() -> str:
     """The worker's heartbeat (a periodic job every minute): "ok" when seen in the last 3 minutes."""
     if current_app.config["JOBS_IMMEDIATE"]:
@@ -48,8 +57,9 @@ def worker_state() -> str:
 
 def report() -> tuple[dict[str, str], int]:
     """The state of each dependency and the HTTP status: 503 only when the site cannot serve (no database);
-    without Redis it serves, slower and with per-process rate limits ("degraded")."""
-    states = {"database": database(), "redis": redis_state(), "worker": worker_state()}
+    without Redis it serves, slower and with per-process rate limits; without the file store it serves all but
+    files ("degraded")."""
+    states = {"database": database(), "redis": redis_state(), "worker": worker_state(), "storage": storage_state()}
     if states["database"] != OK:
         return {"status": "unavailable", **states}, 503
     degraded = any(state in (UNAVAILABLE, "no heartbeat") for state in states.values())

@@ -27,6 +27,7 @@ from app.extensions import db, limiter
 from app.models.post import Category, Comment, Post
 from app.models.user import Role, User
 from config import TestingConfig
+from tests.objectstore import object_store  # noqa: F401  (a session fixture for the storage tests)
 
 # PostgreSQL for the fault tests (a TCP switch in front of it): the suite's own, or the machine's default.
 POSTGRES_FOR_FAULTS = os.environ.get("TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -133,6 +134,7 @@ def make_app(database_url: str, smtp_port: int, **overrides):
         "MAIL_PORT": smtp_port,
         "MAIL_FROM": "Alumni Commons <noreply@test.example>",
         "SERVER_NAME": None,
+        "UPLOAD_DIR": tempfile.mkdtemp(prefix="uploads-"),  # never the repository's instance/ folder
         **overrides,
     }
 
@@ -375,9 +377,9 @@ def world(app, make_user):
         from app.models.membership import Document, Invitation, MemberProfile, MembershipApplication
         from app.services import uploads
 
-        photo = uploads.store("photos", b"\xff\xd8\xff fake jpeg for routing", "jpg")
+        photo = uploads.store("photos", b"\xff\xd8\xff fake jpeg for routing", "jpg", "image/jpeg")
         db.session.add(MemberProfile(user_id=author.id, listed=True, city="Köln", photo_name=photo))
-        stored = uploads.store("documents", b"%PDF-1.4 minutes", "pdf")
+        stored = uploads.store("documents", b"%PDF-1.4 minutes", "pdf", "application/pdf")
         document = Document(title="Protokoll", original_name="protokoll.pdf", stored_name=stored,
                             content_type="application/pdf", size=16, uploaded_by_id=author.id)
         application = MembershipApplication(user_id=target.id, programme="Informatik", year=2010)

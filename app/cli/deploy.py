@@ -8,6 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from app import storage
 from app.models.page import PAGE_SLUGS
 from app.services.pages import page_in
 
@@ -34,10 +35,20 @@ def problems(app: Flask) -> list[tuple[str, str]]:
     if not config["REDIS_URL"]:
         found.append(("warning", "REDIS_URL is not set: rate limits and the page cache are per process and the job "
                                  "queue is a local file, so run one host with one worker process."))
-    found.append(("warning", f"Uploads are stored on this host's disk ({config['UPLOAD_DIR']}): several hosts need "
-                             "shared storage."))
+    found += _storage(config)
     found += _legal_pages(config["LANGUAGES"])
     return found
+
+
+def _storage(config) -> list[tuple[str, str]]:
+    if not config.get("STORAGE_URL"):
+        return [("warning", f"Uploads are stored on this host's disk ({config['UPLOAD_DIR']}): several hosts need "
+                            "STORAGE_URL (an S3-compatible bucket); `flask storage-migrate` copies the files there.")]
+    try:
+        storage.current().ping()
+    except storage.StorageUnavailable as exc:
+        return [("error", f"The file store ({config['STORAGE_URL']}) does not answer: {exc}")]
+    return []
 
 
 def _legal_pages(languages) -> list[tuple[str, str]]:

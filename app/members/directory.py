@@ -51,10 +51,12 @@ def profile(user_id: int):
 @members_only
 def photo(user_id: int):
     entry = load_profile(user_id)
-    path = uploads.stored_file("photos", entry.photo_name)
-    if "photo" not in policy.visible_profile_fields(current_user, entry) or path is None:
+    if "photo" not in policy.visible_profile_fields(current_user, entry):
         abort(404)
-    response = send_file(path, mimetype="image/jpeg", max_age=0)
+    stored = uploads.stored_file("photos", entry.photo_name)
+    if stored is None:
+        abort(404)
+    response = send_file(stored, mimetype="image/jpeg", max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

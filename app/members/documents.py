@@ -53,10 +53,10 @@ def upload_document():
 @members_only
 def download_document(document_id: int):
     document = db.get_or_404(Document, document_id)
-    path = uploads.stored_file("documents", document.stored_name)
-    if path is None:
+    stored = uploads.stored_file("documents", document.stored_name)
+    if stored is None:
         abort(404)
-    response = send_file(path, mimetype=document.content_type,
+    response = send_file(stored, mimetype=document.content_type,
                          as_attachment=True, download_name=document.original_name, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -65,7 +65,7 @@ def save_profile(user: User, changes: ProfileChanges) -> MemberProfile:
     if changes.photo is not None:
         jpeg = uploads.reencode_photo(changes.photo)
         _drop_photo_after_commit(profile.photo_name)
-        profile.photo_name = uploads.store("photos", jpeg, "jpg")
+        profile.photo_name = uploads.store("photos", jpeg, "jpg", "image/jpeg", field="photo")
     elif changes.remove_photo:
         _drop_photo_after_commit(profile.photo_name)
         profile.photo_name = None

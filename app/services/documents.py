@@ -32,7 +32,7 @@ def upload(uploader: User, *, title: str, description: str, filename: str, strea
         raise PermissionDenied(_l("Only volunteers upload documents."))
     data = uploads.read_limited(stream, current_app.config["DOCUMENT_MAX_BYTES"])
     content_type = uploads.document_type(data)
-    stored = uploads.store("documents", data, uploads.DOCUMENT_TYPES[content_type])
+    stored = uploads.store("documents", data, uploads.DOCUMENT_TYPES[content_type], content_type)
     document = Document(title=title.strip(), description=description.strip(), original_name=filename[:255] or "file",
                         stored_name=stored, content_type=content_type, size=len(data), uploaded_by=uploader)
     db.session.add(document)

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import io
+import logging
 import secrets
 import warnings
-from pathlib import Path
+from typing import IO
 
 import filetype
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
+from sqlalchemy import select
 
+from app import storage
+from app.extensions import db
+from app.models import Document, MemberProfile
 from app.services.errors import DomainError
+
+log = logging.getLogger(__name__)
 
 # What a document may be, decided from the bytes (never from the name or the browser's claim).
 DOCUMENT_TYPES = {
@@ -35,12 +42,6 @@ DOCUMENT_TYPES = {
 PHOTO_SIZE = (400, 400)
 
 
-def upload_dir(kind: str) -> Path:
-    path = Path(current_app.config["UPLOAD_DIR"]) / kind
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def read_limited(stream, limit: int) -> bytes:
     """Read at most `limit` bytes; more is an error, not a silent cut."""
     data = stream.read(limit + 1)
@@ -60,17 +61,23 @@ def document_type(data: bytes) -> str:
     return kind.mime
 
 
-def stored_file(kind: str, name: str | None) -> Path | None:
-    """The stored file, or None when it is gone (the caller answers 404, not a server error)."""
+def stored_file(kind: str, name: str | None) -> IO[bytes] | None:
+    """The stored file, open for reading, or None when it is gone (the caller answers 404, not a server error).
+    Raises StorageUnavailable when the store does not answer (503)."""
     if not name:
         return None
-    path = upload_dir(kind) / name
-    return path if path.is_file() else None
+    return storage.current().open(f"{kind}/{name}")
 
 
-def store(kind: str, data: bytes, extension: str) -> str:
+def store(kind: str, data: bytes, extension: str, content_type: str, *, field: str = "file") -> str:
+    """Keep the bytes under a new random name; a store that is down is the person's form error, not a 500."""
     name = f"{secrets.token_urlsafe(24)}.{extension}"
-    (upload_dir(kind) / name).write_bytes(data)
+    try:
+        storage.current().put(f"{kind}/{name}", data, content_type)
+    except storage.StorageUnavailable as exc:
+        log.error("could not store %s/%s: %s", kind, name, exc)
+        raise DomainError(_l("The file could not be stored just now. Please try again in a few minutes."),
+                          field) from exc
     return name
 
 
@@ -106,5 +113,25 @@ def _check_pixels(image) -> None:
 
 
 def delete(kind: str, name: str | None) -> None:
-    if name:
-        (upload_dir(kind) / name).unlink(missing_ok=True)
+    """Remove a file after its row is gone; a store that is down leaves an orphan (logged), never an error."""
+    if not name:
+        return
+    try:
+        storage.current().delete(f"{kind}/{name}")
+    except storage.StorageUnavailable:
+        log.warning("could not delete %s/%s from the file store", kind, name)
+
+
+def referenced_keys() -> set[str]:
+    """The store keys the database points at (documents and directory photos): what a migration or a restore
+    must bring along."""
+    documents = {f"documents/{name}" for name in db.session.scalars(select(Document.stored_name))}
+    photos = {f"photos/{name}" for name in db.session.scalars(
+        select(MemberProfile.photo_name).where(MemberProfile.photo_name.is_not(None)))}
+    return documents | photos
+
+
+def missing_files() -> list[str]:
+    """Referenced files the store does not have (each a 404 for the people who click them)."""
+    store = storage.current()
+    return sorted(key for key in referenced_keys() if not store.exists(key))

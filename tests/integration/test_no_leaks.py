@@ -32,7 +32,7 @@ def secrets_world(app, make_user, make_post, add_comment, make_event):
 
         db.session.get(Post, secret.id).like_count = 7
         db.session.add(MemberProfile(user_id=member.id, listed=True, city=f"City {MARKER}", bio=f"Bio {MARKER}"))
-        stored = uploads.store("documents", f"%PDF-1.4 {MARKER}".encode(), "pdf")
+        stored = uploads.store("documents", f"%PDF-1.4 {MARKER}".encode(), "pdf", "application/pdf")
         document = Document(title=f"Doc {MARKER}", original_name=f"{MARKER}.pdf", stored_name=stored,
                             content_type="application/pdf", size=20, uploaded_by_id=member.id)
         db.session.add(document)
