@@ -6,6 +6,8 @@ Suites (`--suite`, default all), each on SQLite and PostgreSQL:
   the bare endpoint (ceiling), the feed, and the 1,000-comment thread (bench/__main__.py, load.py).
 - storm: 500 people sign up for 50 seats at once against gunicorn with 4 workers (bench/storm.py).
 - digests: `flask send-digests --period daily` for 1,000 and 10,000 people, twice (bench/digests.py).
+- mail: mails per second through real `flask worker` processes (one, then two) to an SMTP sink, and a news
+  announcement to 10,000 subscribers (bench/mail.py).
 """
 
 from __future__ import annotations
@@ -29,8 +31,8 @@ MEMBER_ID = 20  # a member (see dataset._users): logged-in query counts include 
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--suite", choices=("feed", "storm", "digests", "all"), default="all",
-                        help="which benchmark to run (default all: feed, storm, digests)")
+    parser.add_argument("--suite", choices=("feed", "storm", "digests", "mail", "all"), default="all",
+                        help="which benchmark to run (default all: feed, storm, digests, mail)")
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--duration", type=float, default=10.0, help="measured seconds per target (default 10)")
     parser.add_argument("--warmup", type=float, default=2.0, help="unrecorded seconds before each (default 2)")
@@ -200,7 +202,7 @@ def main(argv=None) -> int:
 
     began = time.perf_counter()
     kinds = ("sqlite", "postgres") if args.db == "both" else (args.db,)
-    suites = ("feed", "storm", "digests") if args.suite == "all" else (args.suite,)
+    suites = ("feed", "storm", "digests", "mail") if args.suite == "all" else (args.suite,)
     results = {"machine": report.machine(), "suites": list(suites),
                "settings": {"workers": args.workers, "worker_class": args.worker_class,
                             "concurrency": args.concurrency, "duration": args.duration, "warmup": args.warmup,
@@ -216,6 +218,10 @@ def main(argv=None) -> int:
             results["settings"]["storm"] = {"people": storm.PEOPLE, "seats": storm.SEATS, "workers": storm.WORKERS,
                                             "worker_class": "sync", "client": "bench.storm_client (one thread each)"}
             results["storm"] = {kind: storm.run_database(kind, args) for kind in kinds}
+        elif suite == "mail":
+            from bench import mail
+
+            results["mail"] = {kind: mail.run_database(kind, args) for kind in kinds}
         else:
             from app.services.digests import BATCH
             from bench import digests

@@ -103,6 +103,10 @@ def table(results: dict) -> str:
         sections.append(storm_table(results))
     if "digests" in results:
         sections.append(digests_table(results))
+    if "mail" in results:
+        from bench import mail
+
+        sections.append(mail.table(results))
     return "\n\n".join(sections)
 
 
@@ -256,6 +260,9 @@ def problems(results: dict) -> list[str]:
     for name, db in results.get("digests", {}).items():
         if "skipped" not in db and not db["passed"]:
             found.append(f"digests/{name}: a check failed (see the table and the JSON).")
+    for name, db in results.get("mail", {}).items():
+        if "skipped" not in db and not db["passed"]:
+            found.append(f"mail/{name}: a mail was lost or sent twice (see the table and the JSON).")
     return found
 
 

@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 
+from flask_migrate import upgrade
 from sqlalchemy import event, select
 
 from app.extensions import db
@@ -30,7 +31,8 @@ def test_redis_refused_pages_and_logins_still_work(database_url, smtp_server, ma
     assert client.submit("/auth/login", {"email": person.email, "password": DEFAULT_PASSWORD}).status_code == 302
     health = client.get("/healthz")
     assert health.status_code == 200
-    assert health.get_json() == {"status": "degraded", "database": "ok", "redis": "unavailable", "worker": "inline"}
+    assert health.get_json() == {"status": "degraded", "database": "ok", "redis": "unavailable", "worker": "inline",
+                                 "storage": "ok"}
 
 
 def test_redis_cut_and_back_without_a_restart(database_url, smtp_server):
@@ -45,7 +47,8 @@ def test_redis_cut_and_back_without_a_restart(database_url, smtp_server):
     assert [client.get(url).status_code for url in ("/", "/events/", "/imprint")] == [200, 200, 200]
     assert client.get("/healthz").get_json()["redis"] == "unavailable"
     switch.start()
-    assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok", "redis": "ok", "worker": "inline"}
+    assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok", "redis": "ok", "worker": "inline",
+                                                     "storage": "ok"}
     switch.cut()
 
 
@@ -92,6 +95,8 @@ def test_a_connection_cut_at_the_commit_is_a_503_and_stores_nothing(postgres_rea
     switch.start()
     application = make_app(POSTGRES.replace("127.0.0.1:5432", f"127.0.0.1:{switch.port}"), smtp_server[0].port,
                            DATABASE_CONNECT_TIMEOUT=2)
+    with application.app_context():
+        upgrade()  # in the SQLite pass this PostgreSQL database may still be empty
     client = english_client(application)
     token = client.token("/auth/register")
 

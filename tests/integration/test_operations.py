@@ -19,7 +19,8 @@ POSTGRES = os.environ.get("TEST_DATABASE_URL") or "postgresql+psycopg://postgres
 def test_healthz_reports_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok", "redis": "not configured", "worker": "inline"}
+    assert response.get_json() == {"status": "ok", "database": "ok", "redis": "not configured", "worker": "inline",
+                                   "storage": "ok"}
 
 
 class TcpSwitch:
