@@ -72,6 +72,9 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "Alumni Commons <noreply@localhost>")
     MAIL_OUTBOX_DIR = str(INSTANCE_DIR / "outbox")
     MAIL_MAX_ATTEMPTS = 10
+    # The nightly clean-up deletes stored messages (addresses and words) once they have done their job.
+    MAIL_KEEP_DAYS = int(os.environ.get("MAIL_KEEP_DAYS", "30"))
+    MAIL_KEEP_FAILED_DAYS = int(os.environ.get("MAIL_KEEP_FAILED_DAYS", "90"))
     MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "10"))  # seconds for each SMTP connect and command
     # A claimed mail not marked sent within this time belonged to a sender that died: another may send it.
     MAIL_CLAIM_LEASE_SECONDS = int(os.environ.get("MAIL_CLAIM_LEASE_SECONDS", "600"))

@@ -95,3 +95,13 @@ AUDIT_ACTION_LABELS = {
     AuditAction.SETTING_CHANGED: _l("Setting changed"),
     AuditAction.CATEGORY_CREATED: _l("Category added"),
 }
+JOB_LABELS = {  # the worker's periodic jobs (app.queue.PERIODIC), as the admins' page names them
+    "mail": _l("Send due mail"),
+    "notifications": _l("Mail notifications right away"),
+    "announcements": _l("Send news by mail"),
+    "reminders": _l("Event reminders"),
+    "daily-digest": _l("Daily digest"),
+    "weekly-digest": _l("Weekly digest"),
+    "clean-up": _l("Delete old stored mail"),
+    "heartbeat": _l("Heartbeat"),
+}

@@ -18,7 +18,7 @@ from app.extensions import db
 from app.mail.sending import send_pending, send_queued
 from app.models.notification import MailMode
 from app.queue import huey, record_run
-from app.services import announcements, digests, signups
+from app.services import announcements, digests, outbox, signups
 
 log = logging.getLogger(__name__)
 _worker_app: Flask | None = None
@@ -116,4 +116,5 @@ send_daily_digests = _periodic("daily-digest", crontab(minute="0", hour="6"),
                                lambda: digests.send_digests(MailMode.DAILY))
 send_weekly_digests = _periodic("weekly-digest", crontab(minute="0", hour="6", day_of_week="1"),
                                 lambda: digests.send_digests(MailMode.WEEKLY))
+clean_up = _periodic("clean-up", crontab(minute="30", hour="3"), outbox.clean_up)
 heartbeat = _periodic("heartbeat", crontab(minute="*"), lambda: "alive")

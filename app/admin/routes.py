@@ -14,7 +14,7 @@ from app.admin import bp
 from app.admin.forms import PageForm, RoleForm, SettingsForm, SuspendForm, UserSearchForm
 from app.extensions import db
 from app.forms import ConfirmForm, populate_errors
-from app.i18n import AUDIT_ACTION_LABELS, LANGUAGE_NAMES, ROLE_LABELS
+from app.i18n import AUDIT_ACTION_LABELS, JOB_LABELS, LANGUAGE_NAMES, ROLE_LABELS
 from app.loaders import page_number
 from app.models.page import PAGE_SLUGS
 from app.models.user import Role, User
@@ -132,7 +132,8 @@ def audit_log():
 def jobs():
     """Background work: the queue, each periodic job's last run, and mail that could not be sent."""
     return render_template("admin/jobs.html", mail=outbox.mail_state(), pending=queue.pending_count(),
-                           runs=queue.last_runs(), periodic=queue.PERIODIC, inline=current_app.config["JOBS_IMMEDIATE"])
+                           runs=queue.last_runs(), periodic=queue.PERIODIC, job_labels=JOB_LABELS,
+                           inline=current_app.config["JOBS_IMMEDIATE"])
 
 
 @bp.get("/pages", endpoint="pages")

@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 from app.jobs import run_job
 from app.mail import send_pending
 from app.models.notification import MailMode
-from app.services import announcements, digests, signups
+from app.services import announcements, digests, outbox, signups
 
 
 @click.command("send-reminders")
@@ -48,4 +48,11 @@ def send_mail() -> None:
     click.echo(f"{sent} sent, {failed} failed.")
 
 
-COMMANDS = (send_reminders, send_notifications, send_digests, send_announcements, send_mail)
+@click.command("clean-up")
+@with_appcontext
+def clean_up() -> None:
+    """Delete stored mail sent more than MAIL_KEEP_DAYS ago or given up more than MAIL_KEEP_FAILED_DAYS ago."""
+    click.echo(f"{run_job(outbox.clean_up)} stored mails deleted.")
+
+
+COMMANDS = (send_reminders, send_notifications, send_digests, send_announcements, send_mail, clean_up)

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import and_, delete, func, or_, select
 
+from app.database import rows_changed
 from app.extensions import db
 from app.models.mail import OutgoingMail
 from app.models.types import utcnow
@@ -35,3 +36,16 @@ def mail_state(limit: int = 20) -> MailState:
         sent_last_day=count(OutgoingMail.sent_at >= utcnow() - timedelta(days=1)),
         failures=list(db.session.scalars(select(OutgoingMail).where(unsent, OutgoingMail.attempts >= max_attempts)
                                          .order_by(OutgoingMail.id.desc()).limit(limit))))
+
+
+def clean_up() -> int:
+    """Delete mail that has done its job: sent more than MAIL_KEEP_DAYS ago, or given up more than
+    MAIL_KEEP_FAILED_DAYS ago. A stored message holds its recipient's address and words: keep it no longer than
+    needed to answer "did my mail go out?" (privacy by default). The number of rows deleted."""
+    config = current_app.config
+    sent_before = utcnow() - timedelta(days=config["MAIL_KEEP_DAYS"])
+    failed_before = utcnow() - timedelta(days=config["MAIL_KEEP_FAILED_DAYS"])
+    return rows_changed(delete(OutgoingMail).where(or_(
+        OutgoingMail.sent_at < sent_before,
+        and_(OutgoingMail.sent_at.is_(None), OutgoingMail.attempts >= config["MAIL_MAX_ATTEMPTS"],
+             OutgoingMail.created_at < failed_before))))

@@ -35,3 +35,16 @@ def test_a_production_setup_passes_with_warnings_only(app, database_url):
     assert result.exit_code == 0, result.output
     assert "0 errors" in result.output and "ERROR" not in result.output
     assert "Uploads are stored on this host's disk" in result.output  # one host only: a warning
+
+
+def test_a_bucket_that_does_not_answer_is_an_error_one_that_does_is_fine(app, database_url, smtp_server, object_store):
+    from tests.conftest import free_port, make_app
+
+    dead = make_app(database_url, smtp_server[0].port, STORAGE_URL="s3://alumni-files", STORAGE_TIMEOUT=1.0,
+                    STORAGE_S3_ENDPOINT=f"http://127.0.0.1:{free_port()}", STORAGE_S3_ACCESS_KEY="x",
+                    STORAGE_S3_SECRET_KEY="y")
+    result = dead.test_cli_runner().invoke(args=["check-deploy"])
+    assert "ERROR    The file store (s3://alumni-files) does not answer" in result.output
+    shared = make_app(database_url, smtp_server[0].port, **object_store.settings("check-deploy"))
+    result = shared.test_cli_runner().invoke(args=["check-deploy"])
+    assert "file store" not in result.output and "Uploads are stored on this host's disk" not in result.output

@@ -111,3 +111,28 @@ def test_the_announcement_job_sends_every_batch_in_one_run(app, client, make_use
         app.config["ANNOUNCEMENT_BATCH"] = 200
     assert len([m for m in mailbox.messages if "Großes Fest" in m["Subject"]]) == 3
     assert "5 of 5 mails sent." in client.get(f"/notifications/announce/{news.id}").get_data(as_text=True)
+
+
+def test_the_nightly_clean_up_deletes_stored_mail_that_has_done_its_job(app):
+    from datetime import timedelta
+
+    from app.models.types import utcnow
+
+    now = utcnow()
+    rows = {  # recipient: (created, sent, attempts); kept unless marked
+        "sent-long-ago@example.org": (now - timedelta(days=41), now - timedelta(days=40), 1),  # deleted
+        "sent-lately@example.org": (now - timedelta(days=6), now - timedelta(days=5), 1),
+        "waiting@example.org": (now - timedelta(days=50), None, 3),  # still being tried: never deleted
+        "given-up-long-ago@example.org": (now - timedelta(days=100), None, 10),  # deleted
+        "given-up-lately@example.org": (now - timedelta(days=10), None, 10),
+    }
+    with app.app_context():
+        for recipient, (created, sent, attempts) in rows.items():
+            db.session.add(OutgoingMail(recipient=recipient, subject="s", message="m", created_at=created,
+                                        sent_at=sent, attempts=attempts))
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["clean-up"])
+    assert result.exit_code == 0 and "2 stored mails deleted" in result.output
+    with app.app_context():
+        left = set(db.session.scalars(select(OutgoingMail.recipient)))
+    assert left == {"sent-lately@example.org", "waiting@example.org", "given-up-lately@example.org"}
