@@ -22,12 +22,13 @@ from app import (
     templating,
 )
 from app.auth.session import load_user
-from app.database import configure_sqlite, render_migration_type
+from app.database import configure_sqlite, include_in_migrations, render_migration_type
 from app.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 from app.i18n import select_locale, select_timezone
 from app.loaders import IdConverter
 from app.mail.sending import queued_ids
 from app.security import register_input_checks, register_security_headers
+from app.services import search_index
 from config import INSTANCE_DIR, Config, config_from_env
 
 
@@ -52,6 +53,7 @@ def create_app(config: type[Config] | Mapping | None = None) -> Flask:
     register_template_helpers(app)
     queue.configure(app)
     storage.configure(app)
+    search_index.register()
     register_cli(app)
     return app
 
@@ -67,7 +69,8 @@ def register_extensions(app: Flask) -> None:
     configure_database_timeouts(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
-                     render_as_batch=True, compare_type=True, render_item=render_migration_type)
+                     render_as_batch=True, compare_type=True, render_item=render_migration_type,
+                     include_object=include_in_migrations)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
 
@@ -103,6 +106,7 @@ BLUEPRINTS = (
     ("events", "/events", ("routes", "signups")),
     ("admin", "/admin", ("routes",)),
     ("notifications", "/notifications", ("routes",)),
+    ("search", "/search", ("routes",)),
 )
 
 

@@ -43,3 +43,8 @@ registration_per_address = _config("REGISTRATION_RATE_LIMIT")
 reset_per_address = _config("RESET_RATE_LIMIT")
 reset_per_account = _config("RESET_ACCOUNT_RATE_LIMIT")
 verification_resend = _config("VERIFICATION_RESEND_RATE_LIMIT")
+search_per_address = _config("SEARCH_RATE_LIMIT")  # anonymous searches (logged-in people are not limited)
+
+
+def logged_in() -> bool:
+    return current_user.is_authenticated

@@ -88,7 +88,7 @@ def start(folder: Path) -> tuple[subprocess.Popen, ObjectStore]:
     process = subprocess.Popen(
         [binary, "server", f"-dir={folder}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", f"-master.port={master}",
          f"-volume.port={volume}", f"-filer.port={filer}", "-s3", f"-s3.port={s3}", f"-s3.config={config}",
-         "-volume.max=4", "-master.volumeSizeLimitMB=64"],
+         "-volume.max=16", "-master.volumeSizeLimitMB=64"],
         stdout=log.open("w"), stderr=subprocess.STDOUT, cwd=folder)
     store = ObjectStore(endpoint=f"http://127.0.0.1:{s3}")
     try:

@@ -265,3 +265,9 @@ def change_handle(user: User, handle: str) -> None:
     if owner is not None and owner != user.id:
         raise DomainError(_l("This handle is taken."), "handle")
     user.handle = handle
+
+
+def find_by_handle(handle: str) -> User | None:
+    """The person with this handle ("@ada" or "ada"), if any."""
+    handle = handle.strip().lstrip("@").lower()[:30]
+    return db.session.scalar(select(User).where(User.handle == handle)) if handle else None

@@ -17,7 +17,7 @@ from app.models.audit import AuditAction
 from app.models.post import Comment, CommentLike, Post, Status
 from app.models.types import utcnow
 from app.models.user import User
-from app.services import audit
+from app.services import audit, search_index
 from app.services.errors import DomainError, PermissionDenied
 from app.services.notifications import notify_about_comment
 from app.services.posts import DUPLICATE_WINDOW, needs_approval
@@ -53,6 +53,7 @@ def add_comment(author: User, post: Post, body: str, parent: Comment | None = No
         return db.session.scalars(select(Comment).where(Comment.author_id == author.id,
                                                         Comment.submission_key == submission)).one()
     comment = db.session.get_one(Comment, new_id)
+    search_index.index_new(comment)
     segment = str(comment.id).zfill(PATH_SEGMENT)  # the id is part of the path
     comment.path = f"{parent.path}.{segment}" if parent else segment
     comment.root_id = parent.root_id if parent else comment.id

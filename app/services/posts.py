@@ -17,7 +17,7 @@ from app.models.notification import FollowTarget
 from app.models.post import Category, Comment, Post, PostKind, PostLike, Status, Visibility
 from app.models.types import utcnow
 from app.models.user import User
-from app.services import audit
+from app.services import audit, search_index
 from app.services.errors import DomainError, PermissionDenied
 from app.services.notifications import follow, notify_followers_of_post, notify_mentions_in_post
 from app.services.settings import get_flag
@@ -74,6 +74,7 @@ def create_post(author: User, *, kind: PostKind, title: str, body: str, category
     if new_id is None:  # the other copy of this submission was stored a moment ago
         return db.session.scalars(select(Post).where(Post.author_id == author.id, same)).one()
     post = db.session.get_one(Post, new_id)
+    search_index.index_new(post)
     if author.auto_follow:
         follow(author, FollowTarget.POST, post.id)
     notify_followers_of_post(post)

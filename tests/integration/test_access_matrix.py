@@ -103,6 +103,8 @@ GET_MATRIX = {
     "account.confirm_email": ({"token": "any"}, ALL),
     "members.home": ({}, MEMBERS),
     "events.index": ({}, ALL),
+    "search.index": ({}, ALL),
+    "search.index#query": ({"q": "Sommerfest"}, ALL),
     "admin.users": ({}, ADMINS),
     "admin.audit_log": ({}, ADMINS),
     "admin.jobs": ({}, ADMINS),

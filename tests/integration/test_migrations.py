@@ -5,14 +5,15 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from app.database import render_migration_type
+from app.database import include_in_migrations, render_migration_type
 from app.extensions import db
 
 
 def test_models_and_migrations_agree(app):
     with app.app_context(), db.engine.connect() as connection:
         context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "render_item": render_migration_type})
+            connection, opts={"compare_type": True, "render_item": render_migration_type,
+                              "include_object": include_in_migrations})
         differences = compare_metadata(context, db.metadata)
     assert differences == [], f"models and migrations differ (write a migration): {differences}"
 
