@@ -42,8 +42,8 @@ class Query:
         return bool(self.terms)
 
     def words(self) -> list[str]:
-        """The words to highlight (folded)."""
-        return [fold(word) for term in self.terms for word in term.words]
+        """The words to highlight (folded, as all terms are)."""
+        return [word for term in self.terms for word in term.words]
 
 
 def fold(text: str) -> str:
@@ -54,7 +54,8 @@ def fold(text: str) -> str:
 
 
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(word for word in _WORD.findall(text.replace("_", " ")) if word.strip())
+    """Folded first, then cut: folding can turn one character into several ("¼" -> "1⁄4")."""
+    return tuple(word for word in _WORD.findall(fold(text).replace("_", " ")) if word.strip())
 
 
 def parse(text: str | None) -> Query:
@@ -92,13 +93,13 @@ def fts5(query: Query, *, prefix_all: bool = True) -> str:
     """An FTS5 MATCH expression. Every word is a double-quoted string (FTS5's literal); SQLite has no stemmer
     for German, so each word is also a prefix ("Treffen" finds "Treffens")."""
 
-    def quoted(term: Term) -> str:
-        text = '"' + " ".join(fold(word) for word in term.words) + '"'
-        return text + "*" if (term.prefix or (prefix_all and not term.is_phrase)) else text
+    def quoted(term: Term, widen: bool = prefix_all) -> str:
+        text = '"' + " ".join(term.words) + '"'
+        return text + "*" if (term.prefix or (widen and not term.is_phrase)) else text
 
     positive = " AND ".join(quoted(term) for term in query.terms)
-    for term in query.excluded:
-        positive = f"({positive}) NOT {quoted(Term(term.words))}"
+    for term in query.excluded:  # exactly the word left out, unless typed with *
+        positive = f"({positive}) NOT {quoted(term, widen=False)}"
     return positive
 
 
@@ -107,7 +108,7 @@ def tsquery(query: Query) -> str:
     with <->, prefixes with :*, exclusions with !."""
 
     def quoted(term: Term) -> str:
-        words = [f"'{fold(word)}'" for word in term.words]
+        words = [f"'{word}'" for word in term.words]
         if term.prefix:
             words[-1] += ":*"
         return "(" + " <-> ".join(words) + ")" if term.is_phrase else words[0]

@@ -11,7 +11,7 @@ from sqlalchemy import event, text
 
 from app.extensions import db
 from app.models.user import Role
-from tests.conftest import text_of
+from tests.conftest import english_client, text_of
 
 MARKER = "Geheimtreffen7Q"
 
@@ -240,3 +240,12 @@ def test_a_search_takes_the_same_number_of_queries_for_one_hit_or_twenty(app, cl
     one = statements("Einzelstück")
     assert statements("Vielfalt", kind="discussion") == one  # 20 posts on the page, or 1
     assert statements("Vielfalt") <= one + 1  # + at most one query per further kind on the page (comments)
+
+
+def test_anonymous_searches_are_rate_limited_per_address_logged_in_ones_not(limited_app, make_user):
+    limited_app.config["SEARCH_RATE_LIMIT"] = "3 per minute"
+    visitor = english_client(limited_app)
+    assert [visitor.get(f"/search?q=wort{n}").status_code for n in range(4)] == [200, 200, 200, 429]
+    member = english_client(limited_app)
+    member.login(make_user(Role.MEMBER))
+    assert {member.get(f"/search?q=wort{n}").status_code for n in range(5)} == {200}
