@@ -129,7 +129,7 @@ def test_apply_approve_directory_and_documents(viewport_name, page_factory, live
     axe_check(member, "directory")
     assert_fits_viewport(member, "directory")
 
-    search = member.get_by_role("search")
+    search = member.locator("#main").get_by_role("search")  # the header has a search box too
     search.get_by_label("City").fill("leipzig")
     search.get_by_role("button", name="Search").click()
     expect(member).to_have_url(re.compile(r"/members/directory\?(.*&)?city=leipzig(&|$)"))
