@@ -95,7 +95,8 @@ class Config:
     LANGUAGES = ("de", "en")
 
     # Requests larger than this are answered with 413 before they reach a view.
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024)))
+    # (a form with several phone photos: ATTACHMENTS_PER_ITEM of a few MB each)
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(64 * 1024 * 1024)))
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -128,6 +129,10 @@ class Config:
     STORAGE_TIMEOUT = float(os.environ.get("STORAGE_TIMEOUT", "5"))  # seconds for each connect and read
     DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
     PHOTO_MAX_BYTES = 5 * 1024 * 1024
+    # Photos and files in posts, comments and events (app.services.attachments).
+    ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(15 * 1024 * 1024)))
+    ATTACHMENTS_PER_ITEM = int(os.environ.get("ATTACHMENTS_PER_ITEM", "10"))
+    UPLOADS_PER_HOUR = int(os.environ.get("UPLOADS_PER_HOUR", "60"))  # per person
     # Images are refused above this many pixels before they are decoded: a tiny PNG can claim 12,000 x 12,000.
     IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", str(40_000_000)))
 

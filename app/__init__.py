@@ -107,6 +107,7 @@ BLUEPRINTS = (
     ("admin", "/admin", ("routes",)),
     ("notifications", "/notifications", ("routes",)),
     ("search", "/search", ("routes",)),
+    ("files", "/files", ("routes",)),
 )
 
 

@@ -8,7 +8,7 @@ import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, HiddenField, MultipleFileField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
 from app.services.passwords import MAX_LENGTH as PASSWORD_MAX_LENGTH
@@ -83,6 +83,14 @@ def guidelines_consent_field() -> BooleanField:
         _l("I have read the community guidelines and the privacy policy."),
         validators=[InputRequired(_l("Please confirm that you accept the guidelines."))],
     )
+
+
+def attachments_field():
+    """Several photos or files at once (the form then asks for a description of each photo: app.attaching)."""
+    return MultipleFileField(_l("Add photos or files"), render_kw={
+        "accept": "image/jpeg,image/png,image/webp,image/gif,image/heic,.heic,.pdf,.docx,.xlsx,.pptx,.odt,.ods,.odp"},
+        description=_l("Photos (JPEG, PNG, WebP, GIF, HEIC) or documents (PDF, office), up to 10 at a time. "
+                       "Location and camera data are removed from photos."))
 
 
 def populate_errors(form, error) -> None:

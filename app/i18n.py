@@ -102,6 +102,6 @@ JOB_LABELS = {  # the worker's periodic jobs (app.queue.PERIODIC), as the admins
     "reminders": _l("Event reminders"),
     "daily-digest": _l("Daily digest"),
     "weekly-digest": _l("Weekly digest"),
-    "clean-up": _l("Delete old stored mail"),
+    "clean-up": _l("Delete old stored mail and unused uploads"),
     "heartbeat": _l("Heartbeat"),
 }

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app, g, has_app_context
 from huey import crontab
 from redis.exceptions import RedisError
 
@@ -18,7 +18,7 @@ from app.extensions import db
 from app.mail.sending import send_pending, send_queued
 from app.models.notification import MailMode
 from app.queue import huey, record_run
-from app.services import announcements, digests, outbox, signups
+from app.services import announcements, attachments, digests, outbox, signups
 
 log = logging.getLogger(__name__)
 _worker_app: Flask | None = None
@@ -48,6 +48,8 @@ def run_job(job: Callable[[], object]) -> object:
         try:
             result = job()
             db.session.commit()
+            for callback in g.pop("after_commit", []):  # e.g. delete the files of removed rows
+                callback()
             send_queued()
         finally:
             db.session.remove()
@@ -116,5 +118,10 @@ send_daily_digests = _periodic("daily-digest", crontab(minute="0", hour="6"),
                                lambda: digests.send_digests(MailMode.DAILY))
 send_weekly_digests = _periodic("weekly-digest", crontab(minute="0", hour="6", day_of_week="1"),
                                 lambda: digests.send_digests(MailMode.WEEKLY))
-clean_up = _periodic("clean-up", crontab(minute="30", hour="3"), outbox.clean_up)
+def clean_up() -> int:
+    """Nightly: stored mail that has done its job, and uploads nobody attached within a day."""
+    return outbox.clean_up() + attachments.clean_up_drafts()
+
+
+clean_up_task = _periodic("clean-up", crontab(minute="30", hour="3"), clean_up)
 heartbeat = _periodic("heartbeat", crontab(minute="*"), lambda: "alive")

@@ -14,6 +14,7 @@ from werkzeug.routing import IntegerConverter
 
 from app import policy
 from app.extensions import db
+from app.models.attachment import Attachment
 from app.models.event import Event
 from app.models.post import Comment, Post
 
@@ -89,3 +90,11 @@ def load_event_of_discussion(post: Post) -> Event:
     if event is None or not policy.can_read_event(current_user, event):
         abort(404)
     return event
+
+
+def load_attachment(attachment_id: int) -> Attachment:
+    """The photo or file if the viewer may see what it is attached to (its uploader: a draft); otherwise 404."""
+    attachment = db.session.get(Attachment, id_or_404(attachment_id))
+    if attachment is None or not policy.can_see_attachment(current_user, attachment):
+        abort(404)
+    return attachment

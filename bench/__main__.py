@@ -1,4 +1,4 @@
-"""`python -m bench` (what `make bench` runs): the feed, sign-up storm and digest benchmarks, then a report.
+"""`python -m bench` (what `make bench` runs): the feed, storm, digest, mail and search benchmarks, then a report.
 
 Suites (`--suite`, default all), each on SQLite and PostgreSQL:
 - feed: build the schema from the migrations, bulk-load the data set, count SQL statements per page
@@ -8,16 +8,16 @@ Suites (`--suite`, default all), each on SQLite and PostgreSQL:
 - digests: `flask send-digests --period daily` for 1,000 and 10,000 people, twice (bench/digests.py).
 - mail: mails per second through real `flask worker` processes (one, then two) to an SMTP sink, and a news
   announcement to 10,000 subscribers (bench/mail.py).
+- search: 100,000 posts and 1,000,000 comments indexed, four query types timed in-process as a visitor and a
+  member, then loaded against gunicorn as a visitor (bench/search.py).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import secrets
-import subprocess
 import sys
 import time
 import urllib.request
@@ -31,10 +31,10 @@ MEMBER_ID = 20  # a member (see dataset._users): logged-in query counts include 
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--suite", choices=("feed", "storm", "digests", "mail", "all"), default="all",
-                        help="which benchmark to run (default all: feed, storm, digests, mail)")
+    parser.add_argument("--suite", choices=("feed", "storm", "digests", "mail", "search", "all"), default="all",
+                        help="which benchmark to run (default all: feed, storm, digests, mail, search)")
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
-    parser.add_argument("--duration", type=float, default=10.0, help="measured seconds per target (default 10)")
+    parser.add_argument("--duration", type=float, help="measured seconds per target (default 10; search 5)")
     parser.add_argument("--warmup", type=float, default=2.0, help="unrecorded seconds before each (default 2)")
     parser.add_argument("--concurrency", type=int, default=8, help="client threads/connections (default 8)")
     parser.add_argument("--max-requests", type=int, default=100_000, help="per target, bounds the run")
@@ -49,7 +49,14 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--digest-backlog", type=int, default=1, metavar="DAYS",
                         help="digests: age of everyone's cursor in days (default 1: an ordinary day's daily run; "
                              "7: everyone's first digest, covering the whole week)")
-    return parser.parse_args(argv)
+    parser.add_argument("--search-posts", type=int, default=100_000, metavar="N", help="search: posts (default 100000)")
+    parser.add_argument("--search-comments", type=int, default=1_000_000, metavar="N",
+                        help="search: comments (default 1000000)")
+    args = parser.parse_args(argv)
+    # The search suite loads four pages per database after a long seed: shorter runs unless asked otherwise.
+    args.search_duration = 5.0 if args.duration is None else args.duration
+    args.duration = 10.0 if args.duration is None else args.duration
+    return args
 
 
 def _sizes(text: str) -> tuple[int, ...]:
@@ -112,11 +119,10 @@ def check_pages(base_url: str, paths: dict[str, str], sizes) -> dict:
 
 
 def load(url: str, args) -> dict:
-    command = [sys.executable, "-m", "bench.load", url, "--duration", str(args.duration), "--warmup",
-               str(args.warmup), "--concurrency", str(args.concurrency), "--max-requests", str(args.max_requests)]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True,
-                          timeout=args.duration + args.warmup + 120)
-    return json.loads(done.stdout)
+    from bench.load import measure
+
+    return measure(url, duration=args.duration, warmup=args.warmup, concurrency=args.concurrency,
+                   max_requests=args.max_requests)
 
 
 def _migrated_app(kind: str, args, fresh: bool):
@@ -202,7 +208,7 @@ def main(argv=None) -> int:
 
     began = time.perf_counter()
     kinds = ("sqlite", "postgres") if args.db == "both" else (args.db,)
-    suites = ("feed", "storm", "digests", "mail") if args.suite == "all" else (args.suite,)
+    suites = ("feed", "storm", "digests", "mail", "search") if args.suite == "all" else (args.suite,)
     results = {"machine": report.machine(), "suites": list(suites),
                "settings": {"workers": args.workers, "worker_class": args.worker_class,
                             "concurrency": args.concurrency, "duration": args.duration, "warmup": args.warmup,
@@ -222,6 +228,11 @@ def main(argv=None) -> int:
             from bench import mail
 
             results["mail"] = {kind: mail.run_database(kind, args) for kind in kinds}
+        elif suite == "search":
+            from bench import search
+
+            results["settings"]["search"] = search.settings(args)
+            results["search"] = {kind: search.run_database(kind, args) for kind in kinds}
         else:
             from app.services.digests import BATCH
             from bench import digests

@@ -56,6 +56,11 @@ def postgres_url(fresh: bool, url: str | None = None) -> str:
     return url
 
 
+def fresh_url(kind: str, postgres: str | None, file: Path = SQLITE_FILE) -> str:
+    """A fresh bench database of this kind ("sqlite": `file`); Unavailable when PostgreSQL cannot be used."""
+    return sqlite_url(True, file) if kind == "sqlite" else postgres_url(True, postgres)
+
+
 def server_version(engine) -> str:
     from sqlalchemy import text
 

@@ -12,6 +12,8 @@ import argparse
 import http.client
 import itertools
 import json
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter
@@ -107,6 +109,17 @@ class Run:
             "server_closed_connections": self.closed_by_server,
             "hit_request_bound": self.hit_bound,
         }
+
+
+def measure(url: str, *, duration: float, warmup: float, concurrency: int, max_requests: int) -> dict:
+    """Run this module as the client process against `url` (what the suites call); its JSON summary."""
+    from bench.serving import ROOT
+
+    command = [sys.executable, "-m", "bench.load", url, "--duration", str(duration), "--warmup", str(warmup),
+               "--concurrency", str(concurrency), "--max-requests", str(max_requests)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True,
+                          timeout=duration + warmup + 120)
+    return json.loads(done.stdout)
 
 
 def main() -> None:

@@ -107,6 +107,10 @@ def table(results: dict) -> str:
         from bench import mail
 
         sections.append(mail.table(results))
+    if "search" in results:
+        from bench import search
+
+        sections.append(search.table(results))
     return "\n\n".join(sections)
 
 
@@ -263,6 +267,8 @@ def problems(results: dict) -> list[str]:
     for name, db in results.get("mail", {}).items():
         if "skipped" not in db and not db["passed"]:
             found.append(f"mail/{name}: a mail was lost or sent twice (see the table and the JSON).")
+    for name, db in results.get("search", {}).items():  # a query over 100 ms at p99, an error, counts not flat
+        found += [f"search/{name}: {failure}" for failure in db.get("failures", [])]
     return found
 
 

@@ -388,6 +388,17 @@ def world(app, make_user):
         news = Post(kind="news", title="News", body_source="n", body_html="<p>n</p>", excerpt="n",
                     visibility="public", author_id=author.id)
         db.session.add(news)
+        from app import storage
+        from app.models.attachment import Attachment
+
+        pictures = []
+        for post in (public, members):
+            picture = Attachment(owner_id=author.id, kind="image", post_id=post.id, alt_text="Bild", width=320,
+                                 height=240, content_type="image/webp", size=4, widths="320",
+                                 stored_name=f"world-{post.id}-{author.id}")
+            storage.current().put(picture.key(320), b"RIFF", "image/webp")
+            pictures.append(picture)
+        db.session.add_all(pictures)
         db.session.commit()
         with app.test_request_context():
             from app.services.signups import cancel_token
@@ -404,7 +415,8 @@ def world(app, make_user):
                 "CANCEL_TOKEN": token, "CALENDAR_TOKEN": "world-calendar-token-0123456789",
                 "AUTHOR": author.id, "DOCUMENT": document.id, "APPLICATION": application.id,
                 "INVITATION": invitation.id, "INVITATION_TOKEN": invitation_token, "NEWS_POST": news.id,
-                "UNSUBSCRIBE_TOKEN": unsubscribe_token, "CONSENT_TOKEN": consent_token}
+                "UNSUBSCRIBE_TOKEN": unsubscribe_token, "CONSENT_TOKEN": consent_token,
+                "PHOTO": pictures[0].id, "MEMBERS_PHOTO": pictures[1].id}
 
 
 @pytest.fixture

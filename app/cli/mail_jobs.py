@@ -5,10 +5,11 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from app import jobs
 from app.jobs import run_job
 from app.mail import send_pending
 from app.models.notification import MailMode
-from app.services import announcements, digests, outbox, signups
+from app.services import announcements, digests, signups
 
 
 @click.command("send-reminders")
@@ -51,8 +52,9 @@ def send_mail() -> None:
 @click.command("clean-up")
 @with_appcontext
 def clean_up() -> None:
-    """Delete stored mail sent more than MAIL_KEEP_DAYS ago or given up more than MAIL_KEEP_FAILED_DAYS ago."""
-    click.echo(f"{run_job(outbox.clean_up)} stored mails deleted.")
+    """Delete stored mail sent more than MAIL_KEEP_DAYS ago or given up more than MAIL_KEEP_FAILED_DAYS ago,
+    and uploads nobody attached within a day."""
+    click.echo(f"{run_job(jobs.clean_up)} stored mails and unused uploads deleted.")
 
 
 COMMANDS = (send_reminders, send_notifications, send_digests, send_announcements, send_mail, clean_up)

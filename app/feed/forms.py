@@ -6,7 +6,7 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, TextArea
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import MARKDOWN_HINT, strip_text, submission_field
+from app.forms import MARKDOWN_HINT, attachments_field, strip_text, submission_field
 from app.i18n import REPORT_REASON_LABELS
 
 TITLE_MAX = 200
@@ -28,6 +28,7 @@ class PostForm(FlaskForm):
     ])
     public_teaser = BooleanField(_l("Show title and first lines publicly, with a link for members"))
     pinned = BooleanField(_l("Pin to the top of the feed"))
+    files = attachments_field()
     submission = submission_field()
 
     def set_categories(self, categories) -> None:

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app import limits, policy
+from app import attaching, limits, policy
 from app.caching import anonymous_cache
 from app.extensions import limiter
 from app.feed import bp
@@ -66,6 +66,7 @@ def show(post_id: int):
     roots, total = feed_queries.thread(post, newest_first=newest_first)
     post_liked, liked_comments = feed_queries.liked_by(current_user, post)
     return render_template("feed/post.html", post=post, roots=roots, total=total, newest_first=newest_first,
+                           attachments=attaching.visible(post=post),
                            post_liked=post_liked, liked_comments=liked_comments,
                            # A form makes a CSRF token and so a session cookie: only for those who may write.
                            form=CommentForm() if policy.can_comment(current_user, post) else None,
@@ -112,13 +113,14 @@ def new_post():
     form = _post_form(choices)
     if not form.is_submitted() and request.args.get("visibility") == "members":
         form.visibility.data = "members"
-    if form.validate_on_submit():
+    files = attaching.from_request(current_user) if form.is_submitted() else attaching.Choices()
+    if form.validate_on_submit() and files.ready(form):
         category, visibility = _chosen(form, choices)
         try:
             post = posts.create_post(current_user, kind=kind, title=form.title.data, body=form.body.data,
                                      category=category, visibility=visibility,
                                      public_teaser=form.public_teaser.data, pinned=form.pinned.data,
-                                     submission=submission_key(form))
+                                     submission=submission_key(form), attachments=files.items)
         except PermissionDenied as error:
             populate_errors(form, DomainError(error.message))
         except DomainError as error:
@@ -127,7 +129,8 @@ def new_post():
             if post.is_pending:
                 flash(_("Thank you! Your post will appear once a moderator has approved it."), "info")
             return redirect(url_for("feed.show", post_id=post.id))
-    return render_template("feed/edit_post.html", form=form, kind=kind, post=None), 400 if form.errors else 200
+    return render_template("feed/edit_post.html", form=form, kind=kind, post=None,
+                           files=files), 400 if form.errors else 200
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
@@ -138,11 +141,13 @@ def edit_post(post_id: int):
         abort(403)
     choices = categories.all_categories()
     form = _post_form(choices, post)
-    if form.validate_on_submit():
+    files = attaching.from_request(current_user, post=post) if form.is_submitted() else attaching.current(post=post)
+    if form.validate_on_submit() and files.ready(form):
         category, visibility = _chosen(form, choices)
         try:
             posts.edit_post(current_user, post, title=form.title.data, body=form.body.data, category=category,
-                            visibility=visibility, public_teaser=form.public_teaser.data, pinned=form.pinned.data)
+                            visibility=visibility, public_teaser=form.public_teaser.data, pinned=form.pinned.data,
+                            attachments=files.items)
         except PermissionDenied as error:
             populate_errors(form, DomainError(error.message))
         except DomainError as error:
@@ -151,7 +156,8 @@ def edit_post(post_id: int):
             flash(_("Your changes are saved."), "success")
             return redirect(url_for("feed.show", post_id=post.id))
     kind = PostKind(post.kind)
-    return render_template("feed/edit_post.html", form=form, kind=kind, post=post), 400 if form.errors else 200
+    return render_template("feed/edit_post.html", form=form, kind=kind, post=post,
+                           files=files), 400 if form.errors else 200
 
 
 @bp.post("/posts/<int:post_id>/like")

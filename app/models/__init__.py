@@ -1,5 +1,6 @@
 """All models, imported here so Alembic and the app see the whole schema."""
 
+from app.models.attachment import Attachment, AttachmentKind
 from app.models.audit import AuditEntry
 from app.models.event import Event, Signup, SignupStatus
 from app.models.mail import OutgoingMail
@@ -26,6 +27,7 @@ from app.models.settings import SiteSetting
 from app.models.user import Role, User
 
 __all__ = [
+    "Attachment", "AttachmentKind",
     "Announcement", "AnnouncementDelivery", "DigestClaim", "Follow", "MailPreference", "Notification",
     "ApplicationStatus", "Document", "Invitation", "InvitationStatus", "MemberProfile", "MembershipApplication",
     "PAGE_SLUGS", "AuditEntry", "Category", "Comment", "CommentLike", "Event", "OutgoingMail", "Page", "Post",

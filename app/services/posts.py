@@ -17,6 +17,7 @@ from app.models.notification import FollowTarget
 from app.models.post import Category, Comment, Post, PostKind, PostLike, Status, Visibility
 from app.models.types import utcnow
 from app.models.user import User
+from app.services import attachments as attachment_service
 from app.services import audit, search_index
 from app.services.errors import DomainError, PermissionDenied
 from app.services.notifications import follow, notify_followers_of_post, notify_mentions_in_post
@@ -51,14 +52,16 @@ def _render(post: Post, body: str) -> None:
 
 def create_post(author: User, *, kind: PostKind, title: str, body: str, category: Category | None,
                 visibility: Visibility, public_teaser: bool = False, pinned: bool = False,
-                submission: str | None = None) -> Post:
-    """Start a discussion or write news. The same form submitted twice (its `submission` key, even when both
-    copies arrive at once) stores one post; without a key, a repeat within minutes does."""
+                submission: str | None = None, attachments: list | None = None) -> Post:
+    """Start a discussion or write news, with its photos and files (the author's drafts, each photo described).
+    The same form submitted twice (its `submission` key, even when both copies arrive at once) stores one
+    post; without a key, a repeat within minutes does."""
     if kind == PostKind.NEWS and not policy.can_write_news(author):
         raise PermissionDenied(_l("Only volunteers write news."))
     if kind == PostKind.DISCUSSION and not policy.can_start_discussion(author, visibility):
         raise PermissionDenied(_l("You may not start this discussion."))
     _check_text(title, body)
+    attachment_service.require_descriptions(attachments or [])
     same = (Post.submission_key == submission) if submission else and_(
         Post.title == title.strip(), Post.body_source == body, Post.created_at >= utcnow() - DUPLICATE_WINDOW)
     duplicate = db.session.scalar(select(Post).where(Post.author_id == author.id, same))
@@ -75,6 +78,8 @@ def create_post(author: User, *, kind: PostKind, title: str, body: str, category
         return db.session.scalars(select(Post).where(Post.author_id == author.id, same)).one()
     post = db.session.get_one(Post, new_id)
     search_index.index_new(post)
+    if attachments:
+        attachment_service.attach(attachments, post=post)
     if author.auto_follow:
         follow(author, FollowTarget.POST, post.id)
     notify_followers_of_post(post)
@@ -84,8 +89,9 @@ def create_post(author: User, *, kind: PostKind, title: str, body: str, category
 
 
 def edit_post(editor: User, post: Post, *, title: str, body: str, category: Category | None,
-              visibility: Visibility, public_teaser: bool, pinned: bool | None = None) -> None:
-    """Change a post's text and settings; the edit time is shown."""
+              visibility: Visibility, public_teaser: bool, pinned: bool | None = None,
+              attachments: list | None = None) -> None:
+    """Change a post's text, settings and (when given) its photos and files; the edit time is shown."""
     if not policy.can_edit_post(editor, post):
         raise PermissionDenied(_l("You may not edit this post."))
     if visibility == Visibility.MEMBERS and not policy.is_member(editor):
@@ -99,6 +105,9 @@ def edit_post(editor: User, post: Post, *, title: str, body: str, category: Cate
     if pinned is not None and post.is_news and policy.is_volunteer(editor):
         post.pinned = pinned
     post.edited_at = utcnow()
+    if attachments is not None:
+        attachment_service.require_descriptions(attachments)
+        attachment_service.attach(attachments, post=post)
     notify_mentions_in_post(post)
     log.info("post %s edited by %s", post.id, editor.id)
 

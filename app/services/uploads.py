@@ -42,22 +42,22 @@ DOCUMENT_TYPES = {
 PHOTO_SIZE = (400, 400)
 
 
-def read_limited(stream, limit: int) -> bytes:
+def read_limited(stream, limit: int, field: str = "file") -> bytes:
     """Read at most `limit` bytes; more is an error, not a silent cut."""
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise DomainError(_l("The file is too large (at most %(num)d MB).", num=limit // (1024 * 1024)), "file")
+        raise DomainError(_l("The file is too large (at most %(num)d MB).", num=limit // (1024 * 1024)), field)
     if not data:
-        raise DomainError(_l("The file is empty."), "file")
+        raise DomainError(_l("The file is empty."), field)
     return data
 
 
-def document_type(data: bytes) -> str:
+def document_type(data: bytes, field: str = "file") -> str:
     """The content type detected from the bytes, if it is one we accept."""
     kind = filetype.guess(data)
     if kind is None or kind.mime not in DOCUMENT_TYPES:
         raise DomainError(_l("This kind of file is not accepted. Please upload a PDF, an image or an office "
-                             "document."), "file")
+                             "document."), field)
     return kind.mime
 
 
@@ -88,7 +88,7 @@ def reencode_photo(data: bytes) -> bytes:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
         with image:
-            _check_pixels(image)
+            check_pixels(image)
             image.verify()
         with Image.open(io.BytesIO(data)) as image:
             # JPEGs (most phone photos) are decoded at a fraction of their size: memory stays small.
@@ -103,7 +103,7 @@ def reencode_photo(data: bytes) -> bytes:
                           "photo") from exc
 
 
-def _check_pixels(image) -> None:
+def check_pixels(image) -> None:
     """Refuse before decoding: the size comes from the header, the pixels would take width x height x 4 bytes."""
     limit = current_app.config["IMAGE_MAX_PIXELS"]
     width, height = image.size

@@ -41,14 +41,23 @@ def secrets_world(app, make_user, make_post, add_comment, make_event):
         document = Document(title=f"Doc {MARKER}", original_name=f"{MARKER}.pdf", stored_name=stored,
                             content_type="application/pdf", size=20, uploaded_by_id=member.id)
         db.session.add(document)
+        from app import storage
+        from app.models.attachment import Attachment
+
+        picture = Attachment(owner_id=member.id, kind="image", post_id=secret.id, alt_text=f"Alt {MARKER}",
+                             width=320, height=240, content_type="image/webp", size=20, widths="320",
+                             stored_name=f"secret-{secret.id}", original_name=f"{MARKER}.jpg")
+        storage.current().put(picture.key(320), f"RIFF {MARKER}".encode(), "image/webp")
+        db.session.add(picture)
         db.session.commit()
         document_id = document.id
+        picture_id = picture.id
     return {"PUBLIC_POST": secret.id, "MEMBERS_POST": secret.id, "COMMENT": comment,
             "MEMBERS_COMMENT": comment, "REPORT": 1, "TARGET": member.id, "TEASER": teaser.id,
             "AUTHOR": member.id, "DOCUMENT": document_id, "EVENT": event.id, "MEMBERS_EVENT": event.id,
             "APPLICATION": 1, "INVITATION": 1, "INVITATION_TOKEN": "x", "SIGNUP": 1,
             "CANCEL_TOKEN": "x", "CALENDAR_TOKEN": "x" * 24, "NEWS_POST": secret.id, "UNSUBSCRIBE_TOKEN": "x",
-            "CONSENT_TOKEN": "x"}
+            "CONSENT_TOKEN": "x", "PHOTO": picture_id, "MEMBERS_PHOTO": picture_id}
 
 
 @pytest.mark.parametrize("role", [None, Role.ALUMNUS])

@@ -1,0 +1,58 @@
+"""`/files/<id>`: an image's own page (previous/next), its sizes, and file downloads. Every response asks the
+policy about what the attachment belongs to; members-only ones are never cached outside the browser session."""
+
+from __future__ import annotations
+
+from flask import abort, render_template, send_file
+from flask_login import current_user
+
+from app import policy, storage
+from app.files import bp
+from app.loaders import load_attachment
+from app.services import attachments
+
+PUBLIC_MAX_AGE = 300  # seconds: short, so a post made members-only takes its pictures along within minutes
+
+
+def _send(attachment, key: str, *, download: bool):
+    stream = storage.current().open(key)
+    if stream is None:
+        abort(404)
+    response = send_file(stream, mimetype=attachment.content_type, as_attachment=download,
+                         download_name=attachment.original_name or "file", max_age=0)
+    if policy.is_public_attachment(attachment):
+        response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
+    else:
+        response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.get("/<int:attachment_id>/<int:width>.webp")
+def image(attachment_id: int, width: int):
+    attachment = load_attachment(attachment_id)
+    if not attachment.is_image or width not in attachment.available_widths:
+        abort(404)
+    return _send(attachment, attachment.key(width), download=False)
+
+
+@bp.get("/<int:attachment_id>/download")
+def download(attachment_id: int):
+    attachment = load_attachment(attachment_id)
+    if attachment.is_image:
+        return _send(attachment, attachment.key(attachment.available_widths[-1]), download=True)
+    return _send(attachment, attachment.key(), download=True)
+
+
+@bp.get("/<int:attachment_id>")
+def show(attachment_id: int):
+    """A photo at full size, with the previous and next photo of the same post, comment or event."""
+    attachment = load_attachment(attachment_id)
+    if not attachment.is_image:
+        return download(attachment_id)
+    siblings = [a for a in attachments.of(attachment.post, attachment.comment, attachment.event)
+                if a.is_image and policy.can_see_attachment(current_user, a)] or [attachment]
+    index = next((i for i, a in enumerate(siblings) if a.id == attachment.id), 0)
+    return render_template("files/show.html", attachment=attachment, index=index, count=len(siblings),
+                           previous=siblings[index - 1] if index > 0 else None,
+                           next=siblings[index + 1] if index + 1 < len(siblings) else None)

@@ -1,0 +1,306 @@
+"""The search bench: full-text search over 100,000 posts and 1,000,000 comments, alone and under load.
+
+Per database: a fresh database from the migrations; the data set of `bench.search_data` bulk-inserted with Core
+(1,000-row batches, which bypass the index); the index rebuilt by the app's `search_index.reindex()` (timed,
+and measured: SQLite's FTS5 shadow tables via `dbstat`, PostgreSQL's `pg_total_relation_size`). Then four query
+types (a word, two words, a phrase, a prefix), as a visitor and as a member:
+
+- in-process: `search.search()` RUNS times in a fresh test request context each (after one warm-up), with a
+  `before_cursor_execute` counter: median and p99 time, SQL time, statements; and the whole `/search` page
+  (bench.queries, the Flask test client). Target: p99 < 100 ms per query type. Statements must be the same for
+  every query type but for one per kind of result on the page (the page's items are loaded kind by kind);
+- under load, the visitor only: gunicorn (`bench.serving`) with the rate limit raised and the anonymous page
+  cache off, `bench.load` against `/search?q=…`. bench.load sends no cookies, so the member is in-process only.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+import urllib.request
+from itertools import chain, islice
+from subprocess import CalledProcessError
+from urllib.parse import urlencode
+
+from sqlalchemy import and_, func, insert, select, text, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from bench.databases import RESULTS, Unavailable, fresh_url, server_version
+from bench.serving import serving, wait_until_idle
+
+SQLITE_FILE = RESULTS / "bench-search.sqlite"
+QUERIES = {"word": "Stammtisch", "two words": "Stammtisch Köln", "phrase": '"Sommerfest am Rhein"',
+           "prefix": "stamm*"}
+VIEWERS = {"visitor": None, "member": 20}  # user 20 is a member (bench.dataset._users)
+RUNS = 50
+P99_TARGET_MS = 100.0
+# The served app: no per-address limit on anonymous searches, no page cache hiding the cost.
+SERVED = {"SEARCH_RATE_LIMIT": "1000000 per minute", "ANONYMOUS_CACHE_SECONDS": "0"}
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def settings(args) -> dict:
+    return {"posts": args.search_posts, "comments": args.search_comments, "queries": QUERIES, "runs": RUNS,
+            "p99_target_ms": P99_TARGET_MS, "duration": args.search_duration, "warmup": args.warmup,
+            "concurrency": args.concurrency, "workers": args.workers, "worker_class": args.worker_class,
+            "served_env": SERVED}
+
+
+def seed(app, posts: int, comments: int) -> dict:
+    """Users and categories as the feed's, then the posts and comments in batches, one transaction."""
+    from werkzeug.security import generate_password_hash
+
+    from app.extensions import db
+    from app.models.post import Category, Comment, Post
+    from app.models.types import utcnow
+    from app.models.user import User
+    from bench import dataset, search_data
+    from bench.seed import BATCH, _advance_sequences
+
+    began, now = time.perf_counter(), utcnow()
+    users = dataset._users(now, generate_password_hash("bench-search-not-secret", method="scrypt:1024:8:1"))
+    post_rows, planted = search_data.posts(posts, now)
+    comment_rows = search_data.comments(comments, post_rows, now, planted)
+    first = list(islice(comment_rows, 300))
+    search_data.check_rendering(post_rows[:200], first)
+    with app.app_context(), db.engine.begin() as conn:
+        conn.execute(insert(User.__table__), users)
+        conn.execute(insert(Category.__table__), [{"id": i, "slug": slug, "name": name}
+                                                  for i, (slug, name) in enumerate(dataset.CATEGORIES, start=1)])
+        for model, rows in ((Post, iter(post_rows)), (Comment, chain(first, comment_rows))):
+            while batch := list(islice(rows, BATCH)):
+                conn.execute(insert(model.__table__), batch)
+            progress(f"    {model.__tablename__}: inserted ({time.perf_counter() - began:.0f} s)")
+        p, c = Post.__table__, Comment.__table__
+        published = and_(c.c.post_id == p.c.id, c.c.status == "published")
+        conn.execute(update(p).values(  # as the services leave them: visible comments, newest published one
+            comment_count=select(func.count()).where(published, c.c.deleted_at.is_(None), c.c.hidden_at.is_(None))
+            .scalar_subquery(),
+            last_activity_at=func.coalesce(select(func.max(c.c.created_at)).where(published).scalar_subquery(),
+                                           p.c.created_at)))
+        if conn.dialect.name == "postgresql":
+            _advance_sequences(conn, (User.__table__, Category.__table__, p, c))
+    members = [row for row in post_rows if row["visibility"] == "members"]
+    return {"posts": posts, "members_only_posts": len(members),
+            "public_teasers": sum(row["public_teaser"] for row in members), "comments": comments,
+            "planted": dict(planted), "seconds": round(time.perf_counter() - began, 1)}
+
+
+def build_index(app) -> dict:
+    """`reindex()` and its commit, timed; then the index's size; then PostgreSQL's VACUUM ANALYZE."""
+    from app.extensions import db
+    from app.services import search_index
+    from bench.seed import _analyze
+
+    with app.app_context():
+        before = _sqlite_bytes(db.session)
+        began = time.perf_counter()
+        rows = search_index.reindex()
+        db.session.commit()
+        seconds = time.perf_counter() - began
+        found = {"rows": rows, "seconds": round(seconds, 1), **_index_bytes(db.session, before)}
+        _analyze(db.engine)
+    return found
+
+
+def _sqlite_bytes(session) -> int | None:
+    if session.get_bind().dialect.name != "sqlite":
+        return None
+    return session.scalar(text("PRAGMA page_count")) * session.scalar(text("PRAGMA page_size"))
+
+
+def _index_bytes(session, before: int | None) -> dict:
+    if session.get_bind().dialect.name == "postgresql":
+        return {"bytes": session.scalar(text("SELECT pg_total_relation_size('search_documents')")),
+                "gin_bytes": session.scalar(text("SELECT pg_relation_size('search_documents_tsv_idx')"))}
+    try:
+        tables = dict(session.execute(text("SELECT name, SUM(pgsize) FROM dbstat WHERE name LIKE 'search_fts%' "
+                                           "GROUP BY name")).all())
+        return {"bytes": sum(tables.values()), "tables": tables, "how": "dbstat"}
+    except SQLAlchemyError:  # SQLite built without dbstat: what the file grew by
+        session.rollback()
+        return {"bytes": _sqlite_bytes(session) - before, "how": "file growth"}
+
+
+def in_process(app, user_id: int | None) -> dict:
+    from app.extensions import db
+    from bench.report import quiet_cpu
+
+    with app.app_context():
+        engine = db.engine
+    found = {}
+    for name, query in QUERIES.items():
+        busy = quiet_cpu()  # up to 15 s for other work to stop, as before the digest runs
+        try:
+            found[name] = _timed(app, engine, user_id, query) | {"cpu_busy_before_pct": busy}
+        except SQLAlchemyError as error:
+            found[name] = {"query": query, "error": str(error).strip().splitlines()[0]}
+    return found
+
+
+def _timed(app, engine, user_id: int | None, query: str) -> dict:
+    """One warm-up, then RUNS searches, each in a request context of its own (a fresh session, as a request)."""
+    from app.extensions import db
+    from app.models.user import User
+    from app.services import search
+    from bench.load import percentile
+    from bench.queries import recording
+
+    times, sql_times = [], []
+    with recording(engine) as recorder:
+        for run in range(RUNS + 1):
+            with app.test_request_context("/search?" + urlencode({"q": query})):
+                viewer = db.session.get(User, user_id) if user_id else app.login_manager.anonymous_user()
+                recorder.reset()
+                began = time.perf_counter()
+                results = search.search(viewer, query, search.Filters())
+                elapsed = time.perf_counter() - began
+            if run:
+                times.append(elapsed)
+                sql_times.append(recorder.sql_seconds)
+    ordered = sorted(times)
+    kinds = {("teaser" if hit.teaser else "post") if hit.kind in ("news", "discussion") else hit.kind
+             for hit in results.hits}
+    return {"query": query, "hits": results.total, "on_page": len(results.hits), "kinds_on_page": sorted(kinds),
+            "statements": len(recorder.statements), "statement_texts": [s[:3000] for s in recorder.statements],
+            "median_ms": round(statistics.median(ordered) * 1000, 2),
+            "p99_ms": round(percentile(ordered, 0.99) * 1000, 2), "max_ms": round(ordered[-1] * 1000, 2),
+            "sql_ms": round(statistics.median(sql_times) * 1000, 2)}
+
+
+def under_load(url: str, args, kind: str) -> dict:
+    """The visitor's `/search?q=…` pages against gunicorn, one query type after the other."""
+    from bench.load import measure
+    from bench.report import cpu_busy
+
+    found = {}
+    log_file = RESULTS / f"gunicorn-search-{kind}.log"
+    with serving(url, workers=args.workers, worker_class=args.worker_class, log_file=log_file,
+                 env=SERVED) as base_url:
+        for name, query in QUERIES.items():
+            page = f"{base_url}/search?{urlencode({'q': query})}"
+            with urllib.request.urlopen(page, timeout=60) as response:
+                shown = response.read().decode().count('class="result-title"')
+            wait_until_idle(base_url)
+            busy = cpu_busy()
+            progress(f"search/{kind}: loading {query} for {args.warmup:g}+{args.search_duration:g} s "
+                     f"(CPU busy beforehand: {busy}%)")
+            try:
+                found[name] = measure(page, duration=args.search_duration, warmup=args.warmup,
+                                      concurrency=args.concurrency, max_requests=args.max_requests)
+            except CalledProcessError as error:
+                found[name] = {"error": (error.stderr or str(error)).strip()[-2000:]}
+            found[name].update(shown=shown, cpu_busy_before_pct=busy)
+    return found
+
+
+def failures(result: dict) -> list[str]:
+    """Misses of the p99 target, errors, queries without hits, statement counts that are not flat."""
+    found = []
+    for viewer, queries in result["in_process"].items():
+        base = set()
+        for run in queries.values():
+            if "error" in run:
+                found.append(f"{viewer} '{run['query']}' failed: {run['error']}")
+                continue
+            if not run["hits"]:
+                found.append(f"{viewer} '{run['query']}' found nothing (the data set plants it)")
+            if run["p99_ms"] >= P99_TARGET_MS:
+                found.append(f"{viewer} '{run['query']}': p99 {run['p99_ms']} ms alone, target < {P99_TARGET_MS:g} ms")
+            base.add(run["statements"] - len(run["kinds_on_page"]))
+        if len(base) > 1:
+            found.append(f"{viewer}: statements per search differ by more than the kinds on the page "
+                         f"({', '.join(str(run.get('statements')) for run in queries.values())})")
+    for name, run in result["load"].items():
+        if "error" in run or run["errors"]:
+            found.append(f"visitor '{QUERIES[name]}' under load: {run.get('error') or str(run['errors']) + ' errors'}")
+    return found
+
+
+def run_database(kind: str, args) -> dict:
+    from app import create_app
+    from app.extensions import db
+    from bench import seed as feed_seed
+    from bench.queries import measure
+
+    try:
+        url = fresh_url(kind, args.postgres_url, SQLITE_FILE)
+    except Unavailable as error:
+        progress(f"search/{kind}: skipped — {error}")
+        return {"skipped": str(error)}
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SEARCH_RATE_LIMIT": SERVED["SEARCH_RATE_LIMIT"],
+                      "ANONYMOUS_CACHE_SECONDS": 0})
+    feed_seed.migrate(app)
+    progress(f"search/{kind}: seeding {args.search_posts:,} posts and {args.search_comments:,} comments")
+    result = {"data": seed(app, args.search_posts, args.search_comments)}
+    progress(f"search/{kind}: seeded in {result['data']['seconds']} s; building the index")
+    result["index"] = build_index(app)
+    progress(f"search/{kind}: index built in {result['index']['seconds']} s ({result['index']['rows']:,} rows, "
+             f"{result['index']['bytes'] / 2**20:.0f} MB); timing the queries in-process")
+    with app.app_context():
+        result["version"] = server_version(db.engine)
+    result["in_process"] = {viewer: in_process(app, user_id) for viewer, user_id in VIEWERS.items()}
+    pages = {name: "/search?" + urlencode({"q": query}) for name, query in QUERIES.items()}
+    result["pages"] = {viewer: measure(app, pages, user_id) for viewer, user_id in VIEWERS.items()}
+    with app.app_context():
+        db.engine.dispose()  # gunicorn's workers have the database to themselves
+    result["load"] = under_load(url, args, kind)
+    result["failures"] = failures(result)
+    result["passed"] = not result["failures"]
+    return result
+
+
+def table(results: dict) -> str:
+    from bench.report import _row
+
+    s = results["settings"]["search"]
+    lines = [f"Search · {s['posts']:,} posts, {s['comments']:,} comments · in-process: search.search() {s['runs']}× "
+             f"per query in a test request context, no load (target p99 < {s['p99_target_ms']:g} ms) · under load: "
+             f"gunicorn {s['workers']} {s['worker_class']} workers, concurrency {s['concurrency']}, "
+             f"{s['duration']:g} s after {s['warmup']:g} s, visitor only (bench.load sends no session cookie: "
+             "the member is measured in-process only)"]
+    widths = (8, 22, 7, 4, 5, 9, 7, 6, 5, 6, 7, 6, 7, 7, 7, 6, 5, 5)
+    header = ("viewer", "query", "hits", "page", "stmts", "median ms", "p99 ms", "SQL ms", "busy%", "target",
+              "page ms", "page q", "req/s", "p50 ms", "p99 ms", "errors", "busy%", "shown")
+    for name, db in results["search"].items():
+        if "skipped" in db:
+            lines.append(f"  {name}: skipped — {db['skipped']}")
+            continue
+        data, index = db["data"], db["index"]
+        lines += ["", f"{name} ({db['version']}): {data['posts']:,} posts ({data['members_only_posts']:,} "
+                  f"members-only, {data['public_teasers']:,} with a teaser), {data['comments']:,} comments, "
+                  f"seeded in {data['seconds']} s; index: {index['rows']:,} rows built in {index['seconds']} s, "
+                  f"{index['bytes'] / 2**20:,.1f} MB" + _index_detail(index), _row(header, widths)]
+        for viewer, queries in db["in_process"].items():
+            for key, run in queries.items():
+                page = db["pages"][viewer][key]
+                loaded = db["load"].get(key, {}) if viewer == "visitor" else {}
+                if "error" in run:
+                    lines.append(f"  {viewer} {run['query']}: ERROR {run['error']}")
+                    continue
+                met = "met" if run["p99_ms"] < s["p99_target_ms"] else "MISSED"
+                load = [loaded.get(k, "-") for k in ("rps", "p50_ms", "p99_ms", "errors", "cpu_busy_before_pct",
+                                                     "shown")] if loaded else ["-"] * 6
+                lines.append(_row((viewer, run["query"], f"{run['hits']:,}", run["on_page"], run["statements"],
+                                   run["median_ms"], run["p99_ms"], run["sql_ms"], run["cpu_busy_before_pct"], met,
+                                   page["in_process_ms"], page["queries"], *load), widths))
+        lines.append(f"  {name}: " + ("; ".join(db["failures"]) if db["failures"] else "all targets met, statements "
+                                       "flat (the same for every query type plus one per kind of result shown)"))
+    lines.append(f"hits: results the viewer may see; page: of them on the first page; stmts: SQL statements of one "
+                 f"search; median / p99 ms (p99 of {s['runs']} is their maximum), SQL ms: search.search() alone; "
+                 "busy%: CPU used by others before (in-process, then load); page ms / page q: the whole /search page "
+                 "in-process (median of 5) and its statements; req/s…: under load; shown: results on the served "
+                 "page.")
+    return "\n".join(lines)
+
+
+def _index_detail(index: dict) -> str:
+    if "gin_bytes" in index:
+        return f" (GIN {index['gin_bytes'] / 2**20:,.1f} MB)"
+    tables = index.get("tables") or {}
+    stored = tables.get("search_fts_content", 0)
+    return f" (of it stored text {stored / 2**20:,.1f} MB)" if tables else f" ({index.get('how')})"

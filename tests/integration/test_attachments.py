@@ -1,0 +1,231 @@
+"""Photos and files in posts, tried as people would: pick two photos, describe them, publish; the gallery; the
+stored bytes carry no location; bad files get a clear message and lose nothing; and the members boundary holds
+for every picture, also after the post changes."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from PIL import Image
+from sqlalchemy import func, select
+
+from app import storage
+from app.extensions import db
+from app.models.attachment import Attachment
+from app.models.post import Post
+from app.models.user import Role
+from tests.conftest import english_client, text_of
+
+
+def phone_photo(width=1600, height=1200) -> bytes:
+    """A JPEG as phones write them: rotated by EXIF, with the camera and the GPS position in it."""
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90°: the picture is portrait
+    exif[0x010F] = "PhoneMaker"
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2] = "N", (52.0, 31.0, 12.0)
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 30)).save(out, "JPEG", exif=exif, quality=90)
+    return out.getvalue()
+
+
+def png(width=400, height=300) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGBA", (width, height), (0, 90, 200, 128)).save(out, "PNG")
+    return out.getvalue()
+
+
+def submit_post(client, files=(), **fields):
+    data = {"title": "Bilder vom Stammtisch", "body": "Es war schön!", "visibility": "public", **fields}
+    if files:
+        data["files"] = [(io.BytesIO(content), name) for name, content in files]
+    return client.submit("/posts/new", data, content_type="multipart/form-data")
+
+
+def drafts_in(page: str) -> list[int]:
+    return [int(i) for i in re.findall(r'name="attachment" value="(\d+)"', page)]
+
+
+@pytest.fixture
+def author(app, make_user):
+    client = english_client(app)
+    client.login(make_user(Role.ALUMNUS))
+    return client
+
+
+def publish_with_photos(client, files, visibility="public"):
+    first = submit_post(client, files, visibility=visibility)
+    assert first.status_code == 200, text_of(first)[:500]
+    page = first.get_data(as_text=True)
+    ids = drafts_in(page)
+    assert len(ids) == len(files) and "Please describe each photo" in text_of(first)
+    fields = {"attachment": [str(i) for i in ids], **{f"alt-{i}": f"Foto {n}" for n, i in enumerate(ids)}}
+    second = client.submit("/posts/new", {"title": "Bilder vom Stammtisch", "body": "Es war schön!",
+                                          "visibility": visibility, **fields})
+    assert second.status_code == 302, text_of(second)[:800]
+    return int(second.headers["Location"].rsplit("/", 1)[1]), ids
+
+
+def test_two_photos_described_and_published_show_as_a_gallery(app, author):
+    post_id, ids = publish_with_photos(author, [("stammtisch.jpg", phone_photo()), ("gruppe.png", png())])
+    page = author.get(f"/posts/{post_id}").get_data(as_text=True)
+    images = re.findall(r"<img [^>]*>", page.split('class="gallery"', 1)[1].split("</ul>", 1)[0])
+    assert len(images) == 2
+    assert all('loading="lazy"' in tag and "srcset=" in tag and 'width="' in tag for tag in images)
+    assert 'alt="Foto 0"' in images[0] and 'alt="Foto 1"' in images[1]
+    assert 'width="1200" height="1600"' in images[0]  # 1600 x 1200 turned upright by its EXIF orientation
+
+    with app.app_context():
+        photo = db.session.get(Attachment, ids[0])
+        assert photo.post_id == post_id and photo.widths == "320,960,1200"
+        stored = storage.current().open(photo.key(photo.available_widths[-1])).read()
+    image = Image.open(io.BytesIO(stored))
+    assert image.format == "WEBP" and image.height > image.width  # the EXIF rotation was applied
+    assert not image.getexif() and "exif" not in image.info and "xmp" not in image.info  # no GPS, no camera
+    assert b"PhoneMaker" not in stored
+
+    full = author.get(f"/files/{ids[0]}")
+    assert full.status_code == 200 and "Photo 1 of 2" in text_of(full) and f"/files/{ids[1]}" in full.get_data(
+        as_text=True)
+
+
+def test_a_photo_without_description_is_asked_for_and_nothing_is_lost(app, author):
+    first = submit_post(author, [("a.jpg", phone_photo())], title="Mein Titel bleibt")
+    ids = drafts_in(first.get_data(as_text=True))
+    again = author.submit("/posts/new", {"title": "Mein Titel bleibt", "body": "Text bleibt", "visibility": "public",
+                                         "attachment": str(ids[0]), f"alt-{ids[0]}": "  "})
+    assert again.status_code == 400
+    page = again.get_data(as_text=True)
+    assert "Please describe each photo" in text_of(again) and "Mein Titel bleibt" in page and drafts_in(page) == ids
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Post)) == 0
+
+
+def bomb_png() -> bytes:
+    """A tiny PNG that claims 12,000 x 12,000 pixels."""
+    out = io.BytesIO()
+    Image.new("1", (12_000, 12_000)).save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("huge.png", "BOMB", "too large"),
+    ("cut.jpg", "TRUNCATED", "could not be read as an image"),
+    ("drawing.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "not accepted"),
+    ("page.png", b"<html><script>alert(1)</script></html>", "not accepted"),
+    ("empty.jpg", b"", "The file is empty"),
+    ("polyglot.jpg", b"\xff\xd8\xff\xe0" + b"<html><script>alert(1)</script>" * 10, "could not be read"),
+])
+def test_bad_files_get_a_clear_message_and_nothing_is_stored(app, author, name, content, message):
+    if content == "BOMB":
+        content = bomb_png()
+    elif content == "TRUNCATED":
+        content = phone_photo()[:2000]
+    with app.app_context():
+        before = set(storage.current().keys())
+    response = submit_post(author, [(name, content)], title="Titel bleibt")
+    assert response.status_code == 400 and message in text_of(response), text_of(response)[:600]
+    assert "Titel bleibt" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Attachment)) == 0
+        assert set(storage.current().keys()) == before  # nothing half-stored
+
+
+def test_a_png_named_jpg_is_judged_by_its_bytes(app, author):
+    post_id, _ids = publish_with_photos(author, [("actually-a.jpg", png())])
+    assert author.get(f"/posts/{post_id}").status_code == 200
+
+
+def test_limits_on_count_and_size(app, author):
+    app.config["ATTACHMENTS_PER_ITEM"] = 2
+    try:
+        response = submit_post(author, [(f"{n}.png", png(50, 50)) for n in range(3)])
+        assert response.status_code == 400 and "At most 2 photos and files" in text_of(response)
+    finally:
+        app.config["ATTACHMENTS_PER_ITEM"] = 10
+    app.config["ATTACHMENT_MAX_BYTES"] = 1000
+    try:
+        response = submit_post(author, [("big.jpg", phone_photo())])
+        assert response.status_code == 400 and "too large" in text_of(response)
+    finally:
+        app.config["ATTACHMENT_MAX_BYTES"] = 15 * 1024 * 1024
+
+
+def test_a_pdf_is_attached_as_a_file(app, author):
+    pdf = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n%%EOF\n"
+    first = submit_post(author, [("Einladung.pdf", pdf)])
+    ids = drafts_in(first.get_data(as_text=True))
+    second = author.submit("/posts/new", {"title": "Einladung", "body": "Anbei.", "visibility": "public",
+                                          "attachment": str(ids[0])})
+    post_id = int(second.headers["Location"].rsplit("/", 1)[1])
+    page = author.get(f"/posts/{post_id}").get_data(as_text=True)
+    assert f"/files/{ids[0]}/download" in page and "Einladung.pdf" in page
+    download = english_client(app).get(f"/files/{ids[0]}/download")
+    assert download.data == pdf and download.headers["Content-Disposition"].startswith("attachment")
+
+
+def image_urls(client, attachment_id):
+    with client.application.app_context():
+        attachment = db.session.get(Attachment, attachment_id)
+        widths = attachment.available_widths
+    return [f"/files/{attachment_id}/{w}.webp" for w in widths] + [f"/files/{attachment_id}",
+                                                                   f"/files/{attachment_id}/download"]
+
+
+def test_members_only_pictures_stay_with_members_also_after_changes(app, make_user, new_client):
+    member = english_client(app)
+    member.login(make_user(Role.MEMBER))
+    post_id, (photo,) = publish_with_photos(member, [("intern.jpg", phone_photo())], visibility="members")
+    visitor, alumnus = new_client(), new_client()
+    alumnus.login(make_user(Role.ALUMNUS))
+    for url in image_urls(member, photo):
+        assert visitor.get(url).status_code == 404 and alumnus.get(url).status_code == 404, url
+        answer = member.get(url)
+        assert answer.status_code == 200 and answer.headers["Cache-Control"] == "private, no-store", url
+
+    member.submit(f"/posts/{post_id}/edit", {"title": "Jetzt öffentlich", "body": "x", "visibility": "public",
+                                             "attachment": str(photo), f"alt-{photo}": "Foto"})
+    image = image_urls(member, photo)[0]
+    assert visitor.get(image).status_code == 200 and visitor.get(image).headers["Cache-Control"].startswith("public")
+    member.submit(f"/posts/{post_id}/edit", {"title": "Wieder intern", "body": "x", "visibility": "members",
+                                             "attachment": str(photo), f"alt-{photo}": "Foto"})
+    assert visitor.get(image).status_code == 404  # at once
+
+    moderator = new_client()
+    moderator.login(make_user(Role.VOLUNTEER))
+    moderator.submit(f"/moderation/posts/{post_id}/hide", {"reason": "x"}, form_url=f"/posts/{post_id}")
+    assert member.get(image).status_code == 404  # a hidden post hides its pictures
+
+
+def test_drafts_are_their_uploaders_alone(app, author, make_user, new_client):
+    first = submit_post(author, [("privat.jpg", phone_photo())])
+    (draft,) = drafts_in(first.get_data(as_text=True))
+    other = new_client()
+    other.login(make_user(Role.MEMBER))
+    assert other.get(f"/files/{draft}").status_code == 404
+    assert author.get(f"/files/{draft}/320.webp").status_code == 200
+    stolen = other.submit("/posts/new", {"title": "Geklaut", "body": "x", "visibility": "public",
+                                         "attachment": str(draft), f"alt-{draft}": "meins"})
+    assert stolen.status_code == 302
+    with app.app_context():
+        assert db.session.get(Attachment, draft).is_draft  # someone else's id in the form is ignored
+
+
+def test_drafts_nobody_attached_are_deleted_after_a_day(app, author):
+    from app.models.types import utcnow
+
+    first = submit_post(author, [("vergessen.jpg", phone_photo())])
+    (draft,) = drafts_in(first.get_data(as_text=True))
+    with app.app_context():
+        attachment = db.session.get(Attachment, draft)
+        keys = [attachment.key(w) for w in attachment.available_widths]
+        attachment.created_at = utcnow() - timedelta(days=2)
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["clean-up"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.get(Attachment, draft) is None
+        assert not any(storage.current().exists(key) for key in keys)
