@@ -132,4 +132,5 @@ class CommentForm(FlaskForm):
         Length(max=COMMENT_MAX, message=_l("Use at most %(max)d characters."))],
         description=MARKDOWN_HINT, render_kw={"rows": 4})
     parent_id = HiddenField()
+    files = attachments_field()
     submission = submission_field()

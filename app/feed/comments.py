@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app import limits, policy
+from app import attaching, limits, policy
 from app.extensions import limiter
 from app.feed import bp
 from app.feed.forms import ReportForm
@@ -14,7 +14,7 @@ from app.forms import CommentForm, ConfirmForm, populate_errors, submission_key
 from app.loaders import id_or_404, load_comment, load_post
 from app.models.post import Comment
 from app.models.types import utcnow
-from app.services import comments, feed_queries, reports
+from app.services import attachments, comments, feed_queries, reports
 from app.services.errors import DomainError, PermissionDenied
 
 
@@ -31,10 +31,11 @@ def add_comment(post_id: int):
     parent = _reply_parent(form)
     if not policy.can_comment(current_user, post):
         return _cannot_comment(post)
-    if form.validate_on_submit():
+    files = attaching.from_request(current_user)
+    if form.validate_on_submit() and files.ready(form):
         try:
             comment = comments.add_comment(current_user, post, form.body.data, parent,
-                                           submission=submission_key(form))
+                                           submission=submission_key(form), attachments=files.items)
         except PermissionDenied:
             abort(403)
         except DomainError as error:
@@ -43,7 +44,7 @@ def add_comment(post_id: int):
             if comment.is_pending:
                 flash(_("Thank you! Your comment will appear once a moderator has approved it."), "info")
             return redirect(comment_url(comment))
-    return _comment_form_again(post, parent, form)
+    return _comment_form_again(post, parent, form, files)
 
 
 def _reply_parent(form: CommentForm) -> Comment | None:
@@ -62,14 +63,18 @@ def _cannot_comment(post):
     abort(403)
 
 
-def _comment_form_again(post, parent, form: CommentForm):
-    """Keep what was typed: the form again, with the message next to it."""
+def _comment_form_again(post, parent, form: CommentForm, files: attaching.Choices):
+    """Keep what was typed (and the photos picked): the form again, with the message or the photos to describe.
+    400 for an error; 200 when new photos only wait for their descriptions."""
+    status = 400 if form.errors else 200
     if parent is not None:
-        return render_template("feed/reply.html", post=post, parent=parent, form=form), 400
+        return render_template("feed/reply.html", post=post, parent=parent, form=form, files=files), status
     roots, total = feed_queries.thread(post)
     post_liked, liked_comments = feed_queries.liked_by(current_user, post)
     return render_template("feed/post.html", post=post, roots=roots, total=total, newest_first=False,
-                           post_liked=post_liked, liked_comments=liked_comments, form=form, following=False), 400
+                           post_liked=post_liked, liked_comments=liked_comments, form=form, following=False,
+                           files=files, attachments=attaching.visible(post=post),
+                           comment_attachments=attachments.of_comments(post)), status
 
 
 @bp.get("/comments/<int:comment_id>")
@@ -87,7 +92,7 @@ def reply(comment_id: int):
         flash(_("This comment was removed. You can no longer reply to it."), "error")
         return redirect(comment_url(parent))
     form = CommentForm(parent_id=str(parent.id))
-    return render_template("feed/reply.html", post=parent.post, parent=parent, form=form)
+    return render_template("feed/reply.html", post=parent.post, parent=parent, form=form, files=attaching.Choices())
 
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])

@@ -16,7 +16,7 @@ from app.loaders import load_event_of_discussion, load_post
 from app.models.notification import FollowTarget
 from app.models.post import Category, PostKind, Visibility
 from app.models.types import utcnow
-from app.services import categories, feed_queries, posts
+from app.services import attachments, categories, feed_queries, posts
 from app.services.errors import DomainError, PermissionDenied
 from app.services.notifications import is_following
 
@@ -66,7 +66,8 @@ def show(post_id: int):
     roots, total = feed_queries.thread(post, newest_first=newest_first)
     post_liked, liked_comments = feed_queries.liked_by(current_user, post)
     return render_template("feed/post.html", post=post, roots=roots, total=total, newest_first=newest_first,
-                           attachments=attaching.visible(post=post),
+                           attachments=attaching.visible(post=post), files=attaching.Choices(),
+                           comment_attachments=attachments.of_comments(post),
                            post_liked=post_liked, liked_comments=liked_comments,
                            # A form makes a CSRF token and so a session cookie: only for those who may write.
                            form=CommentForm() if policy.can_comment(current_user, post) else None,

@@ -26,6 +26,7 @@ from app import storage
 from app.database import after_commit
 from app.extensions import db
 from app.models.attachment import Attachment, AttachmentKind
+from app.models.post import Comment
 from app.models.types import utcnow
 from app.models.user import User
 from app.services import uploads
@@ -188,6 +189,17 @@ def of(post=None, comment=None, event=None) -> list[Attachment]:
     if clause is None:
         return []
     return list(db.session.scalars(select(Attachment).where(clause).order_by(Attachment.position, Attachment.id)))
+
+
+def of_comments(post) -> dict[int, list[Attachment]]:
+    """The photos and files of every comment of a post, by comment (one query for a whole thread)."""
+    found: dict[int, list[Attachment]] = {}
+    rows = db.session.scalars(select(Attachment).join(Comment, Comment.id == Attachment.comment_id)
+                              .where(Comment.post_id == post.id, Attachment.hidden_at.is_(None))
+                              .order_by(Attachment.position, Attachment.id))
+    for attachment in rows:
+        found.setdefault(attachment.comment_id or 0, []).append(attachment)
+    return found
 
 
 def editable(owner: User, ids: Iterable[int], post=None, comment=None, event=None) -> list[Attachment]:

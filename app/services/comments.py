@@ -17,6 +17,7 @@ from app.models.audit import AuditAction
 from app.models.post import Comment, CommentLike, Post, Status
 from app.models.types import utcnow
 from app.models.user import User
+from app.services import attachments as attachment_service
 from app.services import audit, search_index
 from app.services.errors import DomainError, PermissionDenied
 from app.services.notifications import notify_about_comment
@@ -37,10 +38,12 @@ def _count_change(comment: Comment, delta: int) -> None:
 
 
 def add_comment(author: User, post: Post, body: str, parent: Comment | None = None, *,
-                submission: str | None = None) -> Comment:
-    """Comment on a post or reply to a comment. The same form submitted twice (its `submission` key, even
-    when both copies arrive at once) stores one comment; without a key, a repeat within minutes does."""
+                submission: str | None = None, attachments: list | None = None) -> Comment:
+    """Comment on a post or reply to a comment, with photos and files (each photo described). The same form
+    submitted twice (its `submission` key, even when both copies arrive at once) stores one comment; without
+    a key, a repeat within minutes does."""
     _check_comment(author, post, body, parent)
+    attachment_service.require_descriptions(attachments or [])
     earlier = _earlier_copy(author, post, body, parent, submission)
     if earlier is not None:
         return earlier
@@ -54,6 +57,8 @@ def add_comment(author: User, post: Post, body: str, parent: Comment | None = No
                                                         Comment.submission_key == submission)).one()
     comment = db.session.get_one(Comment, new_id)
     search_index.index_new(comment)
+    if attachments:
+        attachment_service.attach(attachments, comment=comment)
     segment = str(comment.id).zfill(PATH_SEGMENT)  # the id is part of the path
     comment.path = f"{parent.path}.{segment}" if parent else segment
     comment.root_id = parent.root_id if parent else comment.id
@@ -111,6 +116,8 @@ def delete_comment(user: User, comment: Comment) -> None:
     comment.deleted_at = utcnow()
     comment.body_source = ""
     comment.body_html = ""
+    for attachment in attachment_service.of(comment=comment):  # its photos go with its words
+        attachment_service.remove(attachment)
     log.info("comment %s deleted by its author %s", comment.id, user.id)
 
 

@@ -229,3 +229,29 @@ def test_drafts_nobody_attached_are_deleted_after_a_day(app, author):
     with app.app_context():
         assert db.session.get(Attachment, draft) is None
         assert not any(storage.current().exists(key) for key in keys)
+
+
+def test_a_comment_with_a_photo_and_deleting_it_removes_the_photo(app, make_user, make_post, new_client):
+    commenter = english_client(app)
+    commenter.login(make_user(Role.ALUMNUS))
+    post = make_post(make_user(Role.MEMBER), title="Grillfest")
+    first = commenter.submit(f"/posts/{post.id}/comments", {"body": "Hier ein Foto!", "files": (
+        io.BytesIO(phone_photo(800, 600)), "grill.jpg")}, form_url=f"/posts/{post.id}",
+        content_type="multipart/form-data")
+    assert first.status_code == 200 and "Please describe each photo" in text_of(first)
+    (photo,) = drafts_in(first.get_data(as_text=True))
+    assert "Hier ein Foto!" in first.get_data(as_text=True)  # the typed comment is kept
+    second = commenter.submit(f"/posts/{post.id}/comments", {"body": "Hier ein Foto!", "attachment": str(photo),
+                                                            f"alt-{photo}": "Würstchen auf dem Grill"},
+                              form_url=f"/posts/{post.id}")
+    assert second.status_code == 302
+    comment_id = int(second.headers["Location"].rsplit("#c", 1)[1])
+    page = new_client().get(f"/posts/{post.id}").get_data(as_text=True)
+    assert 'alt="Würstchen auf dem Grill"' in page and f"/files/{photo}/320.webp" in page
+    with app.app_context():
+        keys = [db.session.get(Attachment, photo).key(w) for w in db.session.get(Attachment, photo).available_widths]
+    commenter.submit(f"/comments/{comment_id}/delete", form_url=f"/posts/{post.id}")
+    assert new_client().get(f"/files/{photo}/320.webp").status_code == 404
+    with app.app_context():
+        assert db.session.get(Attachment, photo) is None
+        assert not any(storage.current().exists(key) for key in keys)
