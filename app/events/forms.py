@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.forms import MARKDOWN_HINT, strip_text
+from app.forms import MARKDOWN_HINT, attachments_field, strip_text
 
 TIMEZONES = ("Europe/Berlin", "Europe/Vienna", "Europe/Zurich", "Europe/London", "Europe/Paris", "UTC",
              "America/New_York", "America/Los_Angeles", "Asia/Tokyo")
@@ -58,6 +58,13 @@ class EventForm(FlaskForm):
     note_label = StringField(_l("Question for attendees (optional)"), filters=[strip_text],
                              validators=[Length(max=120, message=_l("Use at most %(max)d characters."))],
                              description=_l("For example: Dietary requirements"))
+    files = attachments_field()
+
+
+class PhotosForm(FlaskForm):
+    """Attendees' pictures after the event."""
+
+    files = attachments_field()
 
 
 class SignupForm(FlaskForm):

@@ -8,17 +8,18 @@ from zoneinfo import ZoneInfo
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user
+from flask_login import current_user, login_required
 
-from app import policy
+from app import attaching, policy
 from app.caching import anonymous_cache
 from app.events import bp
-from app.events.forms import EventForm, SignupForm
+from app.events.forms import EventForm, PhotosForm, SignupForm
 from app.extensions import db
 from app.forms import CommentForm, ConfirmForm, populate_errors
 from app.loaders import load_event
 from app.models.notification import FollowTarget
 from app.models.post import Visibility
+from app.models.types import utcnow
 from app.services import events as event_service
 from app.services import feed_queries, signups
 from app.services.calendars import event_ics, feed_ics
@@ -51,8 +52,36 @@ def show(event_id: int):
     return render_template("events/show.html", event=event, signup=signup, position=position,
                            closed_reason=signups.signup_closed_reason(event),
                            roots=roots, total=total, liked_comments=liked_comments,
+                           attachments=attaching.visible(event=event),
+                           can_add_photos=_can_add_photos(event, signup),
                            # Forms make a CSRF token and so a session cookie: none for visitors.
                            **(_event_forms() if current_user.is_authenticated else {}))
+
+
+def _can_add_photos(event, signup) -> bool:
+    return event.ends_at <= utcnow() and policy.can_add_event_photos(
+        current_user, event, signed_up=bool(signup and signup.is_confirmed))
+
+
+@bp.route("/<int:event_id>/photos", methods=["GET", "POST"])
+@login_required
+def photos(event_id: int):
+    """After the event: attendees add their pictures to its page."""
+    event = load_event(event_id)
+    signup = signups.signup_of(current_user, event)
+    if not _can_add_photos(event, signup):
+        abort(403)
+    form = PhotosForm()
+    files = attaching.from_request(current_user) if form.is_submitted() else attaching.Choices()
+    if form.validate_on_submit() and files.items and files.ready(form):
+        try:
+            event_service.add_photos(current_user, event, files.items, signed_up=True)
+        except DomainError as error:
+            populate_errors(form, error)
+        else:
+            flash(_("Thank you! Your photos are on the event's page."), "success")
+            return redirect(url_for("events.show", event_id=event.id) + "#photos")
+    return render_template("events/photos.html", event=event, form=form, files=files), 400 if form.errors else 200
 
 
 def _event_forms() -> dict:
@@ -94,15 +123,16 @@ def new():
     if not form.is_submitted() and source_id:
         _fill(form, event_service.duplicate_details(load_event(source_id)))
         form.title.data = _("%(title)s (copy)", title=form.title.data)
-    if form.validate_on_submit():
+    files = attaching.from_request(current_user) if form.is_submitted() else attaching.Choices()
+    if form.validate_on_submit() and files.ready(form):
         try:
-            event = event_service.create_event(current_user, _details(form))
+            event = event_service.create_event(current_user, _details(form), attachments=files.items)
         except DomainError as error:
             populate_errors(form, error)
         else:
             flash(_("The event is published."), "success")
             return redirect(url_for("events.show", event_id=event.id))
-    return render_template("events/edit.html", form=form, event=None), 400 if form.errors else 200
+    return render_template("events/edit.html", form=form, event=None, files=files), 400 if form.errors else 200
 
 
 @bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
@@ -112,16 +142,17 @@ def edit(event_id: int):
     form = EventForm()
     if not form.is_submitted():
         _fill(form, event_service.duplicate_details(event))
-    if form.validate_on_submit():
+    files = attaching.from_request(current_user, event=event) if form.is_submitted() else attaching.current(event=event)
+    if form.validate_on_submit() and files.ready(form):
         try:
-            event_service.edit_event(current_user, event, _details(form))
+            event_service.edit_event(current_user, event, _details(form), attachments=files.items)
         except DomainError as error:
             db.session.rollback()
             populate_errors(form, error)
         else:
             flash(_("Your changes are saved."), "success")
             return redirect(url_for("events.show", event_id=event.id))
-    return render_template("events/edit.html", form=form, event=event), 400 if form.errors else 200
+    return render_template("events/edit.html", form=form, event=event, files=files), 400 if form.errors else 200
 
 
 @bp.route("/<int:event_id>/cancel", methods=["GET", "POST"])

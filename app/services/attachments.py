@@ -240,9 +240,9 @@ def require_descriptions(attachments: list[Attachment]) -> None:
         raise _refuse("Please describe each photo in a few words (for people who cannot see it).")
 
 
-def attach(attachments: list[Attachment], post=None, comment=None, event=None) -> None:
-    """Put the attachments on the item, in the form's order."""
-    for position, attachment in enumerate(attachments):
+def attach(attachments: list[Attachment], post=None, comment=None, event=None, start: int = 0) -> None:
+    """Put the attachments on the item, in the form's order (after `start` others)."""
+    for position, attachment in enumerate(attachments, start=start):
         attachment.post_id = post.id if post is not None else None
         attachment.comment_id = comment.id if comment is not None else None
         attachment.event_id = event.id if event is not None else None

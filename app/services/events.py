@@ -18,6 +18,7 @@ from app.models.event import Event, Signup, SignupStatus
 from app.models.post import Post, PostKind
 from app.models.types import utcnow
 from app.models.user import User
+from app.services import attachments as attachment_service
 from app.services.errors import DomainError, PermissionDenied
 from app.services.notifications import notify_followers_of_events
 from app.services.signups import confirmed_seats, lock_event, promote_waitlist
@@ -75,26 +76,31 @@ def _sync_discussion(event: Event, author: User) -> None:
     event.discussion.excerpt = excerpt_from_html(event.description_html)
 
 
-def create_event(organizer: User, details: EventDetails) -> Event:
-    """Publish an event."""
+def create_event(organizer: User, details: EventDetails, attachments: list | None = None) -> Event:
+    """Publish an event (with its photos and files, each photo described)."""
     if not policy.can_manage_events(organizer):
         raise PermissionDenied(_l("Only volunteers create events."))
     _check(details)
+    attachment_service.require_descriptions(attachments or [])
     event = Event(created_by=organizer)
     _apply(event, details)
     _sync_discussion(event, organizer)
     db.session.add(event)
     db.session.flush()
+    if attachments:
+        attachment_service.attach(attachments, event=event)
     notify_followers_of_events(event)
     log.info("event %s created by %s", event.id, organizer.id)
     return event
 
 
-def edit_event(organizer: User, event: Event, details: EventDetails) -> None:
-    """Change an event. More seats promote the waitlist; fewer never remove confirmed people."""
+def edit_event(organizer: User, event: Event, details: EventDetails, attachments: list | None = None) -> None:
+    """Change an event (and, when given, its photos and files). More seats promote the waitlist; fewer never
+    remove confirmed people."""
     if not policy.can_manage_events(organizer):
         raise PermissionDenied(_l("Only volunteers edit events."))
     _check(details)
+    attachment_service.require_descriptions(attachments or [])
     lock_event(event.id)
     taken = confirmed_seats(event.id)
     if details.capacity is not None and details.capacity < taken:
@@ -103,6 +109,8 @@ def edit_event(organizer: User, event: Event, details: EventDetails) -> None:
                           "capacity")
     _apply(event, details)
     _sync_discussion(event, organizer)
+    if attachments is not None:
+        attachment_service.attach(attachments, event=event)
     db.session.flush()
     promote_waitlist(event)
     log.info("event %s edited by %s", event.id, organizer.id)
@@ -165,3 +173,11 @@ def counts(event_ids: list[int]) -> dict[int, int]:
         Signup.event_id.in_(event_ids), Signup.status == SignupStatus.WAITLISTED)
         .group_by(Signup.event_id))
     return dict(rows.all())
+
+
+def add_photos(user: User, event: Event, attachments: list, *, signed_up: bool) -> None:
+    """After an event, its attendees (and volunteers) add their pictures to its page: the event's memory."""
+    if event.ends_at > utcnow() or not policy.can_add_event_photos(user, event, signed_up):
+        raise PermissionDenied(_l("Photos can be added after the event by those who took part."))
+    attachment_service.require_descriptions(attachments)
+    attachment_service.attach(attachments, event=event, start=len(attachment_service.of(event=event)))

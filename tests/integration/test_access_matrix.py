@@ -48,6 +48,7 @@ GET_MATRIX = {
     "events.show#members-only": ({"event_id": "MEMBERS_EVENT"}, MEMBERS_READ),
     "events.new": ({}, MODERATORS),
     "events.edit": ({"event_id": "EVENT"}, MODERATORS),
+    "events.photos": ({"event_id": "EVENT"}, NOT_THE_AUTHOR),  # photos come after the event
     "events.edit#members-only": ({"event_id": "MEMBERS_EVENT"}, MODERATORS),
     "events.cancel": ({"event_id": "EVENT"}, MODERATORS),
     "events.event_calendar": ({"event_id": "EVENT"}, ALL),
@@ -150,6 +151,7 @@ POST_MATRIX = {
     "events.cancel_signup": ({"event_id": "EVENT"}, dict.fromkeys(ROLES, 302)),
     "events.new": ({}, MODERATORS | {"volunteer": 400, "admin": 400}),
     "events.edit": ({"event_id": "EVENT"}, MODERATORS | {"volunteer": 400, "admin": 400}),
+    "events.photos": ({"event_id": "EVENT"}, NOT_THE_AUTHOR),
     "events.message": ({"event_id": "EVENT"}, MODERATORS | {"volunteer": 400, "admin": 400}),
     "events.add_attendee": ({"event_id": "EVENT"}, MODERATORS | {"volunteer": 302, "admin": 302}),
     "events.remove_attendee": ({"event_id": "EVENT", "signup_id": "SIGNUP"},

@@ -255,3 +255,46 @@ def test_a_comment_with_a_photo_and_deleting_it_removes_the_photo(app, make_user
     with app.app_context():
         assert db.session.get(Attachment, photo) is None
         assert not any(storage.current().exists(key) for key in keys)
+
+
+def test_after_an_event_its_attendees_add_photos_to_its_page(app, make_user, make_event, new_client):
+    from app.models.event import Event, Signup
+    from app.models.types import utcnow
+
+    attendee, stranger = make_user(Role.ALUMNUS), make_user(Role.ALUMNUS)
+    event = make_event(title="Sommerfest", visibility="public")
+    with app.app_context():
+        row = db.session.get(Event, event.id)
+        row.starts_at, row.ends_at = utcnow() - timedelta(days=1, hours=3), utcnow() - timedelta(days=1)
+        db.session.add(Signup(event_id=event.id, user_id=attendee.id, status="confirmed"))
+        db.session.commit()
+    outsider = new_client()
+    outsider.login(stranger)
+    assert outsider.get(f"/events/{event.id}/photos").status_code == 403
+    client = new_client()
+    client.login(attendee)
+    assert "Add your photos" in text_of(client.get(f"/events/{event.id}"))
+    first = client.submit(f"/events/{event.id}/photos", {"files": (io.BytesIO(phone_photo(900, 600)), "fest.jpg")},
+                          content_type="multipart/form-data")
+    (photo,) = drafts_in(first.get_data(as_text=True))
+    done = client.submit(f"/events/{event.id}/photos", {"attachment": str(photo), f"alt-{photo}": "Tanzfläche"})
+    assert done.status_code == 302
+    page = new_client().get(f"/events/{event.id}").get_data(as_text=True)
+    assert 'id="photos"' in page and 'alt="Tanzfläche"' in page
+
+
+def test_a_members_only_events_photos_stay_with_members(app, make_user, make_event, new_client):
+    volunteer = english_client(app)
+    volunteer.login(make_user(Role.VOLUNTEER))
+    event = make_event(title="Mitgliederabend", visibility="members")
+    first = volunteer.submit(f"/events/{event.id}/edit", {"files": (io.BytesIO(png()), "plan.png")},
+                             content_type="multipart/form-data")
+    (photo,) = drafts_in(first.get_data(as_text=True))
+    with app.app_context():
+        db.session.get(Attachment, photo).alt_text = "Sitzplan"
+        db.session.get(Attachment, photo).event_id = event.id
+        db.session.commit()
+    assert new_client().get(f"/files/{photo}/320.webp").status_code == 404
+    member = new_client()
+    member.login(make_user(Role.MEMBER))
+    assert member.get(f"/files/{photo}/320.webp").status_code == 200
