@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import partial
+from html import escape as html_escape
 from html import unescape as html_unescape
 
 import bleach
@@ -24,12 +25,35 @@ ALLOWED_TAGS = frozenset(
 ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"], "ol": ["start"], "th": ["align"], "td": ["align"]}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow ugc noopener"
+# The only images: our own uploads, `![alt](upload:ID)` -> /files/ID/960.webp (whose route asks the policy
+# about the attachment's own post, so an image placed in a public post stays members-only if it is).
+UPLOAD_REFERENCE = re.compile(r"upload:(\d{1,10})")
+UPLOAD_IMAGE_SRC = re.compile(r"/files/\d{1,10}/960\.webp")
+IMAGE_ATTRIBUTES = frozenset({"alt", "loading", "decoding", "class"})
 
-# Raw HTML is off, and images are off: a remote image would make the reader's browser
-# call another host (privacy), so `![alt](url)` stays text plus a link.
-_markdown = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(
-    ["table", "strikethrough"]
-).disable("image")
+# Raw HTML is off. A remote image would make the reader's browser call another host (privacy), so
+# `![alt](https://…)` becomes a link; only uploads become images.
+_markdown = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(["table", "strikethrough"])
+
+
+def _image(_renderer, tokens, index, _options, _env) -> str:
+    token = tokens[index]
+    source = str(token.attrGet("src") or "")
+    alt = html_escape(token.content or "", quote=True)
+    upload = UPLOAD_REFERENCE.fullmatch(source)
+    if upload:
+        return (f'<img src="/files/{upload.group(1)}/960.webp" alt="{alt}" loading="lazy" decoding="async" '
+                f'class="inline-photo">')
+    return f'<a href="{html_escape(source, quote=True)}">{alt or html_escape(source)}</a>'
+
+
+_markdown.add_render_rule("image", _image)
+
+
+def _allowed_attribute(tag: str, name: str, value: str) -> bool:
+    if tag == "img":
+        return (name == "src" and bool(UPLOAD_IMAGE_SRC.fullmatch(value))) or name in IMAGE_ATTRIBUTES
+    return name in ALLOWED_ATTRIBUTES.get(tag, ())
 
 
 def _set_rel(attrs, _new=False):
@@ -44,8 +68,8 @@ def _set_rel(attrs, _new=False):
 # One pass: cleaning and linkifying in a single Cleaner. A separate Linker pass after cleaning
 # escapes the text inside <code> and <pre> a second time ("&amp;lt;").
 _cleaner = bleach.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
+    tags=ALLOWED_TAGS | {"img"},
+    attributes=_allowed_attribute,
     protocols=ALLOWED_PROTOCOLS,
     strip=True,
     strip_comments=True,

@@ -31,9 +31,12 @@ def _send(attachment, key: str, *, download: bool):
 @bp.get("/<int:attachment_id>/<int:width>.webp")
 def image(attachment_id: int, width: int):
     attachment = load_attachment(attachment_id)
-    if not attachment.is_image or width not in attachment.available_widths:
+    widths = attachment.available_widths if attachment.is_image else []
+    fitting = [w for w in widths if w <= width]
+    if width not in widths and (width not in attachments.WIDTHS or not fitting):
         abort(404)
-    return _send(attachment, attachment.key(width), download=False)
+    # A standard width larger than a small photo (as in text: /960.webp) is the photo at its own width.
+    return _send(attachment, attachment.key(width if width in widths else fitting[-1]), download=False)
 
 
 @bp.get("/<int:attachment_id>/download")

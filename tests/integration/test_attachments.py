@@ -298,3 +298,24 @@ def test_a_members_only_events_photos_stay_with_members(app, make_user, make_eve
     member = new_client()
     member.login(make_user(Role.MEMBER))
     assert member.get(f"/files/{photo}/320.webp").status_code == 200
+
+
+def test_a_public_post_with_a_photo_has_an_og_image_a_members_only_one_none(app, author, make_user):
+    post_id, (photo,) = publish_with_photos(author, [("titel.jpg", phone_photo(1000, 800))])
+    page = author.get(f"/posts/{post_id}").get_data(as_text=True)
+    assert re.search(rf'<meta property="og:image" content="http://[^"]+/files/{photo}/\d+\.webp">', page)
+    member = english_client(app)
+    member.login(make_user(Role.MEMBER))
+    members_post, _ = publish_with_photos(member, [("intern.jpg", png())], visibility="members")
+    assert "og:image" not in member.get(f"/posts/{members_post}").get_data(as_text=True)
+
+
+def test_a_photo_placed_in_the_text_is_shown_there(app, author):
+    first = submit_post(author, [("see.jpg", phone_photo(1000, 800))])
+    (photo,) = drafts_in(first.get_data(as_text=True))
+    done = author.submit("/posts/new", {"title": "Am See", "body": f"Schaut mal:\n\n![Der See](upload:{photo})",
+                                        "visibility": "public", "attachment": str(photo), f"alt-{photo}": "Der See"})
+    post_id = int(done.headers["Location"].rsplit("/", 1)[1])
+    page = author.get(f"/posts/{post_id}").get_data(as_text=True)
+    assert f'<img src="/files/{photo}/960.webp" alt="Der See" loading="lazy"' in page
+    assert english_client(app).get(f"/files/{photo}/960.webp").status_code == 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -45,6 +46,10 @@ def assert_safe(html: str) -> None:
     parser = _Elements()
     parser.feed(html)
     for tag, attrs in parser.found:
+        if tag == "img":  # only our own uploads, only these attributes
+            assert set(attrs) <= {"src", "alt", "loading", "decoding", "class"}, html
+            assert "src" not in attrs or re.fullmatch(r"/files/\d+/960\.webp", attrs["src"]), html
+            continue
         assert tag in ALLOWED_TAGS, (tag, html)
         assert not any(name.startswith("on") or name == "style" for name in attrs), (attrs, html)
         if "href" in attrs:
@@ -97,3 +102,10 @@ def test_excerpt_keeps_list_items_apart():
     from app.content import excerpt_from_html
 
     assert excerpt_from_html(render_markdown("- eins\n- zwei")) == "eins · zwei"
+
+
+def test_uploads_become_images_and_remote_images_links():
+    html = render_markdown('Wir am See: ![Gruppe "am" See](upload:42)\n\n![Zähler](https://tracker.example/p.png)')
+    assert '<img src="/files/42/960.webp" alt="Gruppe &quot;am&quot; See" loading="lazy"' in html
+    assert "<img" not in html.split("</p>", 1)[1]  # the remote one is a link, never an image
+    assert 'href="https://tracker.example/p.png"' in html
