@@ -91,6 +91,8 @@ AUDIT_ACTION_LABELS = {
     AuditAction.COMMENT_HIDDEN: _l("Comment hidden"),
     AuditAction.COMMENT_RESTORED: _l("Comment restored"),
     AuditAction.COMMENT_APPROVED: _l("Comment approved"),
+    AuditAction.ATTACHMENT_HIDDEN: _l("Photo or file hidden"),
+    AuditAction.ATTACHMENT_RESTORED: _l("Photo or file restored"),
     AuditAction.PAGE_EDITED: _l("Page edited"),
     AuditAction.SETTING_CHANGED: _l("Setting changed"),
     AuditAction.CATEGORY_CREATED: _l("Category added"),

@@ -32,6 +32,8 @@ class AuditAction(enum.StrEnum):
     COMMENT_HIDDEN = "comment.hidden"
     COMMENT_RESTORED = "comment.restored"
     COMMENT_APPROVED = "comment.approved"
+    ATTACHMENT_HIDDEN = "attachment.hidden"
+    ATTACHMENT_RESTORED = "attachment.restored"
     PAGE_EDITED = "page.edited"
     SETTING_CHANGED = "setting.changed"
     CATEGORY_CREATED = "category.created"

@@ -10,13 +10,14 @@ from app import policy
 from app.extensions import db
 from app.forms import ConfirmForm, populate_errors
 from app.i18n import REPORT_REASON_LABELS
+from app.loaders import load_attachment
 from app.models.moderation import Report, ReportResolution
 from app.models.post import Comment, Post
 from app.moderation import bp
 from app.moderation.forms import CategoryForm
 from app.security import safe_next
+from app.services import attachments, comments, posts, reports
 from app.services import categories as category_service
-from app.services import comments, posts, reports
 from app.services.errors import DomainError, PermissionDenied
 
 POST_ACTIONS = {
@@ -76,6 +77,18 @@ def comment_action(comment_id: int, action: str):
         reports.resolve_all_for(current_user, comment=comment, resolution=ReportResolution.HIDDEN)
     flash(_("Done."), "success")
     return _back(url_for("feed.show", post_id=comment.post_id) + f"#c{comment.id}")
+
+
+@bp.post("/attachments/<int:attachment_id>/<action>")
+@policy.require(policy.can_moderate)
+def attachment_action(attachment_id: int, action: str):
+    """Hide a photo or file (or show it again): everyone else gets a 404 for it."""
+    attachment = load_attachment(attachment_id)
+    if action not in ("hide", "restore") or not ConfirmForm().validate_on_submit():
+        abort(404 if action not in ("hide", "restore") else 400)
+    attachments.set_hidden(current_user, attachment, hidden=action == "hide")
+    flash(_("Done."), "success")
+    return _back(url_for("files.show", attachment_id=attachment.id))
 
 
 @bp.post("/reports/<int:report_id>/dismiss")

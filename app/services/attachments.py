@@ -22,15 +22,16 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import func, select
 
-from app import storage
+from app import policy, storage
 from app.database import after_commit
 from app.extensions import db
 from app.models.attachment import Attachment, AttachmentKind
+from app.models.audit import AuditAction
 from app.models.post import Comment
 from app.models.types import utcnow
 from app.models.user import User
-from app.services import uploads
-from app.services.errors import DomainError
+from app.services import audit, uploads
+from app.services.errors import DomainError, PermissionDenied
 
 log = logging.getLogger(__name__)
 pillow_heif.register_heif_opener()
@@ -254,6 +255,17 @@ def remove(attachment: Attachment) -> None:
     """Delete an attachment and (after the commit) its files."""
     db.session.delete(attachment)
     after_commit(lambda: delete_files(attachment))
+
+
+def set_hidden(actor: User, attachment: Attachment, hidden: bool) -> None:
+    """Moderators hide a photo or file (everyone else gets a 404 for it), or show it again; audited."""
+    if not policy.can_moderate(actor):
+        raise PermissionDenied(_l("Only moderators may do this."))
+    if hidden == (attachment.hidden_at is not None):
+        return
+    attachment.hidden_at = utcnow() if hidden else None
+    audit.record(actor, AuditAction.ATTACHMENT_HIDDEN if hidden else AuditAction.ATTACHMENT_RESTORED,
+                 subject_id=attachment.owner_id, new_value=f"attachment:{attachment.id}")
 
 
 def clean_up_drafts() -> int:

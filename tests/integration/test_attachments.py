@@ -319,3 +319,23 @@ def test_a_photo_placed_in_the_text_is_shown_there(app, author):
     page = author.get(f"/posts/{post_id}").get_data(as_text=True)
     assert f'<img src="/files/{photo}/960.webp" alt="Der See" loading="lazy"' in page
     assert english_client(app).get(f"/files/{photo}/960.webp").status_code == 200
+
+
+def test_moderators_hide_a_photo_and_show_it_again(app, author, make_user, new_client):
+    post_id, (photo,) = publish_with_photos(author, [("streit.jpg", png())])
+    moderator = new_client()
+    moderator.login(make_user(Role.VOLUNTEER))
+    assert "Hide this photo" in text_of(moderator.get(f"/files/{photo}"))
+    moderator.submit(f"/moderation/attachments/{photo}/hide", form_url=f"/files/{photo}")
+    visitor = new_client()
+    assert visitor.get(f"/files/{photo}/320.webp").status_code == 404
+    assert f"/files/{photo}/" not in visitor.get(f"/posts/{post_id}").get_data(as_text=True)
+    assert moderator.get(f"/files/{photo}/320.webp").status_code == 200
+    moderator.submit(f"/moderation/attachments/{photo}/restore", form_url=f"/files/{photo}")
+    assert visitor.get(f"/files/{photo}/320.webp").status_code == 200
+    audit = text_of(english_client(app).get("/"))  # the audit page needs an admin; check the rows instead
+    with app.app_context():
+        from app.models.audit import AuditEntry
+
+        actions = [entry.action.value for entry in db.session.scalars(select(AuditEntry))]
+    assert actions[-2:] == ["attachment.hidden", "attachment.restored"] and audit
