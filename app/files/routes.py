@@ -3,13 +3,15 @@ policy about what the attachment belongs to; members-only ones are never cached 
 
 from __future__ import annotations
 
-from flask import abort, render_template, send_file
-from flask_login import current_user
+from flask import abort, get_template_attribute, jsonify, render_template, request, send_file
+from flask_login import current_user, login_required
 
-from app import policy, storage
+from app import limits, policy, storage
+from app.extensions import db, limiter
 from app.files import bp
 from app.loaders import load_attachment
 from app.services import attachments
+from app.services.errors import DomainError
 
 PUBLIC_MAX_AGE = 300  # seconds: short, so a post made members-only takes its pictures along within minutes
 
@@ -59,3 +61,27 @@ def show(attachment_id: int):
     return render_template("files/show.html", attachment=attachment, index=index, count=len(siblings),
                            previous=siblings[index - 1] if index > 0 else None,
                            next=siblings[index + 1] if index + 1 < len(siblings) else None)
+
+
+@bp.post("/drafts")
+@login_required
+@limiter.limit(limits.posting, key_func=limits.per_person)
+def upload_drafts():
+    """The forms' script uploads picked, dropped or pasted files at once (JSON with each draft's form item);
+    without JavaScript the same happens on submitting the form (app.attaching)."""
+    if not policy.can_post(current_user):
+        abort(403)
+    already = request.form.get("already", "0")
+    files = [(upload.filename or "pasted-image", upload.stream) for upload in request.files.getlist("files")]
+    try:
+        stored = attachments.upload(current_user, files, already=int(already) if already.isdigit() else 0)
+    except DomainError as error:
+        db.session.commit()  # the files before the failing one are complete drafts
+        return jsonify(error=str(error.message), items=_items(getattr(error, "stored", []))), 400
+    db.session.commit()
+    return jsonify(items=_items(stored))
+
+
+def _items(stored) -> list[dict]:
+    item = get_template_attribute("_macros/attachments.html", "attachment_item")
+    return [{"id": attachment.id, "html": str(item(attachment))} for attachment in stored]
