@@ -60,7 +60,7 @@ lint: setup-dev
 
 ## Extract strings and update both catalogues (English is filled from the source strings).
 translations: setup-dev
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -o app/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg --ignore-dirs=".* __pycache__" -k _l -k lazy_gettext -k lazy_ngettext:1,2 -o app/translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/python scripts/fill_english.py app/translations/en/LC_MESSAGES/messages.po
 	$(MAKE) compile-translations

@@ -141,6 +141,7 @@ POST_MATRIX = {
                                MODERATORS | {"volunteer": 302, "admin": 302}),
     "moderation.comment_action": ({"comment_id": "COMMENT", "action": "hide"},
                                   MODERATORS | {"volunteer": 302, "admin": 302}),
+    "files.upload_drafts": ({}, LOGGED_IN_ONLY),  # nothing chosen: an empty list
     "moderation.attachment_action": ({"attachment_id": "PHOTO", "action": "hide"},
                                      MODERATORS | {"volunteer": 302, "admin": 302}),
     "admin.suspend": ({"user_id": "TARGET"}, ADMINS | {"admin": 400}),  # a reason is required

@@ -339,3 +339,14 @@ def test_moderators_hide_a_photo_and_show_it_again(app, author, make_user, new_c
 
         actions = [entry.action.value for entry in db.session.scalars(select(AuditEntry))]
     assert actions[-2:] == ["attachment.hidden", "attachment.restored"] and audit
+
+
+def test_the_scripts_upload_answers_with_the_form_items(app, author):
+    answer = author.submit("/files/drafts", {"files": (io.BytesIO(png()), "a.png")}, form_url="/posts/new",
+                           content_type="multipart/form-data")
+    assert answer.status_code == 200
+    (item,) = answer.json["items"]
+    assert f'name="attachment" value="{item["id"]}"' in item["html"] and f'name="alt-{item["id"]}"' in item["html"]
+    bad = author.submit("/files/drafts", {"files": (io.BytesIO(b"<svg/>"), "x.svg")}, form_url="/posts/new",
+                        content_type="multipart/form-data")
+    assert bad.status_code == 400 and "not accepted" in bad.json["error"] and bad.json["items"] == []

@@ -34,6 +34,8 @@
   }
 
   function setUp(fieldset) {
+    if (fieldset.dataset.enhanced) { return; }  // the script may be included once per form on a page
+    fieldset.dataset.enhanced = "yes";
     var form = fieldset.closest("form");
     var input = fieldset.querySelector('input[type="file"][name="files"]');
     var list = fieldset.querySelector(".attachment-list");
