@@ -52,7 +52,7 @@ def _pg_env(engine: Engine) -> dict[str, str]:
 def _postgres_tool(engine: Engine, *args: str) -> None:
     """Run pg_dump or pg_restore (from the PATH, the client of the server's version) for the app's database."""
     try:
-        subprocess.run(args, env=_pg_env(engine), check=True, capture_output=True)  # noqa: S603
+        subprocess.run(args, env=_pg_env(engine), check=True, capture_output=True)  # noqa: S603  # nosec B603
     except (OSError, subprocess.CalledProcessError) as exc:
         detail = getattr(exc, "stderr", b"") or str(exc).encode()
         raise BackupError(f"{args[0]} failed: {detail.decode(errors='replace').strip()}") from exc

@@ -8,9 +8,20 @@ import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, MultipleFileField, PasswordField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    MultipleFileField,
+    PasswordField,
+    RadioField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
+from app.i18n import REPORT_REASON_LABELS
 from app.services.passwords import MAX_LENGTH as PASSWORD_MAX_LENGTH
 
 
@@ -134,3 +145,14 @@ class CommentForm(FlaskForm):
     parent_id = HiddenField()
     files = attachments_field()
     submission = submission_field()
+
+
+class ReportForm(FlaskForm):
+    """A report about a post, a comment or a photo, for the moderators."""
+
+    reason = RadioField(_l("What is wrong with it?"),
+                        choices=[SelectChoice(key.value, label) for key, label in REPORT_REASON_LABELS.items()],
+                        validators=[DataRequired(_l("Please choose a reason."))])
+    note = TextAreaField(_l("Anything the moderators should know? (optional)"), filters=[strip_text],
+                         validators=[Length(max=1000, message=_l("Use at most %(max)d characters."))],
+                         render_kw={"rows": 3})

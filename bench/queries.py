@@ -7,6 +7,7 @@ no network and no competing load, which tells where a slow page spends its time.
 
 from __future__ import annotations
 
+import gc
 import statistics
 import time
 from contextlib import contextmanager
@@ -44,6 +45,24 @@ def recording(engine):
     finally:
         event.remove(engine, "before_cursor_execute", recorder.before)
         event.remove(engine, "after_cursor_execute", recorder.after)
+
+
+@contextmanager
+def full_collections():
+    """Python's full (generation 2) garbage collections meanwhile, in ms: a worker pays them inside requests too."""
+    pauses, began = [], [0.0]
+
+    def callback(phase: str, info: dict) -> None:
+        if info["generation"] == 2 and phase == "start":
+            began[0] = time.perf_counter()
+        elif info["generation"] == 2:
+            pauses.append(round((time.perf_counter() - began[0]) * 1000, 1))
+
+    gc.callbacks.append(callback)
+    try:
+        yield pauses
+    finally:
+        gc.callbacks.remove(callback)
 
 
 def _log_in(client, user) -> None:

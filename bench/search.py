@@ -15,6 +15,7 @@ types (a word, two words, a phrase, a prefix), as a visitor and as a member:
 
 from __future__ import annotations
 
+import gc
 import statistics
 import sys
 import time
@@ -45,9 +46,8 @@ def progress(message: str) -> None:
 
 def settings(args) -> dict:
     return {"posts": args.search_posts, "comments": args.search_comments, "queries": QUERIES, "runs": RUNS,
-            "p99_target_ms": P99_TARGET_MS, "duration": args.search_duration, "warmup": args.warmup,
-            "concurrency": args.concurrency, "workers": args.workers, "worker_class": args.worker_class,
-            "served_env": SERVED}
+            "p99_target_ms": P99_TARGET_MS, "duration": args.search_duration, "served_env": SERVED,
+            **{key: getattr(args, key) for key in ("warmup", "concurrency", "workers", "worker_class")}}
 
 
 def seed(app, posts: int, comments: int) -> dict:
@@ -134,6 +134,7 @@ def in_process(app, user_id: int | None) -> dict:
         engine = db.engine
     found = {}
     for name, query in QUERIES.items():
+        gc.collect()  # the seeding's garbage is not the search's
         busy = quiet_cpu()  # up to 15 s for other work to stop, as before the digest runs
         try:
             found[name] = _timed(app, engine, user_id, query) | {"cpu_busy_before_pct": busy}
@@ -148,11 +149,13 @@ def _timed(app, engine, user_id: int | None, query: str) -> dict:
     from app.models.user import User
     from app.services import search
     from bench.load import percentile
-    from bench.queries import recording
+    from bench.queries import full_collections, recording
 
     times, sql_times = [], []
-    with recording(engine) as recorder:
+    with recording(engine) as recorder, full_collections() as pauses:
         for run in range(RUNS + 1):
+            if run == 1:
+                pauses.clear()
             with app.test_request_context("/search?" + urlencode({"q": query})):
                 viewer = db.session.get(User, user_id) if user_id else app.login_manager.anonymous_user()
                 recorder.reset()
@@ -169,7 +172,7 @@ def _timed(app, engine, user_id: int | None, query: str) -> dict:
             "statements": len(recorder.statements), "statement_texts": [s[:3000] for s in recorder.statements],
             "median_ms": round(statistics.median(ordered) * 1000, 2),
             "p99_ms": round(percentile(ordered, 0.99) * 1000, 2), "max_ms": round(ordered[-1] * 1000, 2),
-            "sql_ms": round(statistics.median(sql_times) * 1000, 2)}
+            "sql_ms": round(statistics.median(sql_times) * 1000, 2), "full_gc_ms": pauses}
 
 
 def under_load(url: str, args, kind: str) -> dict:
@@ -215,6 +218,8 @@ def failures(result: dict) -> list[str]:
         if len(base) > 1:
             found.append(f"{viewer}: statements per search differ by more than the kinds on the page "
                          f"({', '.join(str(run.get('statements')) for run in queries.values())})")
+    found += [f"{viewer} page {page['path']}: status {page['status']}" for viewer, pages in result["pages"].items()
+              for page in pages.values() if page["status"] != 200]
     for name, run in result["load"].items():
         if "error" in run or run["errors"]:
             found.append(f"visitor '{QUERIES[name]}' under load: {run.get('error') or str(run['errors']) + ' errors'}")
@@ -263,8 +268,8 @@ def table(results: dict) -> str:
              f"gunicorn {s['workers']} {s['worker_class']} workers, concurrency {s['concurrency']}, "
              f"{s['duration']:g} s after {s['warmup']:g} s, visitor only (bench.load sends no session cookie: "
              "the member is measured in-process only)"]
-    widths = (8, 22, 7, 4, 5, 9, 7, 6, 5, 6, 7, 6, 7, 7, 7, 6, 5, 5)
-    header = ("viewer", "query", "hits", "page", "stmts", "median ms", "p99 ms", "SQL ms", "busy%", "target",
+    widths = (8, 22, 7, 4, 5, 9, 7, 6, 6, 5, 6, 7, 6, 7, 7, 7, 6, 5, 5)
+    header = ("viewer", "query", "hits", "page", "stmts", "median ms", "p99 ms", "SQL ms", "GC ms", "busy%", "target",
               "page ms", "page q", "req/s", "p50 ms", "p99 ms", "errors", "busy%", "shown")
     for name, db in results["search"].items():
         if "skipped" in db:
@@ -285,22 +290,22 @@ def table(results: dict) -> str:
                 met = "met" if run["p99_ms"] < s["p99_target_ms"] else "MISSED"
                 load = [loaded.get(k, "-") for k in ("rps", "p50_ms", "p99_ms", "errors", "cpu_busy_before_pct",
                                                      "shown")] if loaded else ["-"] * 6
+                pauses = run["full_gc_ms"]
                 lines.append(_row((viewer, run["query"], f"{run['hits']:,}", run["on_page"], run["statements"],
-                                   run["median_ms"], run["p99_ms"], run["sql_ms"], run["cpu_busy_before_pct"], met,
-                                   page["in_process_ms"], page["queries"], *load), widths))
+                                   run["median_ms"], run["p99_ms"], run["sql_ms"],
+                                   f"{len(pauses)}×{max(pauses):.0f}" if pauses else "0", run["cpu_busy_before_pct"],
+                                   met, page["in_process_ms"], page["queries"], *load), widths))
         lines.append(f"  {name}: " + ("; ".join(db["failures"]) if db["failures"] else "all targets met, statements "
                                        "flat (the same for every query type plus one per kind of result shown)"))
-    lines.append(f"hits: results the viewer may see; page: of them on the first page; stmts: SQL statements of one "
-                 f"search; median / p99 ms (p99 of {s['runs']} is their maximum), SQL ms: search.search() alone; "
-                 "busy%: CPU used by others before (in-process, then load); page ms / page q: the whole /search page "
-                 "in-process (median of 5) and its statements; req/s…: under load; shown: results on the served "
-                 "page.")
+    lines.append(f"hits: what the viewer may see; page: on page 1; stmts: statements of one search; median/p99 (of "
+                 f"{s['runs']}: the maximum)/SQL ms: search.search() alone; GC ms: Python's full collections meanwhile "
+                 "(count × longest); busy%: others' CPU before; page ms/q: the whole page in-process (median of 5), "
+                 "its statements; req/s…: under load; shown: results on the served page.")
     return "\n".join(lines)
 
 
 def _index_detail(index: dict) -> str:
     if "gin_bytes" in index:
         return f" (GIN {index['gin_bytes'] / 2**20:,.1f} MB)"
-    tables = index.get("tables") or {}
-    stored = tables.get("search_fts_content", 0)
-    return f" (of it stored text {stored / 2**20:,.1f} MB)" if tables else f" ({index.get('how')})"
+    stored = (index.get("tables") or {}).get("search_fts_content")
+    return f" (of it stored text {stored / 2**20:,.1f} MB)" if stored else f" ({index.get('how')})"

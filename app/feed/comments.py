@@ -9,8 +9,7 @@ from flask_login import current_user, login_required
 from app import attaching, limits, policy
 from app.extensions import limiter
 from app.feed import bp
-from app.feed.forms import ReportForm
-from app.forms import CommentForm, ConfirmForm, populate_errors, submission_key
+from app.forms import CommentForm, ConfirmForm, ReportForm, populate_errors, submission_key
 from app.loaders import id_or_404, load_comment, load_post
 from app.models.post import Comment
 from app.models.types import utcnow

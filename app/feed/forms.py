@@ -7,7 +7,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.forms import MARKDOWN_HINT, attachments_field, strip_text, submission_field
-from app.i18n import REPORT_REASON_LABELS
 
 TITLE_MAX = 200
 BODY_MAX = 20_000
@@ -35,11 +34,3 @@ class PostForm(FlaskForm):
         self.category.choices = [SelectChoice("", _l("No category"))] + [
             SelectChoice(str(c.id), c.name) for c in categories]
 
-
-class ReportForm(FlaskForm):
-    reason = RadioField(_l("What is wrong with it?"),
-                        choices=[SelectChoice(key.value, label) for key, label in REPORT_REASON_LABELS.items()],
-                        validators=[DataRequired(_l("Please choose a reason."))])
-    note = TextAreaField(_l("Anything the moderators should know? (optional)"), filters=[strip_text],
-                         validators=[Length(max=1000, message=_l("Use at most %(max)d characters."))],
-                         render_kw={"rows": 3})

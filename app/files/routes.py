@@ -3,14 +3,16 @@ policy about what the attachment belongs to; members-only ones are never cached 
 
 from __future__ import annotations
 
-from flask import abort, get_template_attribute, jsonify, render_template, request, send_file
+from flask import abort, flash, get_template_attribute, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import limits, policy, storage
 from app.extensions import db, limiter
 from app.files import bp
+from app.forms import ReportForm, populate_errors
 from app.loaders import load_attachment
-from app.services import attachments
+from app.services import attachments, reports
 from app.services.errors import DomainError
 
 PUBLIC_MAX_AGE = 300  # seconds: short, so a post made members-only takes its pictures along within minutes
@@ -61,6 +63,23 @@ def show(attachment_id: int):
     return render_template("files/show.html", attachment=attachment, index=index, count=len(siblings),
                            previous=siblings[index - 1] if index > 0 else None,
                            next=siblings[index + 1] if index + 1 < len(siblings) else None)
+
+
+@bp.route("/<int:attachment_id>/report", methods=["GET", "POST"])
+@login_required
+def report(attachment_id: int):
+    """Report a single photo or file to the moderators."""
+    attachment = load_attachment(attachment_id)
+    form = ReportForm()
+    if form.validate_on_submit():
+        try:
+            reports.report(current_user, attachment=attachment, reason=form.reason.data, note=form.note.data or "")
+        except DomainError as error:
+            populate_errors(form, error)
+        else:
+            flash(_("Thank you. The moderators will look at it."), "success")
+            return redirect(url_for("files.show", attachment_id=attachment.id))
+    return render_template("files/report.html", form=form, attachment=attachment), 400 if form.errors else 200
 
 
 @bp.post("/drafts")

@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.models.attachment import Attachment
 from app.models.post import Comment, Post
 from app.models.types import UTCDateTime, str_enum, utcnow
 from app.models.user import User
@@ -34,6 +35,8 @@ class Report(db.Model):
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
     comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
+    # A single photo or file (its post or comment, if any, is filled in too, for context).
+    attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id", ondelete="CASCADE"), index=True)
     reason: Mapped[ReportReason] = mapped_column(str_enum(ReportReason, 40))
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -44,3 +47,4 @@ class Report(db.Model):
     reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
     post: Mapped[Post | None] = relationship()
     comment: Mapped[Comment | None] = relationship()
+    attachment: Mapped[Attachment | None] = relationship()

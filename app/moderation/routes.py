@@ -87,6 +87,8 @@ def attachment_action(attachment_id: int, action: str):
     if action not in ("hide", "restore") or not ConfirmForm().validate_on_submit():
         abort(404 if action not in ("hide", "restore") else 400)
     attachments.set_hidden(current_user, attachment, hidden=action == "hide")
+    if action == "hide":
+        reports.resolve_all_for(current_user, attachment=attachment, resolution=ReportResolution.HIDDEN)
     flash(_("Done."), "success")
     return _back(url_for("files.show", attachment_id=attachment.id))
 

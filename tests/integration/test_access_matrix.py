@@ -110,6 +110,8 @@ GET_MATRIX = {
     "files.image": ({"attachment_id": "PHOTO", "width": 320}, ALL),
     "files.image#members-only": ({"attachment_id": "MEMBERS_PHOTO", "width": 320}, MEMBERS_READ),
     "files.download": ({"attachment_id": "PHOTO"}, ALL),
+    "files.report": ({"attachment_id": "PHOTO"}, LOGGED_IN_ONLY),
+    "files.report#members-only": ({"attachment_id": "MEMBERS_PHOTO"}, MEMBERS_READ | {"visitor": 302}),
     "files.download#members-only": ({"attachment_id": "MEMBERS_PHOTO"}, MEMBERS_READ),
     "search.index#query": ({"q": "Sommerfest"}, ALL),
     "admin.users": ({}, ADMINS),
@@ -142,6 +144,8 @@ POST_MATRIX = {
     "moderation.comment_action": ({"comment_id": "COMMENT", "action": "hide"},
                                   MODERATORS | {"volunteer": 302, "admin": 302}),
     "files.upload_drafts": ({}, LOGGED_IN_ONLY),  # nothing chosen: an empty list
+    "files.report": ({"attachment_id": "PHOTO"}, LOGGED_IN_ONLY | {"alumnus": 400, "member": 400, "volunteer": 400,
+                                                                    "admin": 400}),  # no reason chosen
     "moderation.attachment_action": ({"attachment_id": "PHOTO", "action": "hide"},
                                      MODERATORS | {"volunteer": 302, "admin": 302}),
     "admin.suspend": ({"user_id": "TARGET"}, ADMINS | {"admin": 400}),  # a reason is required

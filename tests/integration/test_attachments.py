@@ -350,3 +350,23 @@ def test_the_scripts_upload_answers_with_the_form_items(app, author):
     bad = author.submit("/files/drafts", {"files": (io.BytesIO(b"<svg/>"), "x.svg")}, form_url="/posts/new",
                         content_type="multipart/form-data")
     assert bad.status_code == 400 and "not accepted" in bad.json["error"] and bad.json["items"] == []
+
+
+def test_a_reported_photo_shows_in_the_queue_with_its_thumbnail_and_hiding_settles_it(app, author, make_user,
+                                                                                      new_client):
+    post_id, (photo,) = publish_with_photos(author, [("anstoss.jpg", png())])
+    reporter = new_client()
+    reporter.login(make_user(Role.ALUMNUS))
+    assert "Report this photo" in text_of(reporter.get(f"/files/{photo}"))
+    sent = reporter.submit(f"/files/{photo}/report", {"reason": "privacy", "note": "Bitte prüfen"})
+    assert sent.status_code == 302
+    reporter.submit(f"/files/{photo}/report", {"reason": "privacy"})  # twice: still one report
+    moderator = new_client()
+    moderator.login(make_user(Role.VOLUNTEER))
+    queue = moderator.get("/moderation/").get_data(as_text=True)
+    assert f"/files/{photo}/320.webp" in queue and "Bitte prüfen" in queue
+    assert queue.count(f'/moderation/attachments/{photo}/hide') == 1
+    moderator.submit(f"/moderation/attachments/{photo}/hide", form_url="/moderation/")
+    assert "Bitte prüfen" not in moderator.get("/moderation/").get_data(as_text=True)  # settled
+    assert new_client().get(f"/files/{photo}/320.webp").status_code == 404
+    assert new_client().get(f"/posts/{post_id}").status_code == 200  # the post itself stays
