@@ -370,3 +370,41 @@ def test_a_reported_photo_shows_in_the_queue_with_its_thumbnail_and_hiding_settl
     assert "Bitte prüfen" not in moderator.get("/moderation/").get_data(as_text=True)  # settled
     assert new_client().get(f"/files/{photo}/320.webp").status_code == 404
     assert new_client().get(f"/posts/{post_id}").status_code == 200  # the post itself stays
+
+
+def heic() -> bytes:
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    out = io.BytesIO()
+    Image.new("RGB", (640, 480), (10, 200, 10)).save(out, "HEIF")
+    return out.getvalue()
+
+
+def animated_gif() -> bytes:
+    frames = [Image.new("P", (200, 100), color) for color in (1, 2, 3)]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("name", "content"), [("iphone.heic", "HEIC"), ("party.gif", "GIF")])
+def test_iphone_photos_are_read_and_animations_become_a_still(app, author, name, content):
+    data = heic() if content == "HEIC" else animated_gif()
+    _post_id, (photo,) = publish_with_photos(author, [(name, data)])
+    with app.app_context():
+        attachment = db.session.get(Attachment, photo)
+        stored = storage.current().open(attachment.key(attachment.available_widths[-1])).read()
+    image = Image.open(io.BytesIO(stored))
+    assert image.format == "WEBP" and getattr(image, "n_frames", 1) == 1
+
+
+def test_a_persons_uploads_are_limited_per_hour(app, author):
+    app.config["UPLOADS_PER_HOUR"] = 2
+    try:
+        assert len(drafts_in(submit_post(author, [("1.png", png(40, 40)), ("2.png", png(40, 40))])
+                             .get_data(as_text=True))) == 2
+        third = submit_post(author, [("3.png", png(40, 40))])
+        assert third.status_code == 400 and "many files in the last hour" in text_of(third)
+    finally:
+        app.config["UPLOADS_PER_HOUR"] = 60
