@@ -108,6 +108,7 @@ BLUEPRINTS = (
     ("notifications", "/notifications", ("routes",)),
     ("search", "/search", ("routes",)),
     ("files", "/files", ("routes",)),
+    ("people", "/people", ("routes",)),
 )
 
 

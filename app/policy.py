@@ -18,7 +18,7 @@ from app.extensions import login_manager
 from app.models.event import Event
 from app.models.membership import PROFILE_FIELDS, MemberProfile
 from app.models.post import Comment, Post, PostKind, Status, Visibility
-from app.models.user import Role, User
+from app.models.user import ProfileVisibility, Role, User
 
 ROLE_ORDER: tuple[Role, ...] = (Role.ALUMNUS, Role.MEMBER, Role.VOLUNTEER, Role.ADMIN)
 _RANK = {role: rank for rank, role in enumerate(ROLE_ORDER, start=1)}
@@ -390,3 +390,23 @@ def is_public_attachment(attachment) -> bool:
 def can_add_event_photos(user, event, signed_up: bool) -> bool:
     """After an event: its attendees, volunteers and (for members-only events) members add photos."""
     return can_post(user) and can_read_event(user, event) and (signed_up or is_volunteer(user))
+
+
+# ---------------------------------------------------------------- profiles
+
+
+def can_see_profile(viewer, person) -> bool:
+    """The person's page: as they chose (everyone / registered alumni / members); themselves and moderators
+    always."""
+    if rank_of(viewer) > VISITOR_RANK and (viewer.id == person.id or can_moderate(viewer)):
+        return True
+    if person.profile_visibility == ProfileVisibility.EVERYONE:
+        return True
+    if person.profile_visibility == ProfileVisibility.ALUMNI:
+        return rank_of(viewer) > VISITOR_RANK
+    return is_member(viewer)
+
+
+def shows_member_badge(viewer, person) -> bool:
+    """Who is a member is for members to know."""
+    return person.role == Role.MEMBER and is_member(viewer)

@@ -416,7 +416,8 @@ def world(app, make_user):
                 "AUTHOR": author.id, "DOCUMENT": document.id, "APPLICATION": application.id,
                 "INVITATION": invitation.id, "INVITATION_TOKEN": invitation_token, "NEWS_POST": news.id,
                 "UNSUBSCRIBE_TOKEN": unsubscribe_token, "CONSENT_TOKEN": consent_token,
-                "PHOTO": pictures[0].id, "MEMBERS_PHOTO": pictures[1].id}
+                "PHOTO": pictures[0].id, "MEMBERS_PHOTO": pictures[1].id,
+                "AUTHOR_HANDLE": db.session.get(User, author.id).handle}
 
 
 @pytest.fixture

@@ -7,10 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, fresh_login_required, login_required, login_user
 
 from app.account import bp
-from app.account.forms import EmailForm, PasswordForm, ProfileForm
+from app.account.forms import EmailForm, PasswordForm, ProfileForm, PublicProfileForm
 from app.forms import ConfirmForm, populate_errors
 from app.i18n import LOCALE_COOKIE
-from app.services import accounts
+from app.models.user import ProfileVisibility
+from app.services import accounts, profiles
 from app.services.errors import DomainError, InvalidToken
 from app.services.membership import latest_application
 from app.services.signups import upcoming_signups
@@ -32,6 +33,28 @@ def settings():
     return render_template("account/settings.html", form=form, resend_form=ConfirmForm(),
                            my_events=upcoming_signups(current_user),
                            application=latest_application(current_user)), 400 if form.errors else 200
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    """The person's own choices for their profile page and their picture."""
+    form = PublicProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        try:
+            profiles.update(current_user, bio=form.bio.data or "",
+                            visibility=ProfileVisibility(form.profile_visibility.data),
+                            show_activity=form.show_activity.data)
+            if form.remove_avatar.data:
+                profiles.remove_avatar(current_user)
+            elif form.avatar.data and form.avatar.data.filename:
+                profiles.set_avatar(current_user, form.avatar.data.stream)
+        except DomainError as error:
+            populate_errors(form, error)
+        else:
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for("account.profile"))
+    return render_template("account/profile.html", form=form), 400 if form.errors else 200
 
 
 @bp.post("/calendar-token")

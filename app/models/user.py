@@ -23,6 +23,14 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
+class ProfileVisibility(enum.StrEnum):
+    """Who sees a person's profile page (their name next to what they write is shown wherever that is)."""
+
+    EVERYONE = "everyone"
+    ALUMNI = "alumni"  # registered, logged in
+    MEMBERS = "members"
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -49,6 +57,12 @@ class User(UserMixin, db.Model):
     # Double opt-in for mail beyond the transactional: set when the person confirms by link.
     mail_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     auto_follow: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # The profile page (/people/<handle>): privacy-friendly defaults, the person widens them.
+    bio: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    profile_visibility: Mapped[ProfileVisibility] = mapped_column(
+        str_enum(ProfileVisibility), default=ProfileVisibility.ALUMNI, server_default=ProfileVisibility.ALUMNI.value)
+    show_activity: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    avatar_name: Mapped[str | None] = mapped_column(String(80))  # an uploaded picture (app.storage), else generated
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"

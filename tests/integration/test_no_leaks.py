@@ -52,12 +52,19 @@ def secrets_world(app, make_user, make_post, add_comment, make_event):
         db.session.commit()
         document_id = document.id
         picture_id = picture.id
+        from app.models.user import User
+
+        person = db.session.get(User, member.id)
+        person.profile_visibility = "everyone"  # the widest choice: the activity list must still hold back
+        handle = person.handle
+        db.session.commit()
     return {"PUBLIC_POST": secret.id, "MEMBERS_POST": secret.id, "COMMENT": comment,
             "MEMBERS_COMMENT": comment, "REPORT": 1, "TARGET": member.id, "TEASER": teaser.id,
             "AUTHOR": member.id, "DOCUMENT": document_id, "EVENT": event.id, "MEMBERS_EVENT": event.id,
             "APPLICATION": 1, "INVITATION": 1, "INVITATION_TOKEN": "x", "SIGNUP": 1,
             "CANCEL_TOKEN": "x", "CALENDAR_TOKEN": "x" * 24, "NEWS_POST": secret.id, "UNSUBSCRIBE_TOKEN": "x",
-            "CONSENT_TOKEN": "x", "PHOTO": picture_id, "MEMBERS_PHOTO": picture_id}
+            "CONSENT_TOKEN": "x", "PHOTO": picture_id, "MEMBERS_PHOTO": picture_id, "HANDLE": handle,
+            "AUTHOR_HANDLE": handle}
 
 
 @pytest.mark.parametrize("role", [None, Role.ALUMNUS])
@@ -73,7 +80,8 @@ def test_members_only_marker_appears_in_no_response(app, client, make_user, secr
              f"/members/documents/{secrets_world['DOCUMENT']}/download", "/account/",
              f"/search?q={MARKER}", f"/search?q=Title+{MARKER}", "/search?q=Hidden", "/search?q=City",
              f"/search?q={MARKER}&kind=document", f"/search?q={MARKER}&kind=profile", "/search?q=Doc&sort=date",
-             f'/search?q="{MARKER}"', "/search?q=ZZ*", f"/search?q={MARKER}&members_area=y"}
+             f'/search?q="{MARKER}"', "/search?q=ZZ*", f"/search?q={MARKER}&members_area=y",
+             f"/people/{secrets_world['HANDLE']}", f"/people/{secrets_world['HANDLE']}/avatar.svg"}
     for url in sorted(urls):
         response = client.get(url, follow_redirects=True)
         body = response.get_data(as_text=True).replace(f"{MARKER}-name-is-public-ok", "")
