@@ -43,6 +43,7 @@ registration_per_address = _config("REGISTRATION_RATE_LIMIT")
 reset_per_address = _config("RESET_RATE_LIMIT")
 reset_per_account = _config("RESET_ACCOUNT_RATE_LIMIT")
 verification_resend = _config("VERIFICATION_RESEND_RATE_LIMIT")
+data_export = _config("DATA_EXPORT_RATE_LIMIT")  # "download my data" per person
 search_per_address = _config("SEARCH_RATE_LIMIT")  # anonymous searches (logged-in people are not limited)
 
 

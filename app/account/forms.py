@@ -60,3 +60,7 @@ class PublicProfileForm(FlaskForm):
         "JPEG, PNG, WebP or HEIC, at most 5 MB. It is cut to a square; location and camera data are removed. "
         "Without one, your initials are shown."))
     remove_avatar = BooleanField(_l("Remove my picture"))
+
+
+class DataExportForm(FlaskForm):
+    current_password = current_password_field()

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from datetime import date
+
+from flask import flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, fresh_login_required, login_required, login_user
 
+from app import limits
 from app.account import bp
-from app.account.forms import EmailForm, PasswordForm, ProfileForm, PublicProfileForm
+from app.account.forms import DataExportForm, EmailForm, PasswordForm, ProfileForm, PublicProfileForm
+from app.extensions import limiter
 from app.forms import ConfirmForm, populate_errors
 from app.i18n import LOCALE_COOKIE
 from app.models.user import ProfileVisibility
-from app.services import accounts, profiles
+from app.services import accounts, data_export, profiles
 from app.services.errors import DomainError, InvalidToken
 from app.services.membership import latest_application
 from app.services.signups import upcoming_signups
@@ -55,6 +59,27 @@ def profile():
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("account.profile"))
     return render_template("account/profile.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/data", methods=["GET", "POST"])
+@login_required
+@limiter.limit(limits.data_export, key_func=limits.per_person, methods=["POST"])
+def download_data():
+    """Download my data: everything stored about the person, after entering the password again."""
+    form = DataExportForm()
+    if form.validate_on_submit():
+        try:
+            data_export.check_password(current_user, form.current_password.data)
+        except DomainError as error:
+            populate_errors(form, error)
+        else:
+            archive = data_export.build(current_user)
+            name = f"alumni-commons-{current_user.handle or current_user.id}-{date.today().isoformat()}.zip"
+            response = send_file(archive, mimetype="application/zip", as_attachment=True, download_name=name)
+            response.headers["Cache-Control"] = "private, no-store"
+            return response
+    return render_template("account/data.html", form=form, inventory=data_export.EXPORTED), (
+        400 if form.errors else 200)
 
 
 @bp.post("/calendar-token")
