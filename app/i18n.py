@@ -91,6 +91,7 @@ AUDIT_ACTION_LABELS = {
     AuditAction.COMMENT_HIDDEN: _l("Comment hidden"),
     AuditAction.COMMENT_RESTORED: _l("Comment restored"),
     AuditAction.COMMENT_APPROVED: _l("Comment approved"),
+    AuditAction.ACCOUNT_ERASED: _l("Account erased"),
     AuditAction.ATTACHMENT_HIDDEN: _l("Photo or file hidden"),
     AuditAction.ATTACHMENT_RESTORED: _l("Photo or file restored"),
     AuditAction.PAGE_EDITED: _l("Page edited"),
@@ -105,5 +106,6 @@ JOB_LABELS = {  # the worker's periodic jobs (app.queue.PERIODIC), as the admins
     "daily-digest": _l("Daily digest"),
     "weekly-digest": _l("Weekly digest"),
     "clean-up": _l("Delete old stored mail and unused uploads"),
+    "erase-accounts": _l("Erase accounts whose deletion is due"),
     "heartbeat": _l("Heartbeat"),
 }

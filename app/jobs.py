@@ -18,7 +18,7 @@ from app.extensions import db
 from app.mail.sending import send_pending, send_queued
 from app.models.notification import MailMode
 from app.queue import huey, record_run
-from app.services import announcements, attachments, digests, outbox, signups
+from app.services import announcements, attachments, digests, erasure, outbox, signups
 
 log = logging.getLogger(__name__)
 _worker_app: Flask | None = None
@@ -123,5 +123,6 @@ def clean_up() -> int:
     return outbox.clean_up() + attachments.clean_up_drafts()
 
 
+erase_accounts = _periodic("erase-accounts", crontab(minute="45", hour="3"), erasure.erase_due)
 clean_up_task = _periodic("clean-up", crontab(minute="30", hour="3"), clean_up)
 heartbeat = _periodic("heartbeat", crontab(minute="*"), lambda: "alive")

@@ -19,6 +19,7 @@ import gc
 import statistics
 import sys
 import time
+import urllib.error
 import urllib.request
 from itertools import chain, islice
 from subprocess import CalledProcessError
@@ -186,8 +187,12 @@ def under_load(url: str, args, kind: str) -> dict:
                  env=SERVED) as base_url:
         for name, query in QUERIES.items():
             page = f"{base_url}/search?{urlencode({'q': query})}"
-            with urllib.request.urlopen(page, timeout=60) as response:
-                shown = response.read().decode().count('class="result-title"')
+            try:
+                with urllib.request.urlopen(page, timeout=60) as response:
+                    shown = response.read().decode().count('class="result-title"')
+            except urllib.error.URLError as error:  # an HTTPError too (a 500): no load on a broken page
+                found[name] = {"error": f"{page}: {error}", "shown": 0}
+                continue
             wait_until_idle(base_url)
             busy = cpu_busy()
             progress(f"search/{kind}: loading {query} for {args.warmup:g}+{args.search_duration:g} s "

@@ -64,3 +64,12 @@ class PublicProfileForm(FlaskForm):
 
 class DataExportForm(FlaskForm):
     current_password = current_password_field()
+
+
+class DeleteAccountForm(FlaskForm):
+    content = RadioField(_l("What you wrote"), default="keep", choices=[
+        SelectChoice("keep", _l("Keep my posts and comments under “Former member”, so conversations stay readable "
+                                "(the default)")),
+        SelectChoice("delete", _l("Delete my posts and comments too (replies by others stay in place)")),
+    ])
+    current_password = current_password_field()

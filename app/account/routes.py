@@ -4,19 +4,26 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import flash, redirect, render_template, send_file, url_for
+from flask import current_app, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, fresh_login_required, login_required, login_user
+from flask_login import current_user, fresh_login_required, login_required, login_user, logout_user
 
 from app import limits
 from app.account import bp
-from app.account.forms import DataExportForm, EmailForm, PasswordForm, ProfileForm, PublicProfileForm
+from app.account.forms import (
+    DataExportForm,
+    DeleteAccountForm,
+    EmailForm,
+    PasswordForm,
+    ProfileForm,
+    PublicProfileForm,
+)
 from app.extensions import limiter
 from app.forms import ConfirmForm, populate_errors
 from app.i18n import LOCALE_COOKIE
 from app.models.user import ProfileVisibility
-from app.services import accounts, data_export, profiles
-from app.services.errors import DomainError, InvalidToken
+from app.services import accounts, data_export, erasure, profiles
+from app.services.errors import DomainError, InvalidToken, PermissionDenied
 from app.services.membership import latest_application
 from app.services.signups import upcoming_signups
 
@@ -80,6 +87,31 @@ def download_data():
             return response
     return render_template("account/data.html", form=form, inventory=data_export.EXPORTED), (
         400 if form.errors else 200)
+
+
+@bp.route("/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    """Delete my account: explained, the password again, a choice about what one wrote; undone by logging in
+    within the grace period."""
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            erasure.request_deletion(current_user, form.current_password.data,
+                                     keep_content=form.content.data != "delete")
+        except PermissionDenied as error:
+            form.form_errors.append(error.message)
+        except DomainError as error:
+            populate_errors(form, error)
+        else:
+            days = current_app.config["ACCOUNT_DELETION_GRACE_DAYS"]
+            logout_user()
+            flash(_("Your account will be deleted in %(days)d days. Changed your mind? Just log in before then.",
+                    days=days), "info")
+            return redirect(url_for("feed.index"))
+    return render_template("account/delete.html", form=form,
+                           days=current_app.config["ACCOUNT_DELETION_GRACE_DAYS"]), 400 if form.errors or \
+        form.form_errors else 200
 
 
 @bp.post("/calendar-token")

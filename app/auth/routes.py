@@ -13,7 +13,7 @@ from app.auth.forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequ
 from app.extensions import limiter
 from app.forms import ConfirmForm, populate_errors
 from app.security import log_security_event, safe_next
-from app.services import accounts
+from app.services import accounts, erasure
 from app.services.errors import AccountSuspended, DomainError, InvalidToken
 
 
@@ -84,7 +84,10 @@ def login():
             session.clear()  # a new session at login: nothing planted before it survives
             login_user(user, remember=form.remember.data)
             accounts.record_login(user, str(get_locale()))
-            flash(_("Welcome back, %(name)s!", name=user.display_name), "success")
+            if erasure.cancel_deletion(user):
+                flash(_("Welcome back! Your account is no longer going to be deleted."), "success")
+            else:
+                flash(_("Welcome back, %(name)s!", name=user.display_name), "success")
             return redirect(next_url)
     return render_template("auth/login.html", form=form, next=request.args.get("next")), (
         400 if form.errors or form.form_errors else 200)

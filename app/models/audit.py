@@ -32,6 +32,7 @@ class AuditAction(enum.StrEnum):
     COMMENT_HIDDEN = "comment.hidden"
     COMMENT_RESTORED = "comment.restored"
     COMMENT_APPROVED = "comment.approved"
+    ACCOUNT_ERASED = "account.erased"
     ATTACHMENT_HIDDEN = "attachment.hidden"
     ATTACHMENT_RESTORED = "attachment.restored"
     PAGE_EDITED = "page.edited"

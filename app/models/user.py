@@ -63,6 +63,11 @@ class User(UserMixin, db.Model):
         str_enum(ProfileVisibility), default=ProfileVisibility.ALUMNI, server_default=ProfileVisibility.ALUMNI.value)
     show_activity: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     avatar_name: Mapped[str | None] = mapped_column(String(80))  # an uploaded picture (app.storage), else generated
+    # "Delete my account": asked for at, undone by logging in within ACCOUNT_DELETION_GRACE_DAYS, then erased
+    # (app.services.erasure): the row stays as an anonymous former member, `erased_at` set.
+    deletion_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    deletion_keeps_content: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"

@@ -110,6 +110,7 @@ GET_MATRIX = {
     "people.avatar": ({"handle": "AUTHOR_HANDLE", "size": 64}, dict.fromkeys(ROLES, 404)),  # none uploaded
     "account.profile": ({}, LOGGED_IN_ONLY),
     "account.download_data": ({}, LOGGED_IN_ONLY),
+    "account.delete_account": ({}, LOGGED_IN_ONLY),
     "files.show": ({"attachment_id": "PHOTO"}, ALL),
     "files.show#members-only": ({"attachment_id": "MEMBERS_PHOTO"}, MEMBERS_READ),
     "files.image": ({"attachment_id": "PHOTO", "width": 320}, ALL),
@@ -150,7 +151,8 @@ POST_MATRIX = {
                                   MODERATORS | {"volunteer": 302, "admin": 302}),
     "files.upload_drafts": ({}, LOGGED_IN_ONLY),  # nothing chosen: an empty list
     "account.profile": ({}, dict.fromkeys(ROLES, 302)),
-    "account.download_data": ({}, LOGGED_IN_ONLY | {"alumnus": 400, "member": 400, "volunteer": 400, "admin": 400}),  # saved (the form starts from the stored values)
+    "account.download_data": ({}, LOGGED_IN_ONLY | {"alumnus": 400, "member": 400, "volunteer": 400, "admin": 400}),
+    "account.delete_account": ({}, LOGGED_IN_ONLY | {"alumnus": 400, "member": 400, "volunteer": 400, "admin": 400}),  # saved (the form starts from the stored values)
     "files.report": ({"attachment_id": "PHOTO"}, LOGGED_IN_ONLY | {"alumnus": 400, "member": 400, "volunteer": 400,
                                                                     "admin": 400}),  # no reason chosen
     "moderation.attachment_action": ({"attachment_id": "PHOTO", "action": "hide"},
