@@ -74,6 +74,7 @@ class Config:
     MAIL_MAX_ATTEMPTS = 10
     # The nightly clean-up deletes stored messages (addresses and words) once they have done their job.
     MAIL_KEEP_DAYS = int(os.environ.get("MAIL_KEEP_DAYS", "30"))
+    NOTIFICATION_KEEP_DAYS = int(os.environ.get("NOTIFICATION_KEEP_DAYS", "180"))  # read ones, then deleted
     MAIL_KEEP_FAILED_DAYS = int(os.environ.get("MAIL_KEEP_FAILED_DAYS", "90"))
     MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "10"))  # seconds for each SMTP connect and command
     # A claimed mail not marked sent within this time belonged to a sender that died: another may send it.

@@ -18,7 +18,7 @@ from app.extensions import db
 from app.mail.sending import send_pending, send_queued
 from app.models.notification import MailMode
 from app.queue import huey, record_run
-from app.services import announcements, attachments, digests, erasure, outbox, signups
+from app.services import announcements, attachments, digests, erasure, notifications, outbox, signups
 
 log = logging.getLogger(__name__)
 _worker_app: Flask | None = None
@@ -119,8 +119,8 @@ send_daily_digests = _periodic("daily-digest", crontab(minute="0", hour="6"),
 send_weekly_digests = _periodic("weekly-digest", crontab(minute="0", hour="6", day_of_week="1"),
                                 lambda: digests.send_digests(MailMode.WEEKLY))
 def clean_up() -> int:
-    """Nightly: stored mail that has done its job, and uploads nobody attached within a day."""
-    return outbox.clean_up() + attachments.clean_up_drafts()
+    """Nightly: stored mail that has done its job, uploads nobody attached within a day, old notifications."""
+    return outbox.clean_up() + attachments.clean_up_drafts() + notifications.clean_up()
 
 
 erase_accounts = _periodic("erase-accounts", crontab(minute="45", hour="3"), erasure.erase_due)

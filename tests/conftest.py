@@ -344,6 +344,7 @@ def world(app, make_user):
 
     author = make_user(Role.MEMBER, name="World Author")
     target = make_user()
+    spare = make_user(name="Spare Person")  # for actions that use a person up (erasure)
     with app.app_context():
         public = Post(kind="discussion", title="Public", body_source="x", body_html="<p>x</p>", excerpt="x",
                       visibility="public", author_id=author.id)
@@ -417,7 +418,7 @@ def world(app, make_user):
                 "INVITATION": invitation.id, "INVITATION_TOKEN": invitation_token, "NEWS_POST": news.id,
                 "UNSUBSCRIBE_TOKEN": unsubscribe_token, "CONSENT_TOKEN": consent_token,
                 "PHOTO": pictures[0].id, "MEMBERS_PHOTO": pictures[1].id,
-                "AUTHOR_HANDLE": db.session.get(User, author.id).handle}
+                "AUTHOR_HANDLE": db.session.get(User, author.id).handle, "SPARE": spare.id}
 
 
 @pytest.fixture

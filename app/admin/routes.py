@@ -18,7 +18,7 @@ from app.i18n import AUDIT_ACTION_LABELS, JOB_LABELS, LANGUAGE_NAMES, ROLE_LABEL
 from app.loaders import page_number
 from app.models.page import PAGE_SLUGS
 from app.models.user import Role, User
-from app.services import accounts, audit, membership, outbox, pages, roles
+from app.services import accounts, audit, erasure, membership, outbox, pages, roles
 from app.services.errors import DomainError, PermissionDenied
 from app.services.settings import get_flag, set_flag
 
@@ -71,6 +71,25 @@ def suspend(user_id: int):
             flash(_("%(name)s is suspended and has been told by mail.", name=subject.display_name), "success")
             return redirect(url_for("admin.users", q=subject.email))
     return render_template("admin/suspend.html", form=form, subject=subject), 400 if form.errors else 200
+
+
+@bp.route("/users/<int:user_id>/erase", methods=["GET", "POST"])
+@policy.require(policy.can_change_roles)
+def erase(user_id: int):
+    """Erase a person at once (a request under the GDPR, or a spam account), after a confirmation; audited."""
+    subject = db.get_or_404(User, user_id)
+    if subject.erased_at is not None or subject.id == current_user.id:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            erasure.erase_by_admin(current_user, subject, keep_content=request.form.get("content") != "delete")
+        except PermissionDenied as error:
+            flash(error.message, "error")
+        else:
+            flash(_("The account is erased."), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/erase.html", form=form, subject=subject)
 
 
 def _end_of_day(day: date) -> datetime:

@@ -54,7 +54,7 @@ def send_mail() -> None:
 def clean_up() -> None:
     """Delete stored mail sent more than MAIL_KEEP_DAYS ago or given up more than MAIL_KEEP_FAILED_DAYS ago,
     and uploads nobody attached within a day."""
-    click.echo(f"{run_job(jobs.clean_up)} stored mails and unused uploads deleted.")
+    click.echo(f"{run_job(jobs.clean_up)} old rows deleted (sent mail, unused uploads, read notifications).")
 
 
 COMMANDS = (send_reminders, send_notifications, send_digests, send_announcements, send_mail, clean_up)

@@ -6,10 +6,12 @@ from flask import abort, current_app, jsonify, redirect, render_template, reques
 from flask_babel import get_locale
 
 from app import health
+from app.content import render_markdown
 from app.i18n import LOCALE_COOKIE, PAGE_TITLES, supported_locales
 from app.main import bp
 from app.models.page import PAGE_SLUGS
 from app.security import safe_next
+from app.services import privacy
 from app.services.pages import find_page
 
 
@@ -20,9 +22,14 @@ def page(slug: str):
     if slug not in PAGE_SLUGS:
         abort(404)
     found = find_page(slug, str(get_locale()))
-    # Until the admin writes it, the footer link still leads somewhere sensible.
+    # Until the admin writes it, the footer link still leads somewhere sensible; the privacy page starts from
+    # the text generated from the data inventory (app.services.privacy), which tells what is really stored.
     title = found.title if found else PAGE_TITLES[slug]
-    return render_template("main/page.html", title=title, body_html=found.body_html if found else "")
+    body_html = found.body_html if found and found.body_source.strip() else ""
+    generated = slug == "privacy" and not body_html
+    if generated:
+        body_html = render_markdown(privacy.generated_policy(str(get_locale())))
+    return render_template("main/page.html", title=title, body_html=body_html, generated=generated)
 
 
 @bp.get("/language/<code>")

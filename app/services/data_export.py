@@ -14,7 +14,7 @@ import tempfile
 import zipfile
 from datetime import date, datetime
 from enum import Enum
-from typing import IO
+from typing import IO, Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -30,30 +30,30 @@ from app.services.errors import DomainError
 from app.services.passwords import password_matches
 
 # (table, column) -> (file in the ZIP, what it is)
-EXPORTED: dict[tuple[str, str], tuple[str, str]] = {
-    ("posts", "author_id"): ("posts.json", "Discussions and news you wrote (Markdown source and dates)"),
-    ("comments", "author_id"): ("comments.json", "Comments you wrote"),
-    ("post_likes", "user_id"): ("likes_of_posts.json", "Posts you liked"),
-    ("comment_likes", "user_id"): ("likes_of_comments.json", "Comments you liked"),
-    ("reports", "reporter_id"): ("reports.json", "Content you reported to the moderators"),
-    ("follows", "user_id"): ("follows.json", "Threads, categories and calendars you follow"),
-    ("notifications", "user_id"): ("notifications.json", "Your notifications"),
-    ("mail_preferences", "user_id"): ("mail_preferences.json", "Which mail you chose to get, and how often"),
-    ("digest_claims", "user_id"): ("digests_sent.json", "Which daily or weekly digests were sent to you"),
-    ("announcement_deliveries", "user_id"): ("news_mails_received.json", "News mailed to you"),
+EXPORTED: dict[tuple[str, str], tuple[str, Any]] = {
+    ("posts", "author_id"): ("posts.json", _l("Discussions and news you wrote (Markdown source and dates)")),
+    ("comments", "author_id"): ("comments.json", _l("Comments you wrote")),
+    ("post_likes", "user_id"): ("likes_of_posts.json", _l("Posts you liked")),
+    ("comment_likes", "user_id"): ("likes_of_comments.json", _l("Comments you liked")),
+    ("reports", "reporter_id"): ("reports.json", _l("Content you reported to the moderators")),
+    ("follows", "user_id"): ("follows.json", _l("Threads, categories and calendars you follow")),
+    ("notifications", "user_id"): ("notifications.json", _l("Your notifications")),
+    ("mail_preferences", "user_id"): ("mail_preferences.json", _l("Which mail you chose to get, and how often")),
+    ("digest_claims", "user_id"): ("digests_sent.json", _l("Which daily or weekly digests were sent to you")),
+    ("announcement_deliveries", "user_id"): ("news_mails_received.json", _l("News mailed to you")),
     ("membership_applications", "user_id"): ("membership_applications.json",
-                                             "Your applications for membership and the decisions"),
-    ("invitations", "accepted_by_id"): ("invitation_accepted.json", "The invitation you accepted"),
-    ("invitations", "invited_by_id"): ("invitations_sent.json", "People you invited (as a volunteer)"),
-    ("member_profiles", "user_id"): ("directory_entry.json", "Your entry in the member directory"),
-    ("registrations", "user_id"): ("event_signups.json", "Your event sign-ups with guests, answers and notes"),
-    ("events", "created_by_id"): ("events_created.json", "Events you created (as a volunteer)"),
-    ("announcements", "created_by_id"): ("news_mailings_sent.json", "News you sent by mail (as a volunteer)"),
-    ("documents", "uploaded_by_id"): ("documents.json", "Documents you uploaded for members (files in files/)"),
-    ("attachments", "owner_id"): ("photos_and_files.json", "Photos and files you attached (files in files/)"),
+                                             _l("Your applications for membership and the decisions")),
+    ("invitations", "accepted_by_id"): ("invitation_accepted.json", _l("The invitation you accepted")),
+    ("invitations", "invited_by_id"): ("invitations_sent.json", _l("People you invited (as a volunteer)")),
+    ("member_profiles", "user_id"): ("directory_entry.json", _l("Your entry in the member directory")),
+    ("registrations", "user_id"): ("event_signups.json", _l("Your event sign-ups with guests, answers and notes")),
+    ("events", "created_by_id"): ("events_created.json", _l("Events you created (as a volunteer)")),
+    ("announcements", "created_by_id"): ("news_mailings_sent.json", _l("News you sent by mail (as a volunteer)")),
+    ("documents", "uploaded_by_id"): ("documents.json", _l("Documents you uploaded for members (files in files/)")),
+    ("attachments", "owner_id"): ("photos_and_files.json", _l("Photos and files you attached (files in files/)")),
     ("audit_entries", "subject_id"): ("audit_log_about_you.json",
-                                      "What volunteers and admins did about your account (roles, membership)"),
-    ("audit_entries", "actor_id"): ("audit_log_by_you.json", "What you did as a volunteer or admin"),
+                                      _l("What volunteers and admins did about your account (roles, membership)")),
+    ("audit_entries", "actor_id"): ("audit_log_by_you.json", _l("What you did as a volunteer or admin")),
 }
 NOT_EXPORTED: dict[tuple[str, str], str] = {
     ("reports", "resolved_by_id"): "the moderator who closed someone else's report; your own moderation is in "
@@ -143,7 +143,7 @@ def build(user: User) -> IO[bytes]:
         by_file: dict[str, list[dict]] = {}
         for (table, column), (name, what) in EXPORTED.items():
             by_file.setdefault(name, []).extend(_rows(table, column, user.id))
-            names[name] = what
+            names[name] = str(what)  # in the person's language
         for name, rows in by_file.items():
             archive.writestr(name, json.dumps(rows, indent=2, ensure_ascii=False))
         for key, name in _files(user):

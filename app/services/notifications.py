@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
 
@@ -253,3 +255,12 @@ def mark_read(user: User, key: tuple[str, int] | None = None) -> None:
     db.session.execute(query.values(read_at=utcnow()))
 
 
+
+
+def clean_up() -> int:
+    """Delete read notifications older than NOTIFICATION_KEEP_DAYS (the nightly job): the bell is for what is
+    new, not an archive of who did what."""
+    before = utcnow() - timedelta(days=current_app.config["NOTIFICATION_KEEP_DAYS"])
+    result = db.session.execute(delete(Notification).where(Notification.read_at.is_not(None),
+                                                           Notification.created_at < before))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -121,6 +121,7 @@ GET_MATRIX = {
     "files.download#members-only": ({"attachment_id": "MEMBERS_PHOTO"}, MEMBERS_READ),
     "search.index#query": ({"q": "Sommerfest"}, ALL),
     "admin.users": ({}, ADMINS),
+    "admin.erase": ({"user_id": "SPARE"}, ADMINS),
     "admin.audit_log": ({}, ADMINS),
     "admin.jobs": ({}, ADMINS),
     "admin.suspend": ({"user_id": "TARGET"}, ADMINS),
@@ -158,6 +159,7 @@ POST_MATRIX = {
     "moderation.attachment_action": ({"attachment_id": "PHOTO", "action": "hide"},
                                      MODERATORS | {"volunteer": 302, "admin": 302}),
     "admin.suspend": ({"user_id": "TARGET"}, ADMINS | {"admin": 400}),  # a reason is required
+    "admin.erase": ({"user_id": "SPARE"}, ADMINS | {"admin": 302}),
     "admin.unsuspend": ({"user_id": "TARGET"}, ADMINS | {"admin": 302}),
     "admin.settings": ({}, ADMINS | {"admin": 302}),
     "account.new_calendar_token": ({}, dict.fromkeys(ROLES, 302)),

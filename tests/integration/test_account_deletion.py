@@ -104,3 +104,48 @@ def test_choosing_to_delete_content_empties_posts_and_comments(app, make_user, m
     assert "Das nehme ich mit" not in page and "Antwort bleibt" in page
     with app.app_context():
         assert db.session.get(Comment, mine).deleted_at is not None
+
+
+def test_an_admin_erases_a_spam_account_at_once_audited(app, make_user, make_post):
+    from app.models.audit import AuditEntry
+
+    spammer = make_user(Role.ALUMNUS, name="Billig Pillen")
+    post = make_post(spammer, title="Billige Pillen hier")
+    admin = english_client(app)
+    admin.login(make_user(Role.ADMIN))
+    assert "Erase now" in text_of(admin.get(f"/admin/users/{spammer.id}/erase"))
+    done = admin.submit(f"/admin/users/{spammer.id}/erase", {"content": "delete"})
+    assert done.status_code == 302
+    with app.app_context():
+        assert db.session.get(User, spammer.id).erased_at is not None
+        assert db.session.get(Post, post.id).hidden_at is not None
+        assert db.session.scalars(select(AuditEntry.action)).all()[-1].value == "account.erased"
+    assert admin.get(f"/admin/users/{spammer.id}/erase").status_code == 404  # once
+
+
+def test_the_privacy_page_starts_from_what_is_really_stored(app, client):
+    from app.services.data_export import EXPORTED
+
+    page = text_of(client.get("/privacy"))
+    for _file, what in EXPORTED.values():
+        assert str(what) in page
+    assert "30 days" in page and "Delete account" in page
+    german = text_of(client.get("/privacy", headers={"Accept-Language": "de"}))
+    assert "Was wir speichern" in german
+
+
+def test_read_notifications_are_deleted_after_the_retention_period(app, make_user, make_post):
+    from app.models.notification import Notification, NotificationKind
+
+    person = make_user(Role.MEMBER)
+    post = make_post(make_user(Role.MEMBER))
+    with app.app_context():
+        old = utcnow() - timedelta(days=400)
+        db.session.add_all([
+            Notification(user_id=person.id, kind=NotificationKind.REPLY, post_id=post.id, created_at=old, read_at=old),
+            Notification(user_id=person.id, kind=NotificationKind.REPLY, post_id=post.id, created_at=old),
+            Notification(user_id=person.id, kind=NotificationKind.REPLY, post_id=post.id, read_at=utcnow())])
+        db.session.commit()
+    assert "1 old rows deleted" in app.test_cli_runner().invoke(args=["clean-up"]).output
+    with app.app_context():
+        assert len(db.session.scalars(select(Notification)).all()) == 2  # unread ones stay, however old

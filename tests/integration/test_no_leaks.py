@@ -64,7 +64,7 @@ def secrets_world(app, make_user, make_post, add_comment, make_event):
             "APPLICATION": 1, "INVITATION": 1, "INVITATION_TOKEN": "x", "SIGNUP": 1,
             "CANCEL_TOKEN": "x", "CALENDAR_TOKEN": "x" * 24, "NEWS_POST": secret.id, "UNSUBSCRIBE_TOKEN": "x",
             "CONSENT_TOKEN": "x", "PHOTO": picture_id, "MEMBERS_PHOTO": picture_id, "HANDLE": handle,
-            "AUTHOR_HANDLE": handle}
+            "AUTHOR_HANDLE": handle, "SPARE": member.id}
 
 
 @pytest.mark.parametrize("role", [None, Role.ALUMNUS])
