@@ -56,9 +56,37 @@ def postgres_url(fresh: bool, url: str | None = None) -> str:
     return url
 
 
-def fresh_url(kind: str, postgres: str | None, file: Path = SQLITE_FILE) -> str:
-    """A fresh bench database of this kind ("sqlite": `file`); Unavailable when PostgreSQL cannot be used."""
-    return sqlite_url(True, file) if kind == "sqlite" else postgres_url(True, postgres)
+def bench_url(kind: str, fresh: bool, postgres: str | None = None, file: Path = SQLITE_FILE) -> str:
+    """The bench database of this kind ("sqlite": `file`), emptied when `fresh`; Unavailable when PostgreSQL
+    cannot be used."""
+    return sqlite_url(fresh, file) if kind == "sqlite" else postgres_url(fresh, postgres)
+
+
+def file_bytes(session) -> int | None:
+    """SQLite: the database's size in pages (None on PostgreSQL)."""
+    from sqlalchemy import text
+
+    if session.get_bind().dialect.name != "sqlite":
+        return None
+    return session.scalar(text("PRAGMA page_count")) * session.scalar(text("PRAGMA page_size"))
+
+
+def search_index_bytes(session, before: int | None = None) -> dict:
+    """The full-text index's size: PostgreSQL's table with its GIN index; SQLite's FTS5 shadow tables (`dbstat`),
+    or what the file grew by since `before` when SQLite is built without it."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    if session.get_bind().dialect.name == "postgresql":
+        return {"bytes": session.scalar(text("SELECT pg_total_relation_size('search_documents')")),
+                "gin_bytes": session.scalar(text("SELECT pg_relation_size('search_documents_tsv_idx')"))}
+    try:
+        tables = dict(session.execute(text("SELECT name, SUM(pgsize) FROM dbstat WHERE name LIKE 'search_fts%' "
+                                           "GROUP BY name")).all())
+        return {"bytes": sum(tables.values()), "tables": tables, "how": "dbstat"}
+    except SQLAlchemyError:
+        session.rollback()
+        return {"bytes": file_bytes(session) - (before or 0), "how": "file growth" if before else "file size"}
 
 
 def server_version(engine) -> str:

@@ -1,16 +1,10 @@
 """The search bench: full-text search over 100,000 posts and 1,000,000 comments, alone and under load.
 
-Per database: a fresh database from the migrations; the data set of `bench.search_data` bulk-inserted with Core
-(1,000-row batches, which bypass the index); the index rebuilt by the app's `search_index.reindex()` (timed,
-and measured: SQLite's FTS5 shadow tables via `dbstat`, PostgreSQL's `pg_total_relation_size`). Then four query
-types (a word, two words, a phrase, a prefix), as a visitor and as a member:
-
-- in-process: `search.search()` RUNS times in a fresh test request context each (after one warm-up), with a
-  `before_cursor_execute` counter: median and p99 time, SQL time, statements; and the whole `/search` page
-  (bench.queries, the Flask test client). Target: p99 < 100 ms per query type. Statements must be the same for
-  every query type but for one per kind of result on the page (the page's items are loaded kind by kind);
-- under load, the visitor only: gunicorn (`bench.serving`) with the rate limit raised and the anonymous page
-  cache off, `bench.load` against `/search?q=…`. bench.load sends no cookies, so the member is in-process only.
+Per database: the data set of `bench.search_data` bulk-inserted with Core (which bypasses the index), the index
+rebuilt by the app's `search_index.reindex()` (timed, sized); then four query types as a visitor and a member,
+in-process (`search.search()` RUNS times: median, p99 — target < 100 ms — SQL time, statements, which must be
+flat apart from one per kind of result on the page) and, for the visitor, `/search?q=…` under load against
+gunicorn (bench.load sends no session cookie: the member is measured in-process only). See bench/README.md.
 """
 
 from __future__ import annotations
@@ -28,7 +22,8 @@ from urllib.parse import urlencode
 from sqlalchemy import and_, func, insert, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from bench.databases import RESULTS, Unavailable, fresh_url, server_version
+from bench.databases import RESULTS, Unavailable, bench_url, file_bytes, search_index_bytes, server_version
+from bench.report import SEARCH_P99_MS
 from bench.serving import serving, wait_until_idle
 
 SQLITE_FILE = RESULTS / "bench-search.sqlite"
@@ -36,9 +31,10 @@ QUERIES = {"word": "Stammtisch", "two words": "Stammtisch Köln", "phrase": '"So
            "prefix": "stamm*"}
 VIEWERS = {"visitor": None, "member": 20}  # user 20 is a member (bench.dataset._users)
 RUNS = 50
-P99_TARGET_MS = 100.0
 # The served app: no per-address limit on anonymous searches, no page cache hiding the cost.
 SERVED = {"SEARCH_RATE_LIMIT": "1000000 per minute", "ANONYMOUS_CACHE_SECONDS": "0"}
+INDEX_ROWS = {"sqlite": text("SELECT count(*) FROM search_fts"),
+              "postgresql": text("SELECT count(*) FROM search_documents")}
 
 
 def progress(message: str) -> None:
@@ -47,7 +43,7 @@ def progress(message: str) -> None:
 
 def settings(args) -> dict:
     return {"posts": args.search_posts, "comments": args.search_comments, "queries": QUERIES, "runs": RUNS,
-            "p99_target_ms": P99_TARGET_MS, "duration": args.search_duration, "served_env": SERVED,
+            "p99_target_ms": SEARCH_P99_MS, "duration": args.search_duration, "served_env": SERVED,
             **{key: getattr(args, key) for key in ("warmup", "concurrency", "workers", "worker_class")}}
 
 
@@ -98,33 +94,13 @@ def build_index(app) -> dict:
     from bench.seed import _analyze
 
     with app.app_context():
-        before = _sqlite_bytes(db.session)
-        began = time.perf_counter()
+        before, began = file_bytes(db.session), time.perf_counter()
         rows = search_index.reindex()
         db.session.commit()
-        seconds = time.perf_counter() - began
-        found = {"rows": rows, "seconds": round(seconds, 1), **_index_bytes(db.session, before)}
+        found = {"rows": rows, "seconds": round(time.perf_counter() - began, 1),
+                 **search_index_bytes(db.session, before)}
         _analyze(db.engine)
     return found
-
-
-def _sqlite_bytes(session) -> int | None:
-    if session.get_bind().dialect.name != "sqlite":
-        return None
-    return session.scalar(text("PRAGMA page_count")) * session.scalar(text("PRAGMA page_size"))
-
-
-def _index_bytes(session, before: int | None) -> dict:
-    if session.get_bind().dialect.name == "postgresql":
-        return {"bytes": session.scalar(text("SELECT pg_total_relation_size('search_documents')")),
-                "gin_bytes": session.scalar(text("SELECT pg_relation_size('search_documents_tsv_idx')"))}
-    try:
-        tables = dict(session.execute(text("SELECT name, SUM(pgsize) FROM dbstat WHERE name LIKE 'search_fts%' "
-                                           "GROUP BY name")).all())
-        return {"bytes": sum(tables.values()), "tables": tables, "how": "dbstat"}
-    except SQLAlchemyError:  # SQLite built without dbstat: what the file grew by
-        session.rollback()
-        return {"bytes": _sqlite_bytes(session) - before, "how": "file growth"}
 
 
 def in_process(app, user_id: int | None) -> dict:
@@ -136,7 +112,7 @@ def in_process(app, user_id: int | None) -> dict:
     found = {}
     for name, query in QUERIES.items():
         gc.collect()  # the seeding's garbage is not the search's
-        busy = quiet_cpu()  # up to 15 s for other work to stop, as before the digest runs
+        busy = quiet_cpu(30)  # up to 30 s for other work to stop
         try:
             found[name] = _timed(app, engine, user_id, query) | {"cpu_busy_before_pct": busy}
         except SQLAlchemyError as error:
@@ -182,9 +158,8 @@ def under_load(url: str, args, kind: str) -> dict:
     from bench.report import cpu_busy
 
     found = {}
-    log_file = RESULTS / f"gunicorn-search-{kind}.log"
-    with serving(url, workers=args.workers, worker_class=args.worker_class, log_file=log_file,
-                 env=SERVED) as base_url:
+    with serving(url, workers=args.workers, worker_class=args.worker_class, env=SERVED,
+                 log_file=RESULTS / f"gunicorn-search-{kind}.log") as base_url:
         for name, query in QUERIES.items():
             page = f"{base_url}/search?{urlencode({'q': query})}"
             try:
@@ -206,51 +181,55 @@ def under_load(url: str, args, kind: str) -> dict:
     return found
 
 
-def failures(result: dict) -> list[str]:
-    """Misses of the p99 target, errors, queries without hits, statement counts that are not flat."""
-    found = []
-    for viewer, queries in result["in_process"].items():
-        base = set()
-        for run in queries.values():
-            if "error" in run:
-                found.append(f"{viewer} '{run['query']}' failed: {run['error']}")
-                continue
-            if not run["hits"]:
-                found.append(f"{viewer} '{run['query']}' found nothing (the data set plants it)")
-            if run["p99_ms"] >= P99_TARGET_MS:
-                found.append(f"{viewer} '{run['query']}': p99 {run['p99_ms']} ms alone, target < {P99_TARGET_MS:g} ms")
-            base.add(run["statements"] - len(run["kinds_on_page"]))
-        if len(base) > 1:
-            found.append(f"{viewer}: statements per search differ by more than the kinds on the page "
-                         f"({', '.join(str(run.get('statements')) for run in queries.values())})")
-    found += [f"{viewer} page {page['path']}: status {page['status']}" for viewer, pages in result["pages"].items()
-              for page in pages.values() if page["status"] != 200]
-    for name, run in result["load"].items():
-        if "error" in run or run["errors"]:
-            found.append(f"visitor '{QUERIES[name]}' under load: {run.get('error') or str(run['errors']) + ' errors'}")
-    return found
-
-
-def run_database(kind: str, args) -> dict:
+def _app(kind: str, args, fresh: bool):
     from app import create_app
-    from app.extensions import db
     from bench import seed as feed_seed
-    from bench.queries import measure
 
-    try:
-        url = fresh_url(kind, args.postgres_url, SQLITE_FILE)
-    except Unavailable as error:
-        progress(f"search/{kind}: skipped — {error}")
-        return {"skipped": str(error)}
+    url = bench_url(kind, fresh, args.postgres_url, SQLITE_FILE)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SEARCH_RATE_LIMIT": SERVED["SEARCH_RATE_LIMIT"],
                       "ANONYMOUS_CACHE_SECONDS": 0})
     feed_seed.migrate(app)
-    progress(f"search/{kind}: seeding {args.search_posts:,} posts and {args.search_comments:,} comments")
-    result = {"data": seed(app, args.search_posts, args.search_comments)}
-    progress(f"search/{kind}: seeded in {result['data']['seconds']} s; building the index")
-    result["index"] = build_index(app)
-    progress(f"search/{kind}: index built in {result['index']['seconds']} s ({result['index']['rows']:,} rows, "
-             f"{result['index']['bytes'] / 2**20:.0f} MB); timing the queries in-process")
+    return app, url
+
+
+def _reuse(app, args) -> dict | None:
+    """--skip-seed: what an earlier run left (a data set of this size, indexed), or None."""
+    from app.extensions import db
+    from app.models.post import Comment, Post
+
+    def count(model, *where) -> int:
+        return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+    with app.app_context():
+        index = db.session.scalar(INDEX_ROWS[db.engine.dialect.name])
+        if (count(Post), count(Comment)) != (args.search_posts, args.search_comments) or not index:
+            db.engine.dispose()  # release the SQLite file before it is deleted
+            return None
+        members = Post.visibility == "members"
+        data = {"posts": args.search_posts, "members_only_posts": count(Post, members), "seconds": None,
+                "public_teasers": count(Post, members, Post.public_teaser.is_(True)), "comments": args.search_comments}
+        return {"data": data, "index": {"rows": index, "seconds": None, **search_index_bytes(db.session)}}
+
+
+def run_database(kind: str, args) -> dict:
+    from app.extensions import db
+    from bench.queries import measure
+
+    try:
+        app, url = _app(kind, args, fresh=not args.skip_seed)
+    except Unavailable as error:
+        progress(f"search/{kind}: skipped — {error}")
+        return {"skipped": str(error)}
+    result = _reuse(app, args) if args.skip_seed else None
+    if result is None:
+        if args.skip_seed:
+            app, url = _app(kind, args, fresh=True)
+        progress(f"search/{kind}: seeding {args.search_posts:,} posts and {args.search_comments:,} comments")
+        result = {"data": seed(app, args.search_posts, args.search_comments)}
+        progress(f"search/{kind}: seeded in {result['data']['seconds']} s; building the index")
+        result["index"] = build_index(app)
+    progress(f"search/{kind}: index of {result['index']['rows']:,} rows ({result['index']['bytes'] / 2**20:.0f} MB) "
+             f"built {_took(result['index']['seconds'])}; timing the queries in-process")
     with app.app_context():
         result["version"] = server_version(db.engine)
     result["in_process"] = {viewer: in_process(app, user_id) for viewer, user_id in VIEWERS.items()}
@@ -259,13 +238,11 @@ def run_database(kind: str, args) -> dict:
     with app.app_context():
         db.engine.dispose()  # gunicorn's workers have the database to themselves
     result["load"] = under_load(url, args, kind)
-    result["failures"] = failures(result)
-    result["passed"] = not result["failures"]
     return result
 
 
 def table(results: dict) -> str:
-    from bench.report import _row
+    from bench.report import _row, search_failures
 
     s = results["settings"]["search"]
     lines = [f"Search · {s['posts']:,} posts, {s['comments']:,} comments · in-process: search.search() {s['runs']}× "
@@ -283,7 +260,7 @@ def table(results: dict) -> str:
         data, index = db["data"], db["index"]
         lines += ["", f"{name} ({db['version']}): {data['posts']:,} posts ({data['members_only_posts']:,} "
                   f"members-only, {data['public_teasers']:,} with a teaser), {data['comments']:,} comments, "
-                  f"seeded in {data['seconds']} s; index: {index['rows']:,} rows built in {index['seconds']} s, "
+                  f"seeded {_took(data['seconds'])}; index: {index['rows']:,} rows built {_took(index['seconds'])}, "
                   f"{index['bytes'] / 2**20:,.1f} MB" + _index_detail(index), _row(header, widths)]
         for viewer, queries in db["in_process"].items():
             for key, run in queries.items():
@@ -300,13 +277,18 @@ def table(results: dict) -> str:
                                    run["median_ms"], run["p99_ms"], run["sql_ms"],
                                    f"{len(pauses)}×{max(pauses):.0f}" if pauses else "0", run["cpu_busy_before_pct"],
                                    met, page["in_process_ms"], page["queries"], *load), widths))
-        lines.append(f"  {name}: " + ("; ".join(db["failures"]) if db["failures"] else "all targets met, statements "
-                                       "flat (the same for every query type plus one per kind of result shown)"))
+        failures = search_failures(db)
+        lines.append(f"  {name}: " + ("; ".join(failures) if failures else "all targets met, statements flat (the "
+                                       "same for every query type plus one per kind of result shown)"))
     lines.append(f"hits: what the viewer may see; page: on page 1; stmts: statements of one search; median/p99 (of "
                  f"{s['runs']}: the maximum)/SQL ms: search.search() alone; GC ms: Python's full collections meanwhile "
                  "(count × longest); busy%: others' CPU before; page ms/q: the whole page in-process (median of 5), "
                  "its statements; req/s…: under load; shown: results on the served page.")
     return "\n".join(lines)
+
+
+def _took(seconds: float | None) -> str:
+    return f"in {seconds} s" if seconds is not None else "by an earlier run (--skip-seed)"
 
 
 def _index_detail(index: dict) -> str:
