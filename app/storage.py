@@ -178,6 +178,14 @@ def current() -> Storage:
     return current_app.extensions["storage"]
 
 
+def delete_quietly(key: str) -> None:
+    """Remove a file whose row is gone: a store that is down leaves an orphan (logged), never an error."""
+    try:
+        current().delete(key)
+    except StorageUnavailable:
+        log.warning("could not delete %s from the file store", key)
+
+
 def copy_all(source: Storage, target: Storage, *, overwrite: bool = False) -> tuple[int, int]:
     """Copy every object from source to target; (copied, skipped because already there)."""
     copied = skipped = 0

@@ -153,22 +153,15 @@ def _put_all(attachment: Attachment, blobs: dict[str, bytes], content_type: str)
             done.append(key)
     except storage.StorageUnavailable as exc:
         for key in done:
-            _delete_quietly(key)
+            storage.delete_quietly(key)
         log.error("could not store attachment %s: %s", attachment.stored_name, exc)
         raise _refuse("The file could not be stored just now. Please try again in a few minutes.") from exc
-
-
-def _delete_quietly(key: str) -> None:
-    try:
-        storage.current().delete(key)
-    except storage.StorageUnavailable:
-        log.warning("could not delete %s from the file store", key)
 
 
 def delete_files(attachment: Attachment) -> None:
     keys = [attachment.key(w) for w in attachment.available_widths] if attachment.is_image else [attachment.key()]
     for key in keys:
-        _delete_quietly(key)
+        storage.delete_quietly(key)
 
 
 # ---------------------------------------------------------------- attaching

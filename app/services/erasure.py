@@ -20,7 +20,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 
-from app import storage
 from app.database import after_commit
 from app.extensions import db
 from app.models import (
@@ -44,7 +43,7 @@ from app.models.post import Comment, Post
 from app.models.types import utcnow
 from app.models.user import Role, User
 from app.security import log_security_event
-from app.services import attachments, audit, profiles, signups
+from app.services import attachments, audit, profiles, signups, uploads
 from app.services.accounts import end_all_sessions
 from app.services.errors import DomainError, PermissionDenied
 from app.services.passwords import hash_password, password_matches
@@ -143,7 +142,7 @@ def _remove_own_rows(user: User) -> None:
         photo = entry.photo_name
         db.session.delete(entry)
         if photo:
-            after_commit(lambda: _delete_quietly(f"photos/{photo}"))
+            after_commit(lambda: uploads.delete("photos", photo))
 
 
 def _remove_files(user: User) -> None:
@@ -175,10 +174,3 @@ def _anonymise(user: User) -> None:
     user.role = Role.ALUMNUS
     user.session_version += 1
     user.erased_at = utcnow()
-
-
-def _delete_quietly(key: str) -> None:
-    try:
-        storage.current().delete(key)
-    except storage.StorageUnavailable:
-        log.warning("could not delete %s from the file store", key)

@@ -123,11 +123,4 @@ def remove_avatar(person: User) -> None:
 
 def _delete_avatar_files(name: str) -> None:
     for size in AVATAR_SIZES:
-        try:
-            storage.current().delete(f"avatars/{name}-{size}.webp")
-        except storage.StorageUnavailable:
-            log.warning("could not delete the old avatar %s", name)
-
-
-def everyone_sees_profile(person: User) -> bool:
-    return person.profile_visibility == ProfileVisibility.EVERYONE
+        storage.delete_quietly(f"avatars/{name}-{size}.webp")

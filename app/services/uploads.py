@@ -114,12 +114,8 @@ def check_pixels(image) -> None:
 
 def delete(kind: str, name: str | None) -> None:
     """Remove a file after its row is gone; a store that is down leaves an orphan (logged), never an error."""
-    if not name:
-        return
-    try:
-        storage.current().delete(f"{kind}/{name}")
-    except storage.StorageUnavailable:
-        log.warning("could not delete %s/%s from the file store", kind, name)
+    if name:
+        storage.delete_quietly(f"{kind}/{name}")
 
 
 def referenced_keys() -> set[str]:
