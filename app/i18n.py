@@ -97,6 +97,10 @@ AUDIT_ACTION_LABELS = {
     AuditAction.PAGE_EDITED: _l("Page edited"),
     AuditAction.SETTING_CHANGED: _l("Setting changed"),
     AuditAction.CATEGORY_CREATED: _l("Category added"),
+    AuditAction.CATEGORY_CHANGED: _l("Category changed"),
+    AuditAction.ACCOUNT_APPROVED: _l("Account approved"),
+    AuditAction.ACCOUNT_DECLINED: _l("Account declined"),
+    AuditAction.SITE_SET_UP: _l("Site set up"),
 }
 JOB_LABELS = {  # the worker's periodic jobs (app.queue.PERIODIC), as the admins' page names them
     "mail": _l("Send due mail"),

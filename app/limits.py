@@ -10,6 +10,8 @@ from flask import current_app, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
+from app import site
+
 
 def _config(name: str):
     return lambda: current_app.config[name]
@@ -35,8 +37,9 @@ def login_failed(response) -> bool:
 
 # ---------------------------------------------------------------- limits
 
-posting = _config("POSTING_RATE_LIMIT")  # comments, discussions, sign-ups (per person)
-contact = _config("CONTACT_RATE_LIMIT")  # messages through the member directory (per person)
+# These two are the admin's settings (app.site), with the configured values as their defaults.
+posting = lambda: site.get("posting_rate_limit")  # noqa: E731  comments, discussions, sign-ups (per person)
+contact = lambda: site.get("contact_rate_limit")  # noqa: E731  messages through the member directory (per person)
 login_per_address = _config("LOGIN_RATE_LIMIT")
 login_per_account = _config("LOGIN_ACCOUNT_RATE_LIMIT")  # failures only
 registration_per_address = _config("REGISTRATION_RATE_LIMIT")

@@ -22,7 +22,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine, text
 
-from app import create_app
+from app import create_app, site
 from app.extensions import db, limiter
 from app.models.post import Category, Comment, Post
 from app.models.user import Role, User
@@ -178,6 +178,7 @@ def _clean_database(request):
         with db.engine.begin() as conn:
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
+        site.forget()  # the settings a test stored are gone with their table
         if application.config["RATELIMIT_ENABLED"]:
             limiter.reset()
 

@@ -16,6 +16,7 @@ from flask import current_app, g, render_template
 from flask_babel import force_locale
 from jinja2 import TemplateNotFound
 
+from app import site
 from app.extensions import db
 from app.mail.sending import MAIL_POLICY, send_pending, send_queued
 from app.models.mail import OutgoingMail
@@ -31,8 +32,9 @@ def queue_mail(recipient: str, template: str, *, locale: str | None = None, atta
     `attachments` are (filename, "type/subtype", text) tuples, e.g. an .ics calendar entry.
     """
     with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        text = render_template(f"email/{template}.txt", site_name=current_app.config["SITE_NAME"], **context)
-        html = _render_optional(f"email/{template}.html", site_name=current_app.config["SITE_NAME"], **context)
+        site_name = site.get("site_name")
+        text = render_template(f"email/{template}.txt", site_name=site_name, **context)
+        html = _render_optional(f"email/{template}.html", site_name=site_name, **context)
     subject, _, body = text.strip().partition("\n")
     msg = EmailMessage(policy=MAIL_POLICY)
     msg["Subject"] = subject.strip()

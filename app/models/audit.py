@@ -38,6 +38,10 @@ class AuditAction(enum.StrEnum):
     PAGE_EDITED = "page.edited"
     SETTING_CHANGED = "setting.changed"
     CATEGORY_CREATED = "category.created"
+    CATEGORY_CHANGED = "category.changed"
+    ACCOUNT_APPROVED = "account.approved"
+    ACCOUNT_DECLINED = "account.declined"
+    SITE_SET_UP = "site.set_up"
 
 
 class AuditEntry(db.Model):

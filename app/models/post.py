@@ -37,6 +37,9 @@ class Category(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(60), unique=True)
     name: Mapped[str] = mapped_column(String(60))
+    position: Mapped[int] = mapped_column(default=0, server_default="0")  # the order volunteers chose
+    # An archived category is no longer offered for new posts; its posts keep it and its page stays.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Post(db.Model):

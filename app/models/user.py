@@ -49,6 +49,8 @@ class User(UserMixin, db.Model):
     # cookie carries the old number and stops working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # None while an account made under "new accounts need approval" waits for an admin (app.services.approval)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Secret part of the personal calendar feed URL; regenerating it invalidates the old URL.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)

@@ -17,12 +17,11 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 import pillow_heif
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import func, select
 
-from app import policy, storage
+from app import policy, site, storage
 from app.database import after_commit
 from app.extensions import db
 from app.models.attachment import Attachment, AttachmentKind
@@ -100,17 +99,16 @@ def _recent_uploads(owner: User) -> int:
 def upload(owner: User, files: Iterable[tuple[str, object]], already: int = 0) -> list[Attachment]:
     """Store each (file name, stream) as a draft of `owner`; the first that fails stops with its message (those
     before it stay, each complete). `already`: attachments the item has, for the per-item limit."""
-    config = current_app.config
     files = [(name, stream) for name, stream in files if name]
-    if already + len(files) > config["ATTACHMENTS_PER_ITEM"]:
-        raise _refuse("At most %(num)d photos and files per post, comment or event.",
-                      num=config["ATTACHMENTS_PER_ITEM"])
-    if _recent_uploads(owner) + len(files) > config["UPLOADS_PER_HOUR"]:
+    per_item = site.get("attachments_per_item")
+    if already + len(files) > per_item:
+        raise _refuse("At most %(num)d photos and files per post, comment or event.", num=per_item)
+    if _recent_uploads(owner) + len(files) > site.get("uploads_per_hour"):
         raise _refuse("You have uploaded many files in the last hour. Please wait a little.")
     stored: list[Attachment] = []
     try:
         for position, (name, stream) in enumerate(files, start=already):
-            data = uploads.read_limited(stream, config["ATTACHMENT_MAX_BYTES"], FIELD)
+            data = uploads.read_limited(stream, site.byte_limit("attachment_max_mb", "ATTACHMENT_MAX_BYTES"), FIELD)
             stored.append(_store_one(owner, name[:255], data, position))
     except DomainError as error:
         error.stored = stored  # type: ignore[attr-defined]  # the files before this one are complete drafts

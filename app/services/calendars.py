@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Set as AbstractSet
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
+from app import site
 from app.mail import links
 from app.models.event import Event
 from app.models.types import utcnow
@@ -54,7 +54,7 @@ def event_ics(event: Event, *, with_online_link: bool = False) -> bytes:
 
 def feed_ics(events: list[Event], name: str | None = None, *,
              online_links_for: AbstractSet[int] = frozenset()) -> bytes:
-    calendar = _calendar(name or current_app.config["SITE_NAME"])
+    calendar = _calendar(name or site.get("site_name"))
     for event in events:
         calendar.add_component(_entry(event, with_online_link=event.id in online_links_for))
     calendar.add_missing_timezones()

@@ -5,11 +5,10 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
-from app import policy
+from app import policy, site
 from app.content import render_markdown
 from app.database import insert_if_absent, insert_new, rows_changed
 from app.extensions import db
@@ -29,7 +28,7 @@ MAX_DEPTH = 60  # stored depth; display nests only to a few levels (see template
 
 
 def edit_window() -> timedelta:
-    return timedelta(minutes=current_app.config["COMMENT_EDIT_MINUTES"])
+    return timedelta(minutes=site.get("comment_edit_minutes"))
 
 
 def _count_change(comment: Comment, delta: int) -> None:

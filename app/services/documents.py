@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app import policy
+from app import policy, site
 from app.database import after_commit
 from app.extensions import db
 from app.models.membership import Document
@@ -30,7 +29,7 @@ def upload(uploader: User, *, title: str, description: str, filename: str, strea
     """Store a file for members, after checking what it really is."""
     if not policy.can_manage_documents(uploader):
         raise PermissionDenied(_l("Only volunteers upload documents."))
-    data = uploads.read_limited(stream, current_app.config["DOCUMENT_MAX_BYTES"])
+    data = uploads.read_limited(stream, site.byte_limit("document_max_mb", "DOCUMENT_MAX_BYTES"))
     content_type = uploads.document_type(data)
     stored = uploads.store("documents", data, uploads.DOCUMENT_TYPES[content_type], content_type)
     document = Document(title=title.strip(), description=description.strip(), original_name=filename[:255] or "file",

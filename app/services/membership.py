@@ -11,13 +11,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from app import policy
+from app import policy, site
 from app.extensions import db
 from app.mail import links, queue_mail
 from app.models.audit import AuditAction
@@ -214,7 +213,7 @@ def _open_invitation(email: str) -> Invitation | None:
 
 
 def _lifetime() -> timedelta:
-    return timedelta(seconds=current_app.config["INVITATION_TOKEN_MAX_AGE"])
+    return timedelta(days=site.get("invitation_days"))
 
 
 def invitation_state(invitation: Invitation) -> str:

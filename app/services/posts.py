@@ -8,7 +8,7 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, delete, exists, select, update
 
-from app import policy
+from app import policy, site
 from app.content import excerpt_from_html, render_markdown
 from app.database import insert_if_absent, insert_new, rows_changed
 from app.extensions import db
@@ -21,7 +21,6 @@ from app.services import attachments as attachment_service
 from app.services import audit, search_index
 from app.services.errors import DomainError, PermissionDenied
 from app.services.notifications import follow, notify_followers_of_post, notify_mentions_in_post
-from app.services.settings import get_flag
 
 log = logging.getLogger(__name__)
 DUPLICATE_WINDOW = timedelta(minutes=5)
@@ -29,7 +28,7 @@ DUPLICATE_WINDOW = timedelta(minutes=5)
 
 def needs_approval(user: User) -> bool:
     """New accounts' first contribution is held when the admin turned that on."""
-    if policy.can_moderate(user) or not get_flag("hold_first_posts"):
+    if policy.can_moderate(user) or not site.get("hold_first_posts"):
         return False
     published = Status.PUBLISHED
     has_post = select(Post.id).where(Post.author_id == user.id, Post.status == published)

@@ -11,13 +11,13 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from flask import current_app, has_request_context
+from flask import has_request_context
 from flask_babel import get_locale, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import contains_eager, joinedload
 
-from app import policy
+from app import policy, site
 from app.database import insert_if_absent, rows_changed
 from app.extensions import db
 from app.mail import links, queue_mail
@@ -239,7 +239,7 @@ def send_reminders() -> int:
     never both send the same one.
     """
     now = utcnow()
-    window = now + timedelta(hours=current_app.config["REMINDER_HOURS"])
+    window = now + timedelta(hours=site.get("reminder_hours"))
     due = db.session.scalars(select(Signup.id).join(Event, Event.id == Signup.event_id).where(
         Signup.status == CONFIRMED, Signup.reminder_sent_at.is_(None), Event.cancelled_at.is_(None),
         Event.starts_at > now, Event.starts_at <= window)).all()

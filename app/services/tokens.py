@@ -13,6 +13,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from app import site
 from app.services.errors import InvalidToken
 
 MAX_AGE_SETTING = {
@@ -20,7 +21,7 @@ MAX_AGE_SETTING = {
     "reset-password": "RESET_TOKEN_MAX_AGE",
     "change-email": "EMAIL_CHANGE_TOKEN_MAX_AGE",
     "cancel-registration": "CANCEL_TOKEN_MAX_AGE",
-    "invitation": "INVITATION_TOKEN_MAX_AGE",
+    "invitation": "INVITATION_TOKEN_MAX_AGE",  # the default of the admin's setting invitation_days
     "mail-consent": "MAIL_CONSENT_TOKEN_MAX_AGE",
     "unsubscribe": "UNSUBSCRIBE_TOKEN_MAX_AGE",
 }
@@ -35,7 +36,8 @@ def make_token(purpose: str, payload: dict) -> str:
 
 
 def read_token(purpose: str, token: str) -> dict:
-    max_age = current_app.config[MAX_AGE_SETTING[purpose]]
+    max_age = (site.get("invitation_days") * 24 * 60 * 60 if purpose == "invitation"
+               else current_app.config[MAX_AGE_SETTING[purpose]])
     try:
         payload = _serializer(purpose).loads(token, max_age=max_age)
     except SignatureExpired as exc:
