@@ -29,10 +29,14 @@ compile-translations: $(VENV)/.stamp-runtime
 ## make run: set up, migrate, load demo content into an empty database, serve on 127.0.0.1:$(PORT) with the
 ## background worker beside it (mail and periodic jobs; its queue is a SQLite file, no Redis needed).
 ## Mail from the worker links to SITE_URL: the address served here, unless set otherwise.
+## DEMO=0 make run: no demo content; an empty site prints the link that creates its first admin and starts
+## the first-run setup.
+DEMO ?= 1
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: setup
 	$(BIN)/flask db upgrade
-	$(BIN)/flask seed-demo
+	@if [ "$(DEMO)" != "0" ]; then $(BIN)/flask seed-demo; fi
+	$(BIN)/flask setup-link --if-needed
 	@echo ""
 	@echo "  Alumni Commons is starting: open http://127.0.0.1:$(PORT)/"
 	@echo "  Log in with a demo account above (password printed when the demo content was loaded)."

@@ -116,6 +116,9 @@ class Config:
     MAIL_CONSENT_TOKEN_MAX_AGE = 60 * 60 * 24 * 7
     UNSUBSCRIBE_TOKEN_MAX_AGE = 60 * 60 * 24 * 365 * 5  # an old mail's unsubscribe link must still work
     ANNOUNCEMENT_BATCH = int(os.environ.get("ANNOUNCEMENT_BATCH", "200"))
+    FIRST_ADMIN_TOKEN_MAX_AGE = 60 * 60 * 24 * 7  # the link `flask setup-link` prints
+    # How long cached site settings (app.site) may be old on another host.
+    SETTINGS_CACHE_SECONDS = float(os.environ.get("SETTINGS_CACHE_SECONDS", "5"))
     INVITATION_TOKEN_MAX_AGE = 60 * 60 * 24 * int(os.environ.get("INVITATION_DAYS", "14"))
 
     # Uploaded documents and profile photos live here, outside static/, under random names.

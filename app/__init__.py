@@ -98,13 +98,13 @@ def register_extensions(app: Flask) -> None:
 # view module attaches its routes to it. No blueprint imports another.
 BLUEPRINTS = (
     ("feed", None, ("routes", "comments")),
-    ("main", None, ("routes",)),
+    ("main", None, ("routes", "brand")),
     ("moderation", "/moderation", ("routes",)),
     ("auth", "/auth", ("routes",)),
     ("account", "/account", ("routes",)),
     ("members", "/members", ("routes", "directory", "documents", "invitations")),
     ("events", "/events", ("routes", "signups")),
-    ("admin", "/admin", ("routes",)),
+    ("admin", "/admin", ("routes", "settings", "setup")),
     ("notifications", "/notifications", ("routes",)),
     ("search", "/search", ("routes",)),
     ("files", "/files", ("routes",)),

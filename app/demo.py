@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models.post import Category, PostKind, Visibility
 from app.models.types import utcnow
 from app.models.user import Role, User
-from app.services import accounts
+from app.services import accounts, settings
 from app.services.comments import add_comment
 from app.services.events import EventDetails, create_event
 from app.services.pages import save_page
@@ -88,6 +88,7 @@ def seed(password: str) -> None:
     for post, author, parent, body in COMMENTS:
         comments.append(add_comment(users[author], posts[post], body, comments[parent] if parent is not None else None))
     _seed_events(users[1])
+    settings.save(None, {"setup_finished": True, "tagline": "Das Netzwerk der Ehemaligen – Demo"})  # a demo is set up
 
 
 def _seed_events(organizer) -> None:

@@ -7,6 +7,7 @@ from flask import current_app, g, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app import site
 from app.models.audit import AuditAction
 from app.models.moderation import ReportReason
 from app.models.notification import MailKind, MailMode
@@ -22,7 +23,7 @@ def supported_locales() -> tuple[str, ...]:
 
 def select_locale() -> str:
     if not has_request_context():  # command line, mail from cron: the default language
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
+        return site.get("default_locale")
     supported = supported_locales()
     chosen = request.cookies.get(LOCALE_COOKIE)
     if chosen in supported:
@@ -31,7 +32,7 @@ def select_locale() -> str:
     user = None if g.get("database_unavailable") else current_user
     if user is not None and user.is_authenticated and user.locale in supported:
         return user.locale
-    return request.accept_languages.best_match(supported) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return request.accept_languages.best_match(supported) or site.get("default_locale")
 
 
 def select_timezone() -> str:
@@ -49,6 +50,13 @@ PAGE_TITLES = {
     "imprint": _l("Imprint"),
     "privacy": _l("Privacy policy"),
     "guidelines": _l("Community guidelines"),
+}
+
+MAIL_INTRO_TITLES = {  # the system mails whose intro admins write (app.services.mail_texts)
+    "welcome": _l("Welcome (the first mail after registering)"),
+    "invitation": _l("Invitation to become a member"),
+    "membership_accepted": _l("Membership accepted"),
+    "event_confirmation": _l("Event sign-up confirmed"),
 }
 
 REPORT_REASON_LABELS = {

@@ -14,11 +14,15 @@ from flask_babel import format_date, format_datetime, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import policy
+from app import policy, site
 from app.i18n import LANGUAGE_NAMES, MAIL_KIND_LABELS, PAGE_TITLES, ROLE_LABELS
 from app.models.types import utcnow
+from app.models.user import Role
+from app.services import mail_texts
+from app.services.approval import waiting_count
 from app.services.membership import pending_count
 from app.services.notifications import unread_count
+from app.services.pages import missing_legal_pages
 from app.services.reports import open_report_count
 from app.sharing import share_links
 
@@ -89,6 +93,30 @@ def login_return_path() -> str | None:
     return request.full_path.rstrip("?")
 
 
+def members_area_name() -> str:
+    """What this association calls its members area, in the page's language."""
+    return site.localized("members_area_name", str(get_locale())) or _("Members area")
+
+
+def role_labels() -> dict:
+    """The roles' names, with "member" as this association calls its members."""
+    member = site.localized("member_name", str(get_locale()))
+    return {**ROLE_LABELS, Role.MEMBER: member} if member else ROLE_LABELS
+
+
+def _legal_pages_missing() -> list[str]:
+    """For the admins' banner: imprint or privacy policy not yet written."""
+    if g.get("database_unavailable") or not policy.can_edit_pages(current_user):
+        return []
+    return missing_legal_pages()
+
+
+def _accounts_waiting() -> int:
+    if g.get("database_unavailable") or site.get("registration_mode") != "approval":
+        return 0  # in the other modes nobody waits: no query
+    return waiting_count(current_user)
+
+
 def _unread_notifications() -> int:
     if g.get("database_unavailable"):
         return 0
@@ -101,15 +129,21 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["event_time"] = format_event_time
     app.jinja_env.filters["ago"] = format_ago
+    # Globals rather than context: mail is rendered by the worker too, outside any request.
+    app.jinja_env.globals["site"] = site
+    app.jinja_env.globals["mail_intro"] = mail_texts.intro
     app.jinja_env.filters["iso"] = lambda value: value.isoformat() if value else ""
 
     @app.context_processor
     def globals_for_templates():
         return {
             "policy": policy,
-            "site_name": current_app.config["SITE_NAME"],
+            "site_name": site.get("site_name"),
+            "members_area_name": members_area_name,
+            "legal_pages_missing": _legal_pages_missing,
+            "accounts_waiting": _accounts_waiting,
             "language_names": LANGUAGE_NAMES,
-            "role_labels": ROLE_LABELS,
+            "role_labels": role_labels(),
             "page_titles": PAGE_TITLES,
             "current_locale": str(get_locale()),
             "database_unavailable": g.get("database_unavailable", False),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -38,8 +38,3 @@ class SuspendForm(FlaskForm):
                                        Length(max=500, message=_l("Use at most %(max)d characters."))])
     until = DateField(_l("Suspended until (optional)"), validators=[Optional()],
                       description=_l("Leave empty to suspend until an admin lifts it."))
-
-
-class SettingsForm(FlaskForm):
-    hold_first_posts = BooleanField(
-        _l("Hold the first comment or discussion of new accounts until a moderator approves it"))

@@ -11,16 +11,15 @@ from flask_login import current_user
 
 from app import policy, queue
 from app.admin import bp
-from app.admin.forms import PageForm, RoleForm, SettingsForm, SuspendForm, UserSearchForm
+from app.admin.forms import PageForm, RoleForm, SuspendForm, UserSearchForm
 from app.extensions import db
 from app.forms import ConfirmForm, populate_errors
 from app.i18n import AUDIT_ACTION_LABELS, JOB_LABELS, LANGUAGE_NAMES, ROLE_LABELS
 from app.loaders import page_number
 from app.models.page import PAGE_SLUGS
 from app.models.user import Role, User
-from app.services import accounts, audit, erasure, membership, outbox, pages, roles
+from app.services import accounts, approval, audit, erasure, membership, outbox, pages, roles
 from app.services.errors import DomainError, PermissionDenied
-from app.services.settings import get_flag, set_flag
 
 
 @bp.get("/")
@@ -29,7 +28,7 @@ def users():
     search = UserSearchForm(request.args)
     text = search.q.data if search.validate() else ""
     page = accounts.find_people(text or "", page_number())
-    return render_template("admin/users.html", search=search, page=page)
+    return render_template("admin/users.html", search=search, page=page, waiting=approval.waiting_accounts())
 
 
 @bp.post("/users/<int:user_id>/role")
@@ -98,6 +97,21 @@ def _end_of_day(day: date) -> datetime:
     return datetime.combine(day, time(23, 59), tzinfo=zone)
 
 
+@bp.post("/users/<int:user_id>/approve")
+@policy.require(policy.can_change_roles)
+def approve(user_id: int):
+    subject = db.get_or_404(User, user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if request.form.get("decision") == "decline":
+        if approval.decline(current_user, subject):
+            flash(_("The registration of %(name)s is declined; they have been told.", name=subject.display_name),
+                  "success")
+    elif approval.approve(current_user, subject):
+        flash(_("%(name)s can log in now and has been told by mail.", name=subject.display_name), "success")
+    return redirect(url_for("admin.users"))
+
+
 @bp.post("/users/<int:user_id>/unsuspend")
 @policy.require(policy.can_change_roles)
 def unsuspend(user_id: int):
@@ -124,19 +138,6 @@ def end_membership(user_id: int):
         abort(403)
     flash(_("The membership of %(name)s has ended.", name=subject.display_name), "success")
     return redirect(url_for("admin.users", q=subject.email))
-
-
-@bp.route("/settings", methods=["GET", "POST"])
-@policy.require(policy.can_change_settings)
-def settings():
-    form = SettingsForm()
-    if form.validate_on_submit():
-        set_flag(current_user, "hold_first_posts", form.hold_first_posts.data)
-        flash(_("The settings are saved."), "success")
-        return redirect(url_for("admin.settings"))
-    if not form.is_submitted():
-        form.hold_first_posts.data = get_flag("hold_first_posts")
-    return render_template("admin/settings.html", form=form), 400 if form.errors else 200
 
 
 @bp.get("/audit")

@@ -23,6 +23,13 @@ class RegisterForm(FlaskForm):
     accept_guidelines = guidelines_consent_field()
 
 
+class FirstAdminForm(FlaskForm):
+    display_name = display_name_field()
+    email = email_field()
+    password = new_password_field()
+    password_confirm = repeat_password_field()
+
+
 class LoginForm(FlaskForm):
     email = email_field()
     password = PasswordField(

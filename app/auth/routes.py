@@ -7,14 +7,14 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app import limits
+from app import limits, policy, site
 from app.auth import bp
-from app.auth.forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
+from app.auth.forms import FirstAdminForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 from app.extensions import limiter
 from app.forms import ConfirmForm, populate_errors
 from app.security import log_security_event, safe_next
-from app.services import accounts, erasure
-from app.services.errors import AccountSuspended, DomainError, InvalidToken
+from app.services import accounts, erasure, setup
+from app.services.errors import AccountAwaitingApproval, AccountSuspended, DomainError, InvalidToken
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -22,6 +22,9 @@ from app.services.errors import AccountSuspended, DomainError, InvalidToken
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("feed.index"))
+    if site.get("registration_mode") == "invitation":
+        # The page stays, so a link to it explains itself; a POST is refused like the missing form.
+        return render_template("auth/register_closed.html"), 403 if request.method == "POST" else 200
     form = RegisterForm()
     if form.validate_on_submit():
         try:
@@ -81,6 +84,8 @@ def login():
         if user is None:
             form.form_errors.append(problem)
         else:
+            if not request.args.get("next") and policy.can_change_settings(user) and not setup.is_finished():
+                next_url = url_for("admin.setup")  # the first admin login continues with the setup
             session.clear()  # a new session at login: nothing planted before it survives
             login_user(user, remember=form.remember.data)
             accounts.record_login(user, str(get_locale()))
@@ -99,6 +104,8 @@ def _authenticate(form: LoginForm):
         user = accounts.authenticate(form.email.data, form.password.data)
     except AccountSuspended as suspended:
         return None, _suspended_message(suspended)
+    except AccountAwaitingApproval:
+        return None, _("Your account is waiting for an admin to approve it. We will write to you.")
     return user, "" if user else _("Email address or password is not correct.")
 
 
@@ -157,3 +164,31 @@ def reset_password(token: str):
             flash(_("Your password has been changed. Please log in with the new password."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/first-admin/<token>", methods=["GET", "POST"])
+@limiter.limit(limits.registration_per_address, methods=["POST"])
+def first_admin(token: str):
+    """The operator's link from `flask setup-link`: the first admin account, then the setup."""
+    try:
+        setup.check_first_admin_token(token)
+    except InvalidToken as error:
+        flash(error.message, "error")
+        return redirect(url_for("auth.login"))
+    form = FirstAdminForm()
+    if form.validate_on_submit():
+        try:
+            user = setup.create_first_admin(token, form.email.data, form.display_name.data, form.password.data,
+                                            str(get_locale()))
+        except InvalidToken as error:
+            flash(error.message, "error")
+            return redirect(url_for("auth.login"))
+        except DomainError as error:
+            populate_errors(form, error)
+        else:
+            session.clear()
+            login_user(user)
+            flash(_("Welcome, %(name)s! Your admin account is ready. Now a few steps to make the site your "
+                    "association's own.", name=user.display_name), "success")
+            return redirect(url_for("admin.setup"))
+    return render_template("auth/first_admin.html", form=form), 400 if form.errors else 200

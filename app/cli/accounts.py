@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 
 from app.extensions import db
 from app.models.user import Role
-from app.services import accounts, roles
+from app.services import accounts, roles, setup
 from app.services.errors import DomainError
 
 ROLE_CHOICE = click.Choice([role.value for role in Role], case_sensitive=False)
@@ -50,6 +50,23 @@ def create_user(email: str, name: str, role: str, password: str | None, locale: 
         click.echo(f"Password: {password}")
 
 
+@click.command("setup-link")
+@click.option("--if-needed", is_flag=True, help="Print nothing when the site has an admin already.")
+@with_appcontext
+def setup_link(if_needed: bool) -> None:
+    """Print the one-time link that creates the first admin account (only while the site has none)."""
+    if not setup.needs_first_admin():
+        if not if_needed:
+            click.echo("This site has an admin already: log in, or use `flask create-user --role admin`.")
+        return
+    click.echo("")
+    click.echo("  This site has no admin yet. Open this link to create the first admin account and set up the")
+    click.echo("  association's site (valid for 7 days, only until an admin exists):")
+    with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
+        click.echo(f"  {setup.first_admin_link()}")
+    click.echo("")
+
+
 @click.command("set-role")
 @click.argument("email")
 @click.argument("role", type=ROLE_CHOICE)
@@ -77,4 +94,4 @@ def set_password(email: str) -> None:
     click.echo(f"New password for {user.email}: {password}")
 
 
-COMMANDS = (create_user, set_role, set_password)
+COMMANDS = (create_user, set_role, set_password, setup_link)

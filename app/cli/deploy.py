@@ -10,9 +10,7 @@ from flask.cli import with_appcontext
 
 from app import storage
 from app.models.page import PAGE_SLUGS
-from app.services.pages import page_in
-
-LEGAL_PAGES = ("imprint", "privacy")  # German law wants both reachable from every page
+from app.services.pages import LEGAL_PAGES, page_in
 
 
 def problems(app: Flask) -> list[tuple[str, str]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
 from flask import current_app, g, render_template
 from flask_babel import force_locale
@@ -38,7 +38,7 @@ def queue_mail(recipient: str, template: str, *, locale: str | None = None, atta
     subject, _, body = text.strip().partition("\n")
     msg = EmailMessage(policy=MAIL_POLICY)
     msg["Subject"] = subject.strip()
-    msg["From"] = current_app.config["MAIL_FROM"]
+    msg["From"] = _sender(site_name)
     msg["To"] = recipient
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = make_msgid(domain="alumni-commons")
@@ -59,6 +59,12 @@ def queue_mail(recipient: str, template: str, *, locale: str | None = None, atta
     db.session.add(outgoing)
     g.setdefault("queued_mail", []).append(outgoing)
     return outgoing
+
+
+def _sender(site_name: str) -> str:
+    """The configured address under the association's current name."""
+    _name, address = parseaddr(current_app.config["MAIL_FROM"])
+    return formataddr((site_name, address)) if address else current_app.config["MAIL_FROM"]
 
 
 def _render_optional(name: str, **context) -> str | None:

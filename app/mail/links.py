@@ -58,6 +58,10 @@ def members_home() -> str:
     return _external("members.home")
 
 
+def first_admin(token: str) -> str:
+    return _external("auth.first_admin", token=token)
+
+
 def invitation(token: str) -> str:
     return _external("members.accept_invitation", token=token)
 

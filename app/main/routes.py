@@ -11,7 +11,7 @@ from app.i18n import LOCALE_COOKIE, PAGE_TITLES, supported_locales
 from app.main import bp
 from app.models.page import PAGE_SLUGS
 from app.security import safe_next
-from app.services import privacy
+from app.services import legal, privacy
 from app.services.pages import find_page
 
 
@@ -26,9 +26,11 @@ def page(slug: str):
     # the text generated from the data inventory (app.services.privacy), which tells what is really stored.
     title = found.title if found else PAGE_TITLES[slug]
     body_html = found.body_html if found and found.body_source.strip() else ""
-    generated = slug == "privacy" and not body_html
+    generated = slug in ("privacy", "guidelines") and not body_html
     if generated:
-        body_html = render_markdown(privacy.generated_policy(str(get_locale())))
+        locale = str(get_locale())
+        body_html = render_markdown(privacy.generated_policy(locale) if slug == "privacy"
+                                    else legal.default_guidelines(locale))
     return render_template("main/page.html", title=title, body_html=body_html, generated=generated)
 
 

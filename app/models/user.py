@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ColumnElement, Integer, String, and_, or_, true
+from sqlalchemy import Boolean, ColumnElement, Integer, String, and_, false, or_, true
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -49,8 +49,8 @@ class User(UserMixin, db.Model):
     # cookie carries the old number and stops working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    # None while an account made under "new accounts need approval" waits for an admin (app.services.approval)
-    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=utcnow)
+    # An account made under "new accounts need approval" waits for an admin (app.services.approval)
+    awaiting_approval: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Secret part of the personal calendar feed URL; regenerating it invalidates the old URL.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)

@@ -13,12 +13,14 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
+from app import site
 from app.extensions import db
 from app.mail import links, queue_mail
+from app.models.notification import Follow, FollowTarget
 from app.models.types import utcnow
 from app.models.user import Role, User
 from app.security import log_security_event
-from app.services.errors import AccountSuspended, DomainError, InvalidToken
+from app.services.errors import AccountAwaitingApproval, AccountSuspended, DomainError, InvalidToken
 from app.services.passwords import check_password_rules, hash_password, password_matches
 from app.services.tokens import make_token, password_fingerprint, read_token
 
@@ -51,7 +53,7 @@ def find_people(text: str, page: int):
 
 def create_account(
     email: str, display_name: str, password: str, *, role: Role = Role.ALUMNUS,
-    locale: str | None = None, verified: bool = False,
+    locale: str | None = None, verified: bool = False, approved: bool = True,
 ) -> User:
     """Create an account (used by registration and the command line)."""
     email = normalise_email(email)
@@ -62,7 +64,7 @@ def create_account(
     user = User(
         email=email, display_name=display_name.strip(), password_hash=hash_password(password),
         role=role, locale=locale, email_verified_at=utcnow() if verified else None,
-        handle=unique_handle(display_name), auto_follow=True,
+        handle=unique_handle(display_name), auto_follow=True, awaiting_approval=not approved,
     )
     db.session.add(user)
     db.session.flush()
@@ -83,7 +85,10 @@ def register(email: str, display_name: str, password: str, locale: str | None) -
                    reset_url=links.password_reset_request())
         log_security_event("register.existing_email", existing)
         return None
-    user = create_account(email, display_name, password, locale=locale)
+    user = create_account(email, display_name, password, locale=locale,
+                          approved=site.get("registration_mode") != "approval")
+    if site.get("new_accounts_follow_events"):
+        db.session.add(Follow(user_id=user.id, target=FollowTarget.EVENTS, target_id=0))  # the bell only
     send_verification(user)
     log_security_event("register", user)
     return user
@@ -118,6 +123,9 @@ def authenticate(email: str, password: str) -> User | None:
     if user.is_suspended:
         log_security_event("login.suspended", user)
         raise AccountSuspended(user)
+    if user.awaiting_approval:
+        log_security_event("login.awaiting_approval", user)
+        raise AccountAwaitingApproval()
     return user
 
 

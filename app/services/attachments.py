@@ -44,7 +44,7 @@ def _refuse(message, **values) -> DomainError:
     return DomainError(_l(message, **values), FIELD)
 
 
-def _decode(data: bytes, name: str) -> Image.Image:
+def decode_image(data: bytes, name: str) -> Image.Image:
     """The image, upright, in RGB(A), at most as large as the widest variant needs (JPEGs are decoded at a
     reduced scale: a 12-megapixel photo never takes 48 MB of pixels)."""
     try:
@@ -75,7 +75,7 @@ def _has_alpha(image: Image.Image) -> bool:
 def variants(data: bytes, name: str) -> tuple[dict[int, bytes], tuple[int, int]]:
     """WebP bytes per width (the widths smaller than the photo, and the photo's own up to the largest), and
     the size of the largest."""
-    image = _decode(data, name)
+    image = decode_image(data, name)
     width, height = image.size
     wanted = [w for w in WIDTHS if w < width] + [min(width, WIDTHS[-1])]
     made, largest = {}, (width, height)
@@ -271,7 +271,7 @@ def clean_up_drafts() -> int:
 
 def square_variants(data: bytes, sizes: Iterable[int]) -> dict[int, bytes]:
     """A face for avatars: the centre square of the picture, upright and without metadata, as WebP per size."""
-    image = _decode(data, "avatar")
+    image = decode_image(data, "avatar")
     side = min(image.size)
     left, top = (image.width - side) // 2, (image.height - side) // 2
     square = image.crop((left, top, left + side, top + side))

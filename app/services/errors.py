@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 
+class AccountAwaitingApproval(Exception):
+    """The right password of an account that an admin has not approved yet."""
+
+
 class DomainError(Exception):
     """Something the user can fix. `field` names the form field it belongs next to, if any."""
 

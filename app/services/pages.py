@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from sqlalchemy import select
 
+from app import site
 from app.content import render_markdown
 from app.extensions import db
 from app.models.audit import AuditAction
@@ -17,7 +17,7 @@ def find_page(slug: str, locale: str) -> Page | None:
     """The page in this language, else in the default language."""
     pages = db.session.scalars(select(Page).where(Page.slug == slug)).all()
     by_locale = {page.locale: page for page in pages}
-    return by_locale.get(locale) or by_locale.get(current_app.config["BABEL_DEFAULT_LOCALE"])
+    return by_locale.get(locale) or by_locale.get(site.get("default_locale"))
 
 
 def page_in(slug: str, locale: str) -> Page | None:
@@ -43,3 +43,13 @@ def save_page(slug: str, locale: str, title: str, body: str, editor: User | None
     db.session.flush()
     audit.record(editor, AuditAction.PAGE_EDITED, new_value=f"{slug}/{locale}")
     return page
+
+
+LEGAL_PAGES = ("imprint", "privacy")  # German law wants both reachable from every page
+
+
+def missing_legal_pages() -> list[str]:
+    """The legal pages not yet written in the site's default language (one query)."""
+    written = set(db.session.scalars(select(Page.slug).where(
+        Page.slug.in_(LEGAL_PAGES), Page.locale == site.get("default_locale"), Page.body_source != "")))
+    return [slug for slug in LEGAL_PAGES if slug not in written]

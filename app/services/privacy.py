@@ -8,7 +8,18 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from app import site
 from app.services.data_export import EXPORTED
+
+
+def _controller() -> list[str]:
+    """Who is responsible (GDPR Art. 13 (1) a), from the imprint's facts, when they are known."""
+    organisation = site.get("imprint_organisation") or site.get("site_name")
+    lines = [_("## Who is responsible"), "", organisation + "  "]
+    lines += [line.strip() + "  " for line in site.get("imprint_address").splitlines() if line.strip()]
+    if site.get("contact_email"):
+        lines.append(_("Email: %(address)s", address=site.get("contact_email")))
+    return [*lines, ""]
 
 
 def generated_policy(locale: str) -> str:
@@ -16,8 +27,7 @@ def generated_policy(locale: str) -> str:
     config = current_app.config
     with force_locale(locale):
         kinds = sorted({str(what) for _file, what in EXPORTED.values()})
-        lines = [
-            _("## What we store and why"),
+        lines = [*_controller(), _("## What we store and why"),
             "",
             _("This site stores only what it needs to run the association's community. For every person with an "
               "account:"),

@@ -21,6 +21,7 @@ MAX_AGE_SETTING = {
     "reset-password": "RESET_TOKEN_MAX_AGE",
     "change-email": "EMAIL_CHANGE_TOKEN_MAX_AGE",
     "cancel-registration": "CANCEL_TOKEN_MAX_AGE",
+    "first-admin": "FIRST_ADMIN_TOKEN_MAX_AGE",
     "invitation": "INVITATION_TOKEN_MAX_AGE",  # the default of the admin's setting invitation_days
     "mail-consent": "MAIL_CONSENT_TOKEN_MAX_AGE",
     "unsubscribe": "UNSUBSCRIBE_TOKEN_MAX_AGE",

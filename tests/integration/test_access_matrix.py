@@ -44,6 +44,17 @@ GET_MATRIX = {
     "moderation.queue": ({}, MODERATORS),
     "moderation.categories": ({}, MODERATORS),
     "admin.settings": ({}, ADMINS),
+    "admin.settings#section": ({"section": "imprint"}, ADMINS),
+    "admin.settings#unknown": ({"section": "nonsense"}, ADMINS | {"admin": 404}),
+    "admin.look": ({}, ADMINS),
+    "admin.mail_preview": ({"kind": "welcome", "locale": "de"}, ADMINS),
+    "admin.setup": ({}, ADMINS | {"admin": 302}),
+    "admin.setup_step": ({"step": "privacy"}, ADMINS),
+    "admin.setup_step#unknown": ({"step": "nonsense"}, ADMINS | {"admin": 404}),
+    "auth.first_admin": ({"token": "forged"}, dict.fromkeys(ROLES, 302)),  # refused: to the login
+    "main.favicon": ({}, dict.fromkeys(ROLES, 302)),
+    "main.logo": ({"version": "abc123", "name": "header"}, dict.fromkeys(ROLES, 404)),
+    "main.theme": ({"version": "0b5cad"}, ALL),
     "events.show": ({"event_id": "EVENT"}, ALL),
     "events.show#members-only": ({"event_id": "MEMBERS_EVENT"}, MEMBERS_READ),
     "events.new": ({}, MODERATORS),
@@ -161,7 +172,12 @@ POST_MATRIX = {
     "admin.suspend": ({"user_id": "TARGET"}, ADMINS | {"admin": 400}),  # a reason is required
     "admin.erase": ({"user_id": "SPARE"}, ADMINS | {"admin": 302}),
     "admin.unsuspend": ({"user_id": "TARGET"}, ADMINS | {"admin": 302}),
-    "admin.settings": ({}, ADMINS | {"admin": 302}),
+    "admin.settings": ({}, ADMINS | {"admin": 400}),  # the association's name is required
+    "admin.settings#links": ({"section": "links"}, ADMINS | {"admin": 302}),
+    "admin.look": ({}, ADMINS | {"admin": 302}),
+    "admin.setup_step": ({"step": "access"}, ADMINS | {"admin": 400}),  # a registration mode is required
+    "admin.approve": ({"user_id": "TARGET"}, ADMINS | {"admin": 302}),  # not waiting: nothing happens
+    "auth.first_admin": ({"token": "forged"}, dict.fromkeys(ROLES, 302)),
     "account.new_calendar_token": ({}, dict.fromkeys(ROLES, 302)),
     "events.signup": ({"event_id": "EVENT"}, dict.fromkeys(ROLES, 302)),
     "events.signup#members-only": ({"event_id": "MEMBERS_EVENT"}, MEMBERS_READ | {
