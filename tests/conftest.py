@@ -389,7 +389,8 @@ def world(app, make_user):
         db.session.add_all([document, application, invitation])
         news = Post(kind="news", title="News", body_source="n", body_html="<p>n</p>", excerpt="n",
                     visibility="public", author_id=author.id)
-        db.session.add(news)
+        category = Category(slug="world", name="World")
+        db.session.add_all([news, category])
         from app import storage
         from app.models.attachment import Attachment
 
@@ -411,7 +412,7 @@ def world(app, make_user):
             invitation_token = make_token("invitation", {"iid": invitation.id, "n": 1})
             unsubscribe_token = make_token("unsubscribe", {"uid": target.id, "kind": "news"})
             consent_token = make_token("mail-consent", {"uid": target.id, "email": target.email})
-        return {"PUBLIC_POST": public.id, "MEMBERS_POST": members.id, "COMMENT": comment.id,
+        return {"CATEGORY": category.id, "PUBLIC_POST": public.id, "MEMBERS_POST": members.id, "COMMENT": comment.id,
                 "MEMBERS_COMMENT": members_comment.id, "REPORT": report.id, "TARGET": target.id,
                 "EVENT": event.id, "MEMBERS_EVENT": members_event.id, "SIGNUP": signup.id,
                 "CANCEL_TOKEN": token, "CALENDAR_TOKEN": "world-calendar-token-0123456789",

@@ -39,7 +39,7 @@ def index():
     page = feed_queries.feed_page(policy.public_feed_posts(current_user), kind=kind, category=category,
                                   cursor=request.args.get("before"))
     return render_template("feed/index.html", page=page, kind=kind, category=category,
-                           categories=categories.all_categories(),
+                           categories=categories.all_categories(keep=category),
                            following=category is not None and is_following(current_user, FollowTarget.CATEGORY,
                                                                             category.id))
 
@@ -140,7 +140,7 @@ def edit_post(post_id: int):
     post = load_post(post_id)
     if not policy.can_edit_post(current_user, post) or post.kind == PostKind.EVENT:
         abort(403)
-    choices = categories.all_categories()
+    choices = categories.all_categories(keep=post.category)
     form = _post_form(choices, post)
     files = attaching.from_request(current_user, post=post) if form.is_submitted() else attaching.current(post=post)
     if form.validate_on_submit() and files.ready(form):

@@ -12,7 +12,7 @@ from app.forms import ConfirmForm, populate_errors
 from app.i18n import REPORT_REASON_LABELS
 from app.loaders import load_attachment
 from app.models.moderation import Report, ReportResolution
-from app.models.post import Comment, Post
+from app.models.post import Category, Comment, Post
 from app.moderation import bp
 from app.moderation.forms import CategoryForm
 from app.security import safe_next
@@ -115,5 +115,30 @@ def categories():
         else:
             flash(_("The category is added."), "success")
             return redirect(url_for("moderation.categories"))
-    return render_template("moderation/categories.html", form=form, categories=category_service.all_categories()), (
-        400 if form.errors else 200)
+    return render_template("moderation/categories.html", form=form,
+                           categories=category_service.all_categories(archived=True)), 400 if form.errors else 200
+
+
+@bp.post("/categories/<int:category_id>")
+@policy.require(policy.can_manage_categories)
+def change_category(category_id: int):
+    """Rename, move up or down, archive or restore one category (the button pressed says which)."""
+    category = db.get_or_404(Category, category_id)
+    form = CategoryForm()
+    action = request.form.get("action", "")
+    if not ConfirmForm().validate_on_submit() or action not in ("rename", "up", "down", "archive", "restore"):
+        abort(400)
+    try:
+        if action == "rename":
+            if not form.validate():
+                raise DomainError(form.name.errors[0] if form.name.errors else _("Please enter a name."))
+            category_service.rename_category(current_user, category, form.name.data)
+        elif action in ("up", "down"):
+            category_service.move_category(current_user, category, -1 if action == "up" else 1)
+        else:
+            category_service.set_archived(current_user, category, action == "archive")
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("The category is changed."), "success")
+    return redirect(url_for("moderation.categories"))

@@ -156,6 +156,7 @@ POST_MATRIX = {
     "feed.report_post": ({"post_id": "PUBLIC_POST"}, {"visitor": 302, **dict.fromkeys(ROLES[1:], 400)}),
     "feed.report_comment": ({"comment_id": "COMMENT"}, {"visitor": 302, **dict.fromkeys(ROLES[1:], 400)}),
     "moderation.categories": ({}, MODERATORS | {"volunteer": 400, "admin": 400}),
+    "moderation.change_category": ({"category_id": "CATEGORY"}, MODERATORS | {"volunteer": 400, "admin": 400}),
     "moderation.dismiss_report": ({"report_id": "REPORT"}, MODERATORS | {"volunteer": 302, "admin": 302}),
     "moderation.post_action": ({"post_id": "PUBLIC_POST", "action": "lock"},
                                MODERATORS | {"volunteer": 302, "admin": 302}),

@@ -209,3 +209,45 @@ def test_a_logo_that_is_no_image_is_refused_and_the_colour_typed_stays(app, clie
     assert "logo.png" not in stored(app, "logo")
     assert stored(app, "logo") == ""
     assert 'value="#7a1f5c"' in text_of(response)
+
+
+# ---------------------------------------------------------------- categories
+
+
+def test_volunteers_rename_reorder_and_archive_categories(app, client, make_user, make_post):
+    from app.models.post import Category
+
+    client.login(make_user(Role.VOLUNTEER))
+    for name in ("Karriere", "Stammtisch", "Archivthema"):
+        client.submit("/moderation/categories", {"name": name})
+    with app.app_context():
+        ids = {c.name: c.id for c in db.session.scalars(select(Category))}
+
+    def change(which, action, name=None):
+        return client.submit(f"/moderation/categories/{ids[which]}", {"action": action, "name": name or which},
+                             form_url="/moderation/categories")
+
+    assert change("Karriere", "rename", "Jobs & Karriere").status_code == 302
+    ids["Jobs & Karriere"] = ids.pop("Karriere")
+    change("Archivthema", "up")
+    change("Stammtisch", "archive")
+    with app.app_context():
+        ordered = [(c.name, c.archived_at is not None) for c in db.session.scalars(
+            select(Category).order_by(Category.position))]
+        slug = db.session.get(Category, ids["Jobs & Karriere"]).slug
+    assert ordered == [("Jobs & Karriere", False), ("Archivthema", False), ("Stammtisch", True)]
+    assert slug == "karriere"  # the address stays
+    writing = text_of(client.get("/posts/new"))
+    assert "Jobs &amp; Karriere" in writing and "Stammtisch" not in writing
+    assert client.get("/?category=stammtisch").status_code == 200  # its posts are still found
+    # A name that exists already is refused with a message; junk actions are 400.
+    clash = client.submit(f"/moderation/categories/{ids['Archivthema']}", {"action": "rename",
+                                                                          "name": "jobs & karriere"},
+                          form_url="/moderation/categories", follow_redirects=True)
+    assert "exists already" in text_of(clash)
+    assert client.submit(f"/moderation/categories/{ids['Archivthema']}", {"action": "explode"},
+                         form_url="/moderation/categories").status_code == 400
+    assert client.submit("/moderation/categories/999999", {"action": "up"},
+                         form_url="/moderation/categories").status_code == 404
+    with app.app_context():
+        assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "category.changed")) is not None
