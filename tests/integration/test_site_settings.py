@@ -251,3 +251,17 @@ def test_volunteers_rename_reorder_and_archive_categories(app, client, make_user
                          form_url="/moderation/categories").status_code == 404
     with app.app_context():
         assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "category.changed")) is not None
+
+
+def test_html_mail_carries_the_logo_from_the_site_itself(app, make_user):
+    from flask import render_template
+
+    from app.services import branding as brand
+
+    with app.app_context():
+        version = brand.set_logo(None, io.BytesIO(png()))
+        db.session.commit()
+        site.forget()
+    with app.test_request_context(base_url="https://verein.example"):
+        html = render_template("email/_brand.html", site_name="Verein")
+    assert f'src="https://verein.example/brand/{version}/header.png"' in html and 'alt="Verein"' in html
