@@ -32,6 +32,11 @@ from tests.objectstore import object_store  # noqa: F401  (a session fixture for
 # PostgreSQL for the fault tests (a TCP switch in front of it): the suite's own, or the machine's default.
 POSTGRES_FOR_FAULTS = os.environ.get("TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 DEFAULT_PASSWORD = "correct horse battery staple"
+# Administration → Settings → Participation as it comes: a test changes one field of it.
+PARTICIPATION_FORM = {"comment_edit_minutes": "30", "posting_rate_limit": "10 per minute; 100 per day",
+                      "contact_rate_limit": "5 per hour", "invitation_days": "14", "reminder_hours": "24",
+                      "attachment_max_mb": "15", "attachments_per_item": "10", "uploads_per_hour": "60",
+                      "document_max_mb": "10"}
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 

@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from app import site
 from app.extensions import db
 from app.models.user import Role
 from app.services import accounts, roles, setup
@@ -39,7 +40,7 @@ def create_user(email: str, name: str, role: str, password: str | None, locale: 
     """Create a verified account with the given role."""
     shown = password is None
     password = password or generate_password()
-    locale = locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    locale = locale or site.get("default_locale")
     try:
         user = accounts.create_account(email, name, password, role=Role(role.lower()), verified=True, locale=locale)
     except DomainError as error:

@@ -31,7 +31,7 @@ def queue_mail(recipient: str, template: str, *, locale: str | None = None, atta
 
     `attachments` are (filename, "type/subtype", text) tuples, e.g. an .ics calendar entry.
     """
-    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+    with force_locale(locale or site.get("default_locale")):
         site_name = site.get("site_name")
         text = render_template(f"email/{template}.txt", site_name=site_name, **context)
         html = _render_optional(f"email/{template}.html", site_name=site_name, **context)

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 
+from app import site
 from app.database import after_commit
 from app.extensions import db
 from app.models import (
@@ -164,7 +165,7 @@ def _empty_content(user: User) -> None:
 
 
 def _anonymise(user: User) -> None:
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+    with force_locale(site.get("default_locale")):
         user.display_name = _("Former member")
     user.email = f"erased-{user.id}@erased.invalid"
     user.handle = None

@@ -14,7 +14,7 @@ from app.models.moderation import Report, ReportReason
 from app.models.post import Comment, Post, PostKind, Status, Visibility
 from app.models.user import Role, User
 from app.services import reports, signups
-from tests.conftest import text_of
+from tests.conftest import PARTICIPATION_FORM, text_of
 
 
 def entries(app) -> list[tuple]:
@@ -27,8 +27,9 @@ def test_page_edits_settings_and_categories_are_audited(app, client, make_user):
     admin = make_user(Role.ADMIN, name="Ada Admin")
     client.login(admin)
     assert client.submit("/admin/pages/imprint/en", {"title": "Imprint", "body": "Verein e. V."}).status_code == 302
-    assert client.submit("/admin/settings", {"hold_first_posts": "y"}).status_code == 302
-    client.submit("/admin/settings", {"hold_first_posts": "y"})  # saved again unchanged: nothing to record
+    participation = {**PARTICIPATION_FORM, "hold_first_posts": "y"}
+    assert client.submit("/admin/settings/participation", participation).status_code == 302
+    client.submit("/admin/settings/participation", participation)  # saved again unchanged: nothing to record
     assert client.submit("/moderation/categories", {"name": "Stammtisch"}).status_code == 302
     assert entries(app) == [
         (admin.id, AuditAction.PAGE_EDITED, None, "imprint/en"),

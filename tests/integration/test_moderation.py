@@ -9,7 +9,7 @@ from app.models.audit import AuditEntry
 from app.models.moderation import Report
 from app.models.post import Comment, Post
 from app.models.user import Role
-from tests.conftest import DEFAULT_PASSWORD, english_client, text_of
+from tests.conftest import DEFAULT_PASSWORD, PARTICIPATION_FORM, english_client, text_of
 from tests.integration.test_comments import comment
 from tests.integration.test_feed import get_post
 
@@ -94,7 +94,7 @@ def test_first_contributions_of_new_accounts_can_be_held(app, client, new_client
     post = make_post()
     admin = make_user(Role.ADMIN)
     client.login(admin)
-    client.submit("/admin/settings", {"hold_first_posts": "y"})
+    assert client.submit("/admin/settings/participation", {**PARTICIPATION_FORM, "hold_first_posts": "y"}).status_code == 302
     newcomer_client = new_client()
     newcomer = make_user(name="Newcomer")
     newcomer_client.login(newcomer)
