@@ -97,6 +97,8 @@ AUDIT_ACTION_LABELS = {
     AuditAction.PAGE_EDITED: _l("Page edited"),
     AuditAction.SETTING_CHANGED: _l("Setting changed"),
     AuditAction.CATEGORY_CREATED: _l("Category added"),
+    AuditAction.GOAL_SET: _l("Goal set"),
+    AuditAction.GOAL_ARCHIVED: _l("Goal archived"),
 }
 JOB_LABELS = {  # the worker's periodic jobs (app.queue.PERIODIC), as the admins' page names them
     "mail": _l("Send due mail"),

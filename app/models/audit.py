@@ -38,6 +38,8 @@ class AuditAction(enum.StrEnum):
     PAGE_EDITED = "page.edited"
     SETTING_CHANGED = "setting.changed"
     CATEGORY_CREATED = "category.created"
+    GOAL_SET = "goal.set"
+    GOAL_ARCHIVED = "goal.archived"
 
 
 class AuditEntry(db.Model):
