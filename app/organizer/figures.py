@@ -98,17 +98,27 @@ def summary(label: str, values: list, names: list[str]) -> str:
              label=label, high=number(high), when=when, latest=number(values[-1]))
 
 
-def figure(measured: Measurements, key: str, target: float | None = None) -> Figure:
-    axis, names = period_names(measured.periods)
+def figure(measured: Measurements, key: str, names: tuple[list[str], list[str]], target: float | None = None) -> Figure:
+    """`names`: period_names(measured.periods), made once per page (dates are formatted per period, not per
+    series)."""
+    axis, full = names
     values = measured.shown(key)
     label = str(SERIES_LABELS[key])
     return Figure(key=key, label=label, chart=charts.build(values, axis, chart_kind(key), target),
-                  rows=[(name, number(value)) for name, value in zip(names, values, strict=True)],
-                  summary=summary(label, values, names))
+                  rows=[(name, number(value)) for name, value in zip(full, values, strict=True)],
+                  summary=summary(label, values, full))
 
 
 def sections(measured: Measurements) -> list[tuple[str, str, list[Figure]]]:
-    return [(slug, str(title), [figure(measured, key) for key in keys]) for slug, title, keys in SECTIONS]
+    names = period_names(measured.periods)
+    return [(slug, str(title), [figure(measured, key, names) for key in keys]) for slug, title, keys in SECTIONS]
+
+
+def goal_figures(progress: list, measured: dict[GoalPeriod, Measurements]) -> list[tuple]:
+    """(progress, figure with the target line) per goal, each in its own period kind."""
+    names = {kind: period_names(m.periods) for kind, m in measured.items()}
+    return [(item, figure(measured[item.goal.period], item.goal.metric.value, names[item.goal.period],
+                          item.goal.target)) for item in progress]
 
 
 def goal_target(goal) -> str:

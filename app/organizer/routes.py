@@ -34,8 +34,7 @@ def dashboard_page():
     goals = goal_service.active_goals()
     for other in {goal.period for goal in goals} - {kind}:
         measured[other] = dashboard.measurements(other, now=now)
-    progress = [(item, figures.figure(measured[item.goal.period], item.goal.metric.value, item.goal.target))
-                for item in goal_service.progress(goals, measured)]
+    progress = figures.goal_figures(goal_service.progress(goals, measured), measured)
     return render_template("organizer/dashboard.html", kind=kind, periods=figures.PERIOD_LABELS,
                            sections=figures.sections(measured[kind]), progress=progress,
                            snapshot=dashboard.snapshot(now), mail_labels=MAIL_KIND_LABELS, figures=figures)
