@@ -45,7 +45,7 @@ SECTIONS = (
     ("events", _l("Events"), ("signups", "cancellations", "events", "fill_rate", "waitlisted")),
     ("mail", _l("Mail"), ("opt_ins",)),
 )
-PERIOD_LABELS = {GoalPeriod.WEEK: _l("Weeks"), GoalPeriod.MONTH: _l("Months")}
+PERIOD_LABELS = {GoalPeriod.WEEK: _l("Last 12 weeks"), GoalPeriod.MONTH: _l("Last 12 months")}
 PER_PERIOD = {GoalPeriod.WEEK: _l("per week"), GoalPeriod.MONTH: _l("per month")}
 TRENDS = {"better": _l("better than the period before"), "worse": _l("worse than the period before"),
           "steady": _l("unchanged from the period before")}

@@ -22,7 +22,7 @@ class GoalForm(FlaskForm):
                                          "reach at least the target."),
                           validators=[InputRequired(_l("Please enter a target.")),
                                       NumberRange(min=0, max=1_000_000,
-                                                  message=_l("Please enter a number from 0 to 1000000."))])
+                                                  message=_l("Please enter a number from 0 to %(max)d."))])
 
     def chosen(self) -> tuple[GoalMetric, GoalPeriod, float]:
         return GoalMetric(self.metric.data), GoalPeriod(self.period.data), float(self.target.data)
