@@ -22,7 +22,7 @@ from app.spreadsheet import csv_download
 def _period_kind() -> GoalPeriod:
     """`?period=week|month`; anything else (absent, junk, repeated) falls back to weeks."""
     value = request.args.get("period", "")
-    return GoalPeriod(value) if value in GoalPeriod._value2member_map_ else GoalPeriod.WEEK
+    return next((kind for kind in GoalPeriod if kind.value == value), GoalPeriod.WEEK)
 
 
 @bp.get("/")
