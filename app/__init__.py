@@ -109,6 +109,7 @@ BLUEPRINTS = (
     ("search", "/search", ("routes",)),
     ("files", "/files", ("routes",)),
     ("people", "/people", ("routes",)),
+    ("organizer", "/organizer", ("routes",)),
 )
 
 

@@ -109,6 +109,8 @@ AUDIT_ACTION_LABELS = {
     AuditAction.ACCOUNT_APPROVED: _l("Account approved"),
     AuditAction.ACCOUNT_DECLINED: _l("Account declined"),
     AuditAction.SITE_SET_UP: _l("Site set up"),
+    AuditAction.GOAL_SET: _l("Goal set"),
+    AuditAction.GOAL_ARCHIVED: _l("Goal archived"),
 }
 JOB_LABELS = {  # the worker's periodic jobs (app.queue.PERIODIC), as the admins' page names them
     "mail": _l("Send due mail"),

@@ -81,6 +81,15 @@ def can_change_settings(user) -> bool:
     return is_admin(user)
 
 
+def can_view_dashboard(user) -> bool:
+    """The organizers' numbers (counts only, never a ranking of people): volunteers and admins."""
+    return is_volunteer(user)
+
+
+def can_set_goals(user) -> bool:
+    return is_admin(user)
+
+
 def can_suspend(actor, subject) -> bool:
     return is_admin(actor) and actor.id != subject.id
 

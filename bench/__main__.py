@@ -10,6 +10,8 @@ Suites (`--suite`, default all), each on SQLite and PostgreSQL:
   announcement to 10,000 subscribers (bench/mail.py).
 - search: 100,000 posts and 1,000,000 comments indexed, four query types timed in-process as a visitor and a
   member, then loaded against gunicorn as a visitor (bench/search.py).
+- dashboard: the organizers' dashboard at the feed's size plus events, reports and goals, timed in-process as
+  the admin (bench/dashboard.py; not part of "all": run it with --suite dashboard).
 """
 
 from __future__ import annotations
@@ -31,8 +33,9 @@ MEMBER_ID = 20  # a member (see dataset._users): logged-in query counts include 
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--suite", choices=("feed", "storm", "digests", "mail", "search", "all"), default="all",
-                        help="which benchmark to run (default all: feed, storm, digests, mail, search)")
+    parser.add_argument("--suite", choices=("feed", "storm", "digests", "mail", "search", "dashboard", "all"),
+                        default="all", help="which benchmark to run (default all: feed, storm, digests, mail, search; "
+                                            "dashboard runs only when named)")
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--duration", type=float, help="measured seconds per target (default 10; search 5)")
     parser.add_argument("--warmup", type=float, default=2.0, help="unrecorded seconds before each (default 2)")
@@ -233,6 +236,10 @@ def main(argv=None) -> int:
 
             results["settings"]["search"] = search.settings(args)
             results["search"] = {kind: search.run_database(kind, args) for kind in kinds}
+        elif suite == "dashboard":
+            from bench import dashboard
+
+            results["dashboard"] = {kind: dashboard.run_database(kind, args) for kind in kinds}
         else:
             from app.services.digests import BATCH
             from bench import digests

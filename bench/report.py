@@ -113,6 +113,10 @@ def table(results: dict) -> str:
         from bench import search
 
         sections.append(search.table(results))
+    if "dashboard" in results:
+        from bench import dashboard
+
+        sections.append(dashboard.table(results))
     return "\n\n".join(sections)
 
 
@@ -272,6 +276,10 @@ def problems(results: dict) -> list[str]:
     for name, db in results.get("search", {}).items():
         if "skipped" not in db:
             found += [f"search/{name}: {failure}" for failure in search_failures(db)]
+    if "dashboard" in results:
+        from bench import dashboard
+
+        found += dashboard.failures(results)
     return found
 
 

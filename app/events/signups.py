@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from zoneinfo import ZoneInfo
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -22,6 +20,7 @@ from app.services import events as event_service
 from app.services import signups
 from app.services.accounts import find_user_by_email
 from app.services.errors import DomainError, InvalidToken, PermissionDenied
+from app.spreadsheet import csv_download
 
 
 @bp.post("/<int:event_id>/signup")
@@ -100,24 +99,13 @@ def attendees(event_id: int):
 @policy.require(policy.can_manage_events)
 def attendees_csv(event_id: int):
     event = load_event(event_id)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")  # what spreadsheet programs in German locales expect
     zone = ZoneInfo(event.timezone)  # the event's own time, named in the header, as organizers read it
-    writer.writerow([_("Name"), _("Email address"), _("Status"), _("Guests"), event.note_label or _("Note"),
-                     _("Signed up (%(zone)s)", zone=event.timezone)])
     labels = {"confirmed": _("confirmed"), "waitlisted": _("waitlist"), "cancelled": _("cancelled")}
-    for row in signups.attendees(event):
-        writer.writerow([_csv_safe(row.user.display_name), row.user.email, labels[row.status], row.guests,
-                         _csv_safe(row.note), row.queued_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")])
-    # UTF-8 with BOM, so umlauts survive opening the file in a spreadsheet program.
-    body = "\ufeff" + out.getvalue()
-    return Response(body.encode("utf-8"), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="attendees-event-{event.id}.csv"'})
-
-
-def _csv_safe(value: str) -> str:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    header = [_("Name"), _("Email address"), _("Status"), _("Guests"), event.note_label or _("Note"),
+              _("Signed up (%(zone)s)", zone=event.timezone)]
+    rows = [[row.user.display_name, row.user.email, labels[row.status], row.guests, row.note,
+             row.queued_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")] for row in signups.attendees(event)]
+    return csv_download([header, *rows], f"attendees-event-{event.id}.csv")
 
 
 @bp.route("/<int:event_id>/message", methods=["GET", "POST"])

@@ -3,6 +3,7 @@
 from app.models.attachment import Attachment, AttachmentKind
 from app.models.audit import AuditEntry
 from app.models.event import Event, Signup, SignupStatus
+from app.models.goal import Goal, GoalMetric, GoalPeriod
 from app.models.mail import OutgoingMail
 from app.models.membership import (
     ApplicationStatus,
@@ -27,7 +28,7 @@ from app.models.settings import SiteSetting
 from app.models.user import Role, User
 
 __all__ = [
-    "Attachment", "AttachmentKind",
+    "Attachment", "AttachmentKind", "Goal", "GoalMetric", "GoalPeriod",
     "Announcement", "AnnouncementDelivery", "DigestClaim", "Follow", "MailPreference", "Notification",
     "ApplicationStatus", "Document", "Invitation", "InvitationStatus", "MemberProfile", "MembershipApplication",
     "PAGE_SLUGS", "AuditEntry", "Category", "Comment", "CommentLike", "Event", "OutgoingMail", "Page", "Post",

@@ -42,6 +42,8 @@ class AuditAction(enum.StrEnum):
     ACCOUNT_APPROVED = "account.approved"
     ACCOUNT_DECLINED = "account.declined"
     SITE_SET_UP = "site.set_up"
+    GOAL_SET = "goal.set"
+    GOAL_ARCHIVED = "goal.archived"
 
 
 class AuditEntry(db.Model):

@@ -76,6 +76,7 @@ class Signup(db.Model):
     __table_args__ = (
         UniqueConstraint("event_id", "user_id", name="uq_registrations_event_user"),
         Index("ix_registrations_queue", "event_id", "status", "queued_at", "id"),
+        Index("ix_registrations_queued_at", "queued_at", "user_id"),  # sign-ups and active people (dashboard)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -63,6 +63,8 @@ NOT_EXPORTED: dict[tuple[str, str], str] = {
     ("notifications", "actor_id"): "you as the cause of someone else's notification; what you did is exported "
                                    "as your posts, comments and likes",
     ("pages", "updated_by_id"): "who last edited a site page; your edits are in audit_log_by_you.json",
+    ("goals", "created_by_id"): "which admin set one of the association's dashboard goals; the goals you set are "
+                                "in audit_log_by_you.json",
 }
 ACCOUNT_FIELDS = ("id", "email", "display_name", "handle", "role", "locale", "bio", "profile_visibility",
                   "show_activity", "created_at", "email_verified_at", "last_login_at", "mail_consent_at",

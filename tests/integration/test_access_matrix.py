@@ -138,6 +138,11 @@ GET_MATRIX = {
     "admin.suspend": ({"user_id": "TARGET"}, ADMINS),
     "admin.pages": ({}, ADMINS),
     "admin.edit_page": ({"slug": "imprint", "locale": "de"}, ADMINS),
+    "organizer.dashboard_page": ({}, MODERATORS),
+    "organizer.dashboard_page#months": ({"period": "month"}, MODERATORS),
+    "organizer.export": ({"key": "active_people"}, MODERATORS),
+    "organizer.export#unknown": ({"key": "nonsense"}, MODERATORS | {"volunteer": 404, "admin": 404}),
+    "organizer.goals": ({}, ADMINS),
 }
 
 # endpoint -> (url arguments, expected status of a POST with a valid CSRF token and no other data)
@@ -231,6 +236,8 @@ POST_MATRIX = {
     "admin.change_role": ({"user_id": "TARGET"}, {"visitor": 302, "alumnus": 403, "member": 403, "volunteer": 403,
                                           "admin": 302}),
     "admin.edit_page": ({"slug": "imprint", "locale": "de"}, ADMINS | {"admin": 400}),
+    "organizer.goals": ({}, ADMINS | {"admin": 400}),  # no target given
+    "organizer.archive_goal": ({"goal_id": 999999}, ADMINS | {"admin": 404}),
 }
 
 
