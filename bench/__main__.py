@@ -1,4 +1,5 @@
-"""`python -m bench` (what `make bench` runs): the feed, storm, digest, mail and search benchmarks, then a report.
+"""`python -m bench` (what `make bench` runs): the feed, storm, digest, mail, search and dashboard benchmarks, then a
+report.
 
 Suites (`--suite`, default all), each on SQLite and PostgreSQL:
 - feed: build the schema from the migrations, bulk-load the data set, count SQL statements per page
@@ -11,7 +12,7 @@ Suites (`--suite`, default all), each on SQLite and PostgreSQL:
 - search: 100,000 posts and 1,000,000 comments indexed, four query types timed in-process as a visitor and a
   member, then loaded against gunicorn as a visitor (bench/search.py).
 - dashboard: the organizers' dashboard at the feed's size plus events, reports and goals, timed in-process as
-  the admin (bench/dashboard.py; not part of "all": run it with --suite dashboard).
+  the admin (bench/dashboard.py).
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ MEMBER_ID = 20  # a member (see dataset._users): logged-in query counts include 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--suite", choices=("feed", "storm", "digests", "mail", "search", "dashboard", "all"),
-                        default="all", help="which benchmark to run (default all: feed, storm, digests, mail, search; "
-                                            "dashboard runs only when named)")
+                        default="all", help="which benchmark to run (default all: feed, storm, digests, mail, search, "
+                                            "dashboard)")
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--duration", type=float, help="measured seconds per target (default 10; search 5)")
     parser.add_argument("--warmup", type=float, default=2.0, help="unrecorded seconds before each (default 2)")
@@ -211,7 +212,7 @@ def main(argv=None) -> int:
 
     began = time.perf_counter()
     kinds = ("sqlite", "postgres") if args.db == "both" else (args.db,)
-    suites = ("feed", "storm", "digests", "mail", "search") if args.suite == "all" else (args.suite,)
+    suites = ("feed", "storm", "digests", "mail", "search", "dashboard") if args.suite == "all" else (args.suite,)
     results = {"machine": report.machine(), "suites": list(suites),
                "settings": {"workers": args.workers, "worker_class": args.worker_class,
                             "concurrency": args.concurrency, "duration": args.duration, "warmup": args.warmup,
