@@ -92,11 +92,11 @@ _lock = threading.Lock()
 _cache: dict[str, Any] = {"stored": None, "loaded_at": 0.0}
 
 
-def _stored() -> dict[str, str]:
+def _stored(fresh: bool = False) -> dict[str, str]:
     """The values admins stored, from the process cache or the database (one query)."""
     if has_request_context() and "site_settings" in g:
         return g.site_settings
-    max_age = current_app.config.get("SETTINGS_CACHE_SECONDS", 5)
+    max_age = 0 if fresh else current_app.config.get("SETTINGS_CACHE_SECONDS", 5)
     with _lock:
         stored, loaded_at = _cache["stored"], _cache["loaded_at"]
     if stored is None or time.monotonic() - loaded_at > max_age:
@@ -151,6 +151,14 @@ def links(key: str) -> list[tuple[str, str]]:
         if label.strip() and url.strip():
             pairs.append((label.strip(), url.strip()))
     return pairs
+
+
+def read_fresh() -> None:
+    """This request reads the settings from the database, not the cache: the admin who just saved them on
+    one worker process may be served by another next."""
+    if has_request_context():
+        g.pop("site_settings", None)
+    _stored(fresh=True)
 
 
 def forget() -> None:

@@ -5,4 +5,12 @@
 
 from flask import Blueprint
 
+from app import site
+
 bp = Blueprint("admin", __name__)
+
+
+@bp.before_request
+def settings_as_stored():
+    """Admin pages show the settings as stored now, not as cached by this process (see app.site)."""
+    site.read_fresh()

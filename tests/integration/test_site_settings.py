@@ -265,3 +265,23 @@ def test_html_mail_carries_the_logo_from_the_site_itself(app, make_user):
     with app.test_request_context(base_url="https://verein.example"):
         html = render_template("email/_brand.html", site_name="Verein")
     assert f'src="https://verein.example/brand/{version}/header.png"' in html and 'alt="Verein"' in html
+
+
+def test_another_process_sees_a_change_within_the_cache_time_and_admin_pages_at_once(app, client, make_user):
+    """Two hosts: one saves, the other still has the old values cached; its admin pages read them fresh."""
+    from app.services import settings
+
+    client.login(make_user(Role.ADMIN))
+    with app.app_context():
+        site.forget()
+        assert site.get("site_name") == "Alumni Commons"  # cached now, as on a host serving pages
+        settings.save(None, {"site_name": "Neuer Name"})
+        db.session.commit()
+    # The save above went through this process, so pretend it came from elsewhere: put the old value back.
+    from app import site as site_module
+
+    site_module._cache["stored"] = {}  # noqa: SLF001
+    site_module._cache["loaded_at"] = __import__("time").monotonic()  # noqa: SLF001
+    assert "Neuer Name" not in text_of(client.get("/events/"))  # public pages: within SETTINGS_CACHE_SECONDS
+    assert 'value="Neuer Name"' in text_of(client.get("/admin/settings"))  # the admin's form: at once
+    assert "Neuer Name" in text_of(client.get("/events/"))  # and the fresh read refreshed this process
