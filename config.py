@@ -181,6 +181,9 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False
     REDIS_URL = None
     ANONYMOUS_CACHE_SECONDS = 0  # tests see every change at once; the cache has its own tests
+    # Settings are saved through this process (which forgets its cache) and emptied between tests (conftest):
+    # never expiring mid-test keeps statement counts exact.
+    SETTINGS_CACHE_SECONDS = 3600
     JOBS_IMMEDIATE = True  # jobs run in the test's own process; the worker has its own tests
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105  still scrypt, cheaper so the suite stays fast
 

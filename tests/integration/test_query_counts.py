@@ -7,6 +7,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event, insert
 
+from app import site
 from app.extensions import db
 from app.models.post import Comment, CommentLike, Post
 from app.models.types import utcnow
@@ -17,9 +18,12 @@ MAX_QUERIES = 10
 
 @contextmanager
 def count_queries(app):
+    """Statements of the requests inside the block; the site's settings are read before (a process reads them
+    once per SETTINGS_CACHE_SECONDS, not per request: see app.site)."""
     statements = []
     with app.app_context():
         engine = db.engine
+        site.get("site_name")
 
     def record(conn, cursor, statement, parameters, context, executemany):
         statements.append(statement)
