@@ -97,6 +97,7 @@ AUDIT_ACTION_LABELS = {
     AuditAction.PAGE_EDITED: _l("Page edited"),
     AuditAction.SETTING_CHANGED: _l("Setting changed"),
     AuditAction.CATEGORY_CREATED: _l("Category added"),
+    AuditAction.NEWS_CONSENT_IMPORTED: _l("Consent to news by mail imported"),
 }
 JOB_LABELS = {  # the worker's periodic jobs (app.queue.PERIODIC), as the admins' page names them
     "mail": _l("Send due mail"),

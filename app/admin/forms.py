@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -43,3 +44,14 @@ class SuspendForm(FlaskForm):
 class SettingsForm(FlaskForm):
     hold_first_posts = BooleanField(
         _l("Hold the first comment or discussion of new accounts until a moderator approves it"))
+
+
+class ConsentImportForm(FlaskForm):
+    """Step 1 uploads the file (a preview, nothing recorded); step 2 sends its text back to record it."""
+
+    csv_file = FileField(_l("CSV file (columns: email, date of consent, source)"),
+                         description=_l("At most 5000 rows and 1 MB. Dates like 2024-03-15 or 15.03.2024."))
+    default_source = StringField(_l("Source for rows without one"), filters=[strip_text],
+                                 validators=[Length(max=200, message=_l("Use at most %(max)d characters."))],
+                                 description=_l("For example: Papierformular Mitgliederversammlung 2024"))
+    csv_text = HiddenField(validators=[Length(max=1024 * 1024)])

@@ -38,6 +38,7 @@ class AuditAction(enum.StrEnum):
     PAGE_EDITED = "page.edited"
     SETTING_CHANGED = "setting.changed"
     CATEGORY_CREATED = "category.created"
+    NEWS_CONSENT_IMPORTED = "news_consent.imported"
 
 
 class AuditEntry(db.Model):

@@ -127,6 +127,7 @@ GET_MATRIX = {
     "admin.suspend": ({"user_id": "TARGET"}, ADMINS),
     "admin.pages": ({}, ADMINS),
     "admin.edit_page": ({"slug": "imprint", "locale": "de"}, ADMINS),
+    "admin.import_consent": ({}, ADMINS),
 }
 
 # endpoint -> (url arguments, expected status of a POST with a valid CSRF token and no other data)
@@ -198,7 +199,8 @@ POST_MATRIX = {
     "notifications.settings": ({}, {"visitor": 302, **dict.fromkeys(ROLES[1:], 400)}),
     "notifications.confirm_mail": ({"token": "CONSENT_TOKEN"}, dict.fromkeys(ROLES, 302)),
     "notifications.unsubscribe": ({"token": "UNSUBSCRIBE_TOKEN"}, ALL),
-    "notifications.announce": ({"post_id": "NEWS_POST"}, MODERATORS | {"volunteer": 302, "admin": 302}),
+    # Nobody in the world agreed to news by mail: "send" to nobody is refused, next to the form.
+    "notifications.announce": ({"post_id": "NEWS_POST"}, MODERATORS | {"volunteer": 400, "admin": 400}),
     "members.leave": ({}, {"visitor": 302, "alumnus": 403, "member": 302, "volunteer": 403, "admin": 403}),
     "auth.register": ({}, {"visitor": 400, "alumnus": 302, "member": 302, "volunteer": 302, "admin": 302}),
     "auth.verify_email": ({"token": "forged"}, dict.fromkeys(ROLES, 302)),
@@ -214,6 +216,7 @@ POST_MATRIX = {
     "admin.change_role": ({"user_id": "TARGET"}, {"visitor": 302, "alumnus": 403, "member": 403, "volunteer": 403,
                                           "admin": 302}),
     "admin.edit_page": ({"slug": "imprint", "locale": "de"}, ADMINS | {"admin": 400}),
+    "admin.import_consent": ({}, ADMINS | {"admin": 400}),  # no file chosen
 }
 
 
