@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
 from app.forms import strip_text
 from app.i18n import MAIL_KIND_LABELS, MAIL_MODE_LABELS
@@ -38,8 +38,4 @@ class AnnounceForm(FlaskForm):
         SelectChoice(Audience.MEMBERS.value, _l("Members only"))])
     when = RadioField(_l("When?"), default="now", choices=[
         SelectChoice("now", _l("Right away")), SelectChoice("later", _l("At a set time"))])
-    send_at = DateTimeLocalField(_l("Date and time"), validators=[Optional()])
-
-    def validate_send_at(self, field) -> None:
-        if self.when.data == "later" and field.data is None and not field.errors:
-            raise ValidationError(_l("Please enter when it should be sent."))
+    send_at = DateTimeLocalField(_l("Date and time"), validators=[Optional()])  # needed for "later": the service

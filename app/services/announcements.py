@@ -163,9 +163,11 @@ def _site_time(local: datetime) -> datetime:
     return local.replace(tzinfo=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
 
 
-def schedule(actor: User, post: Post, audience: Audience | str, when: datetime) -> Announcement:
+def schedule(actor: User, post: Post, audience: Audience | str, when: datetime | None) -> Announcement:
     """Send at a set time (in the site's time zone); the worker starts it then. Once per post, like `start`."""
     _check(actor, post)
+    if when is None:
+        raise DomainError(_l("Please enter when it should be sent."), "send_at")
     when = _site_time(when)
     if when <= utcnow() + timedelta(minutes=1):
         raise DomainError(_l("Please choose a time in the future."), "send_at")

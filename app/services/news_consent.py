@@ -85,7 +85,7 @@ def _source_problem(source: str) -> str | None:
     return None
 
 
-def _parse_row(number: int, cells: list[str], default_source: str) -> ConsentRow | str:
+def _parse_row(number: int, cells: list[str], default_source: str | None) -> ConsentRow | str:
     """One row, or why it cannot be used."""
     if len(cells) > 3:
         return str(_l("more than three columns (email, date, source)"))
@@ -98,11 +98,11 @@ def _parse_row(number: int, cells: list[str], default_source: str) -> ConsentRow
         return str(_l("the date is missing or not a date like 2024-03-15 or 15.03.2024"))
     if not EARLIEST <= consented_on <= date.today() + timedelta(days=1):  # a day's grace for time zones
         return str(_l("the date is in the future or before 1990"))
-    source = unicodedata.normalize("NFC", cells[2] if len(cells) > 2 and cells[2] else default_source.strip())
+    source = unicodedata.normalize("NFC", cells[2] if len(cells) > 2 and cells[2] else (default_source or "").strip())
     return _source_problem(source) or ConsentRow(number, email, consented_on, source)
 
 
-def parse(text: str, default_source: str = "") -> tuple[list[ConsentRow], list[tuple[int, str, str]]]:
+def parse(text: str, default_source: str | None = "") -> tuple[list[ConsentRow], list[tuple[int, str, str]]]:
     """The file's rows -> (good rows, bad rows with line number and reason)."""
     lines = list(spreadsheets.rows(text))
     if not lines:
@@ -137,7 +137,7 @@ def _recorded(user_ids: list[int]) -> set[tuple[int, date, str]]:
     return {(user_id, day, source) for user_id, day, source in rows}
 
 
-def plan(actor: User, text: str, default_source: str = "") -> ImportPlan:
+def plan(actor: User, text: str, default_source: str | None = "") -> ImportPlan:
     """What importing this file would do, line by line; writes nothing (the preview)."""
     if not policy.can_import_consent(actor):
         raise PermissionDenied(_l("Only admins import consent."))
@@ -160,7 +160,7 @@ def plan(actor: User, text: str, default_source: str = "") -> ImportPlan:
     return result
 
 
-def import_consent(actor: User, text: str, default_source: str = "") -> ImportPlan:
+def import_consent(actor: User, text: str, default_source: str | None = "") -> ImportPlan:
     """Record every new consent of the file and switch news on (right away) for whoever had no choice stored;
     audited once per import that recorded anything."""
     result = plan(actor, text, default_source)
