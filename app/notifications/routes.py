@@ -16,7 +16,7 @@ from app.models.post import Category, PostKind
 from app.notifications import bp
 from app.notifications.forms import AnnounceForm, NotificationSettingsForm
 from app.security import safe_next
-from app.services import accounts, announcements, mail_preferences, notifications
+from app.services import accounts, announcements, mail_preferences, news_consent, notifications
 from app.services.errors import DomainError, InvalidToken
 
 
@@ -97,7 +97,9 @@ def settings():
             flash(_("Please confirm by the link we have just mailed you; until then we send no such mail.")
                   if asked else _("Your settings are saved."), "info" if asked else "success")
             return redirect(url_for("notifications.settings"))
-    return render_template("notifications/settings.html", form=form, kinds=kinds), 400 if form.errors else 200
+    return render_template("notifications/settings.html", form=form, kinds=kinds,
+                           paper_consent=news_consent.latest_of([current_user]).get(current_user.id)), (
+        400 if form.errors else 200)
 
 
 def _link_invalid():

@@ -151,7 +151,8 @@ def plan(actor: User, text: str, default_source: str | None = "") -> ImportPlan:
         if user is None:
             result.unknown.append(row)
         elif user.id in declined:
-            result.declined.append(row)
+            if all(other.email != row.email for other in result.declined):  # a person once, not per row
+                result.declined.append(row)
         elif (user.id, row.consented_on, row.source) in seen:
             result.already.append(row)
         else:

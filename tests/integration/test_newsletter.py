@@ -256,6 +256,18 @@ def test_consent_import_previews_records_once_audits_and_exports(app, client, ne
     assert exported[0]["source"] == "Papierformular Mitgliederversammlung 2024"
     assert "news_consent.json: Consent to news by mail you gave outside the site" in archive.read(
         "README.txt").decode()
+    assert "Your consent to news by mail of March 15, 2024 (Papierformular" in text_of(person.get(
+        "/notifications/settings"))
+
+    # One click in the mail ends it; importing the old paper form again does not switch it back on.
+    unsubscribe = [m for m in mailbox.to(anna.email) if "Vom Papier" in m["Subject"]][0]["List-Unsubscribe"]
+    path = "/" + unsubscribe.strip("<>").split("://", 1)[1].split("/", 1)[1]
+    assert new_client().post(path, data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    assert "2 people turned news by mail off on the site" in text_of(upload(client, CSV))  # anna now, too
+    with app.app_context():
+        from app.services.announcements import recipient_count
+
+        assert recipient_count("everyone") == 1  # carla only
 
 
 def test_consent_import_limits_and_junk_never_give_a_500(client, make_user):
