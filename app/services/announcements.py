@@ -47,7 +47,7 @@ def audience_for(post: Post, chosen: Audience | str = Audience.EVERYONE) -> Audi
     return Audience.MEMBERS if post.is_members_only else Audience(chosen)
 
 
-def has_consent():
+def _has_consent():
     """Confirmed by link, or recorded from outside the site with date and source."""
     imported = select(NewsConsent.id).where(NewsConsent.user_id == User.id).exists()
     return or_(User.mail_consent_at.is_not(None), imported)
@@ -56,7 +56,7 @@ def has_consent():
 def _recipients(audience: Audience):
     query = (select(User).join(MailPreference, MailPreference.user_id == User.id).where(
         MailPreference.kind == MailKind.NEWS, MailPreference.mode != MailMode.OFF, User.email_verified_at.is_not(None),
-        ~User.is_suspended, has_consent()))
+        ~User.is_suspended, _has_consent()))
     if audience == Audience.MEMBERS:
         query = query.where(policy.member_accounts())
     return query
@@ -123,11 +123,16 @@ def _refuse_nobody(audience: Audience) -> int:
     return count
 
 
-def _mail(user: User, post: Post) -> None:
-    unsubscribe = unsubscribe_url(user, MailKind.NEWS)
+def _bodies(post: Post) -> dict[str, str]:
+    """The HTML and text parts' body, made once per batch (the same for every recipient)."""
     body_html = html_for_mail(post.body_html, links.site_root())
-    queue_mail(user.email, "announcement", locale=user.locale, user=user, post=post, body_html=body_html,
-               body_text=plain_text(body_html), url=links.post(post.id), unsubscribe_url=unsubscribe,
+    return {"body_html": body_html, "body_text": plain_text(body_html)}
+
+
+def _mail(user: User, post: Post, bodies: dict[str, str]) -> None:
+    unsubscribe = unsubscribe_url(user, MailKind.NEWS)
+    queue_mail(user.email, "announcement", locale=user.locale, user=user, post=post, url=links.post(post.id),
+               unsubscribe_url=unsubscribe, **bodies,
                headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
 
 
@@ -139,7 +144,7 @@ def announcement_of(post: Post) -> Announcement | None:
 def send_test(actor: User, post: Post) -> None:
     """The mail exactly as recipients will get it, to the volunteer themself."""
     _check(actor, post)
-    _mail(actor, post)
+    _mail(actor, post, _bodies(post))
 
 
 def start(actor: User, post: Post, audience: Audience | str = Audience.EVERYONE) -> Announcement:
@@ -225,11 +230,11 @@ def send_batch(announcement: Announcement) -> int:
     audience = audience_for(announcement.post, announcement.audience)
     batch = db.session.scalars(_recipients(audience).where(User.id.not_in(already))
                                .order_by(User.id).limit(current_app.config["ANNOUNCEMENT_BATCH"])).all()
-    sent = 0
+    sent, bodies = 0, _bodies(announcement.post)
     for user in batch:
         if insert_if_absent(AnnouncementDelivery, announcement_id=announcement.id, user_id=user.id,
                             created_at=utcnow()):
-            _mail(user, announcement.post)
+            _mail(user, announcement.post, bodies)
             sent += 1
     announcement.sent = db.session.scalars(select(func.count()).where(
         AnnouncementDelivery.announcement_id == announcement.id)).one()
