@@ -96,6 +96,14 @@ def guidelines_consent_field() -> BooleanField:
     )
 
 
+def news_mail_field() -> BooleanField:
+    """Offered where accounts begin (registration, invitation), never ticked in advance (GDPR Art. 7): ticking it
+    starts the double opt-in, and no news is mailed before the confirmation link is clicked."""
+    return BooleanField(
+        _l("Send me the association's news by mail"), default=False,
+        description=_l("We first mail you a link to confirm this. You can unsubscribe in every news mail."))
+
+
 def attachments_field():
     """Several photos or files at once (the form then asks for a description of each photo: app.attaching)."""
     return MultipleFileField(_l("Add photos or files"), render_kw={

@@ -111,6 +111,7 @@ AUDIT_ACTION_LABELS = {
     AuditAction.SITE_SET_UP: _l("Site set up"),
     AuditAction.GOAL_SET: _l("Goal set"),
     AuditAction.GOAL_ARCHIVED: _l("Goal archived"),
+    AuditAction.NEWS_CONSENT_IMPORTED: _l("Consent to news by mail imported"),
 }
 JOB_LABELS = {  # the worker's periodic jobs (app.queue.PERIODIC), as the admins' page names them
     "mail": _l("Send due mail"),

@@ -90,6 +90,11 @@ def can_set_goals(user) -> bool:
     return is_admin(user)
 
 
+def can_import_consent(user) -> bool:
+    """Recording consent given on paper speaks for other people: admins only, audited."""
+    return is_admin(user)
+
+
 def can_suspend(actor, subject) -> bool:
     return is_admin(actor) and actor.id != subject.id
 

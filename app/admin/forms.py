@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -38,3 +39,14 @@ class SuspendForm(FlaskForm):
                                        Length(max=500, message=_l("Use at most %(max)d characters."))])
     until = DateField(_l("Suspended until (optional)"), validators=[Optional()],
                       description=_l("Leave empty to suspend until an admin lifts it."))
+
+
+class ConsentImportForm(FlaskForm):
+    """Step 1 uploads the file (a preview, nothing recorded); step 2 sends its text back to record it."""
+
+    csv_file = FileField(_l("CSV file (columns: email, date of consent, source)"),
+                         description=_l("At most 5000 rows and 1 MB. Dates like 2024-03-15 or 15.03.2024."))
+    default_source = StringField(_l("Source for rows without one"), filters=[strip_text],
+                                 validators=[Length(max=200, message=_l("Use at most %(max)d characters."))],
+                                 description=_l("For example: Papierformular Mitgliederversammlung 2024"))
+    csv_text = HiddenField(validators=[Length(max=1024 * 1024)])

@@ -7,18 +7,19 @@ from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app import policy, queue
 from app.admin import bp
-from app.admin.forms import PageForm, RoleForm, SuspendForm, UserSearchForm
+from app.admin.forms import ConsentImportForm, PageForm, RoleForm, SuspendForm, UserSearchForm
 from app.extensions import db
 from app.forms import ConfirmForm, populate_errors
 from app.i18n import AUDIT_ACTION_LABELS, JOB_LABELS, LANGUAGE_NAMES, ROLE_LABELS
 from app.loaders import page_number
 from app.models.page import PAGE_SLUGS
 from app.models.user import Role, User
-from app.services import accounts, approval, audit, erasure, membership, outbox, pages, roles
+from app.services import accounts, approval, audit, erasure, membership, news_consent, outbox, pages, roles
 from app.services.errors import DomainError, PermissionDenied
 
 
@@ -28,7 +29,8 @@ def users():
     search = UserSearchForm(request.args)
     text = search.q.data if search.validate() else ""
     page = accounts.find_people(text or "", page_number())
-    return render_template("admin/users.html", search=search, page=page, waiting=approval.waiting_accounts())
+    return render_template("admin/users.html", search=search, page=page, waiting=approval.waiting_accounts(),
+                           consents=news_consent.latest_of(page.items))
 
 
 @bp.post("/users/<int:user_id>/role")
@@ -180,3 +182,30 @@ def edit_page(slug: str, locale: str):
             return redirect(url_for("admin.pages"))
     return render_template("admin/edit_page.html", form=form, slug=slug, locale=locale,
                            language=LANGUAGE_NAMES[locale]), 400 if form.errors else 200
+
+
+@bp.route("/news-consent", methods=["GET", "POST"])
+@policy.require(policy.can_import_consent)
+def import_consent():
+    """Consent to news given on paper: upload a CSV, see what it would do line by line, then record it."""
+    form = ConsentImportForm()
+    plan = None
+    if form.validate_on_submit():
+        try:
+            if request.form.get("action") == "confirm":
+                plan = news_consent.import_consent(current_user, form.csv_text.data or "", form.default_source.data)
+                flash(_consent_message(plan.recorded or 0), "success")
+                return redirect(url_for("admin.import_consent"))
+            upload = form.csv_file.data if getattr(form.csv_file.data, "filename", "") else None
+            form.csv_text.data = news_consent.read_upload(upload) if upload else ""
+            plan = news_consent.plan(current_user, form.csv_text.data, form.default_source.data)
+        except DomainError as error:
+            populate_errors(form, error)
+    return render_template("admin/news_consent.html", form=form, plan=plan, recent=news_consent.recent()), (
+        400 if form.errors else 200)
+
+
+def _consent_message(recorded: int) -> str:
+    if recorded:
+        return ngettext("%(num)d consent recorded.", "%(num)d consents recorded.", recorded)
+    return _("Nothing new: every consent in the file was recorded before.")

@@ -10,6 +10,7 @@ from app.forms import (
     email_field,
     guidelines_consent_field,
     new_password_field,
+    news_mail_field,
     repeat_password_field,
 )
 from app.services.passwords import MAX_LENGTH as PASSWORD_MAX_LENGTH
@@ -21,6 +22,7 @@ class RegisterForm(FlaskForm):
     password = new_password_field()
     password_confirm = repeat_password_field()
     accept_guidelines = guidelines_consent_field()
+    news_mail = news_mail_field()
 
 
 class FirstAdminForm(FlaskForm):

@@ -28,7 +28,8 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            accounts.register(form.email.data, form.display_name.data, form.password.data, str(get_locale()))
+            accounts.register(form.email.data, form.display_name.data, form.password.data, str(get_locale()),
+                              wants_news=form.news_mail.data)
         except DomainError as error:
             populate_errors(form, error)
         else:

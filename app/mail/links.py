@@ -81,3 +81,8 @@ def mail_consent(token: str) -> str:
 
 def unsubscribe(token: str) -> str:
     return _external("notifications.unsubscribe", token=token)
+
+
+def site_root() -> str:
+    """The site's address with a trailing slash, for making a post's own paths absolute in mail."""
+    return _external("feed.index")

@@ -10,6 +10,7 @@ from app.forms import (
     display_name_field,
     guidelines_consent_field,
     new_password_field,
+    news_mail_field,
     repeat_password_field,
     strip_text,
 )
@@ -49,6 +50,13 @@ class AcceptInvitationForm(FlaskForm):
     password = new_password_field()
     password_confirm = repeat_password_field()
     accept_guidelines = guidelines_consent_field()
+    news_mail = news_mail_field()
+
+
+class AcceptAsMemberForm(FlaskForm):
+    """For someone logged in already: one button, and the news offer."""
+
+    news_mail = news_mail_field()
 
 
 PRIVACY_LABEL = _l("only me")

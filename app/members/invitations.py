@@ -10,9 +10,9 @@ from app import policy
 from app.extensions import db
 from app.forms import ConfirmForm, populate_errors
 from app.members import bp
-from app.members.forms import AcceptInvitationForm, InvitationForm
+from app.members.forms import AcceptAsMemberForm, AcceptInvitationForm, InvitationForm
 from app.models.membership import Invitation
-from app.services import membership
+from app.services import mail_preferences, membership
 from app.services.errors import DomainError, InvalidToken
 
 
@@ -57,12 +57,13 @@ def accept_invitation(token: str):
     except InvalidToken as error:
         return render_template("errors/link_invalid.html", message=error.message), 400
     logged_in = current_user.is_authenticated
-    form = ConfirmForm() if logged_in else AcceptInvitationForm(display_name=invitation.name)
+    form = AcceptAsMemberForm() if logged_in else AcceptInvitationForm(display_name=invitation.name)
     if form.validate_on_submit():
         try:
             user = membership.accept(token, current_user if logged_in else None,
                                      display_name=getattr(form, "display_name", None) and form.display_name.data,
-                                     password=getattr(form, "password", None) and form.password.data)
+                                     password=getattr(form, "password", None) and form.password.data,
+                                     wants_news=form.news_mail.data)
         except DomainError as error:
             populate_errors(form, error)
         else:
@@ -70,5 +71,6 @@ def accept_invitation(token: str):
                 login_user(user)
             flash(_("Welcome! You are now a member."), "success")
             return redirect(url_for("members.home"))
-    return render_template("members/accept_invitation.html", form=form, invitation=invitation,
-                           logged_in=logged_in), 400 if form.errors else 200
+    return render_template("members/accept_invitation.html", form=form, invitation=invitation, logged_in=logged_in,
+                           gets_news=logged_in and mail_preferences.gets_news(current_user)), (
+        400 if form.errors else 200)

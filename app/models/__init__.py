@@ -20,6 +20,7 @@ from app.models.notification import (
     DigestClaim,
     Follow,
     MailPreference,
+    NewsConsent,
     Notification,
 )
 from app.models.page import PAGE_SLUGS, Page
@@ -29,7 +30,7 @@ from app.models.user import Role, User
 
 __all__ = [
     "Attachment", "AttachmentKind", "Goal", "GoalMetric", "GoalPeriod",
-    "Announcement", "AnnouncementDelivery", "DigestClaim", "Follow", "MailPreference", "Notification",
+    "Announcement", "AnnouncementDelivery", "DigestClaim", "Follow", "MailPreference", "NewsConsent", "Notification",
     "ApplicationStatus", "Document", "Invitation", "InvitationStatus", "MemberProfile", "MembershipApplication",
     "PAGE_SLUGS", "AuditEntry", "Category", "Comment", "CommentLike", "Event", "OutgoingMail", "Page", "Post",
     "PostKind", "PostLike", "Signup", "SignupStatus", "Report", "ReportReason", "ReportResolution", "Role",

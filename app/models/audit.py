@@ -44,6 +44,7 @@ class AuditAction(enum.StrEnum):
     SITE_SET_UP = "site.set_up"
     GOAL_SET = "goal.set"
     GOAL_ARCHIVED = "goal.archived"
+    NEWS_CONSENT_IMPORTED = "news_consent.imported"
 
 
 class AuditEntry(db.Model):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -107,8 +107,18 @@ class DigestClaim(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class Audience(enum.StrEnum):
+    """Whom a news mail goes to (members-only news always goes to members only)."""
+
+    EVERYONE = "everyone"
+    MEMBERS = "members"
+
+
 class Announcement(db.Model):
-    """A news post sent by mail to everyone who opted in to news; sent in batches, once each."""
+    """A news post sent by mail to everyone who opted in to news; sent in batches, once each.
+
+    A scheduled one waits with `started_at` empty until its `scheduled_at`; the worker starts it with a guarded
+    UPDATE and a cancel deletes it with a guarded DELETE, both on `started_at IS NULL`, so exactly one wins."""
 
     __tablename__ = "announcements"
 
@@ -116,6 +126,10 @@ class Announcement(db.Model):
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    audience: Mapped[Audience] = mapped_column(str_enum(Audience), default=Audience.EVERYONE,
+                                               server_default=Audience.EVERYONE.value)
+    scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     total: Mapped[int] = mapped_column(default=0)
     sent: Mapped[int] = mapped_column(default=0)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -131,3 +145,22 @@ class AnnouncementDelivery(db.Model):
     announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class NewsConsent(db.Model):
+    """Consent to news by mail given outside the site (a paper form at the general meeting, an older mailing
+    list), recorded by an admin's import with its date and source: the proof GDPR Art. 7(1) asks for. The unique
+    key makes importing the same file twice record nothing twice."""
+
+    __tablename__ = "news_consents"
+    __table_args__ = (UniqueConstraint("user_id", "consented_on", "source", name="uq_news_consents"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    consented_on: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, DateTimeLocalField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Optional
 
 from app.forms import strip_text
 from app.i18n import MAIL_KIND_LABELS, MAIL_MODE_LABELS
-from app.models.notification import MailKind, MailMode
+from app.models.notification import Audience, MailKind, MailMode
 
 
 def mode_field(kind: MailKind) -> SelectField:
@@ -28,3 +28,14 @@ class NotificationSettingsForm(FlaskForm):
     handle = StringField(_l("Your @handle for mentions"), filters=[strip_text], validators=[
         DataRequired(_l("Please choose a handle.")), Length(max=31, message=_l("Use at most %(max)d characters."))],
         description=_l("Others mention you by writing @handle in a comment; you are then notified."))
+
+
+class AnnounceForm(FlaskForm):
+    """Send news by mail: to whom and when. Left out (a test send, an older page), it means everyone, now."""
+
+    audience = RadioField(_l("Who gets it?"), default=Audience.EVERYONE.value, choices=[
+        SelectChoice(Audience.EVERYONE.value, _l("Everyone who agreed to news by mail")),
+        SelectChoice(Audience.MEMBERS.value, _l("Members only"))])
+    when = RadioField(_l("When?"), default="now", choices=[
+        SelectChoice("now", _l("Right away")), SelectChoice("later", _l("At a set time"))])
+    send_at = DateTimeLocalField(_l("Date and time"), validators=[Optional()])  # needed for "later": the service

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -10,12 +11,12 @@ from app import policy
 from app.extensions import csrf, db
 from app.forms import ConfirmForm, populate_errors
 from app.loaders import load_post
-from app.models.notification import FollowTarget, MailKind, MailMode
+from app.models.notification import Audience, FollowTarget, MailKind, MailMode
 from app.models.post import Category, PostKind
 from app.notifications import bp
-from app.notifications.forms import NotificationSettingsForm
+from app.notifications.forms import AnnounceForm, NotificationSettingsForm
 from app.security import safe_next
-from app.services import accounts, announcements, mail_preferences, notifications
+from app.services import accounts, announcements, mail_preferences, news_consent, notifications
 from app.services.errors import DomainError, InvalidToken
 
 
@@ -96,7 +97,9 @@ def settings():
             flash(_("Please confirm by the link we have just mailed you; until then we send no such mail.")
                   if asked else _("Your settings are saved."), "info" if asked else "success")
             return redirect(url_for("notifications.settings"))
-    return render_template("notifications/settings.html", form=form, kinds=kinds), 400 if form.errors else 200
+    return render_template("notifications/settings.html", form=form, kinds=kinds,
+                           paper_consent=news_consent.latest_of([current_user]).get(current_user.id)), (
+        400 if form.errors else 200)
 
 
 def _link_invalid():
@@ -143,19 +146,34 @@ def announce(post_id: int):
     post = load_post(post_id)
     if not post.is_news:
         abort(404)
-    form = ConfirmForm()
+    form = AnnounceForm()
     if form.validate_on_submit():
         try:
-            if request.form.get("action") == "test":
-                announcements.send_test(current_user, post)
-                flash(_("A test mail is on its way to you."), "success")
-            else:
-                announcement = announcements.start(current_user, post)
-                announcements.send_batch(announcement)
-                flash(_("Sending has started."), "success")
+            flash(_announce_action(post, form), "success")
         except DomainError as error:
-            flash(error.message, "error")
-        return redirect(url_for("notifications.announce", post_id=post.id))
-    announcement = announcements.announcement_of(post)
-    return render_template("notifications/announce.html", post=post, form=form, announcement=announcement,
-                           recipients=announcements.recipient_count(post))
+            populate_errors(form, error)
+        else:
+            return redirect(url_for("notifications.announce", post_id=post.id))
+    return render_template("notifications/announce.html", post=post, form=form,
+                           announcement=announcements.announcement_of(post), reach=announcements.reach(),
+                           audience=announcements.audience_for(post), Audience=Audience,
+                           zone=current_app.config["BABEL_DEFAULT_TIMEZONE"]), 400 if form.errors else 200
+
+
+def _announce_action(post, form: AnnounceForm) -> str:
+    """The button pressed -> one service call; what to tell the volunteer."""
+    action = request.form.get("action")
+    if action == "test":
+        announcements.send_test(current_user, post)
+        return _("A test mail is on its way to you.")
+    if action == "cancel":
+        announcements.cancel(current_user, post)
+        return _("The scheduled sending is cancelled.")
+    if form.when.data == "later":
+        announcement = announcements.schedule(current_user, post, form.audience.data, form.send_at.data)
+    else:
+        announcement = announcements.start(current_user, post, form.audience.data)
+        announcements.send_batch(announcement)  # the first batch at once; the worker sends the rest
+    if announcement.started_at is None:
+        return _("Scheduled: the mail goes out on %(when)s.", when=format_datetime(announcement.scheduled_at))
+    return _("Sending has started.")

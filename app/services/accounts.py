@@ -20,6 +20,7 @@ from app.models.notification import Follow, FollowTarget
 from app.models.types import utcnow
 from app.models.user import Role, User
 from app.security import log_security_event
+from app.services import mail_preferences
 from app.services.errors import AccountAwaitingApproval, AccountSuspended, DomainError, InvalidToken
 from app.services.passwords import check_password_rules, hash_password, password_matches
 from app.services.tokens import make_token, password_fingerprint, read_token
@@ -72,8 +73,9 @@ def create_account(
     return user
 
 
-def register(email: str, display_name: str, password: str, locale: str | None) -> User | None:
-    """Register an unverified alumnus and mail a verification link.
+def register(email: str, display_name: str, password: str, locale: str | None, *,
+             wants_news: bool = False) -> User | None:
+    """Register an unverified alumnus and mail a verification link (and, for news by mail, the double opt-in).
 
     A taken address gets a mail to its owner instead, and the caller answers the same either
     way, so the form cannot be used to find out who has an account.
@@ -90,6 +92,8 @@ def register(email: str, display_name: str, password: str, locale: str | None) -
     if site.get("new_accounts_follow_events"):
         db.session.add(Follow(user_id=user.id, target=FollowTarget.EVENTS, target_id=0))  # the bell only
     send_verification(user)
+    if wants_news:
+        mail_preferences.opt_in_to_news(user)
     log_security_event("register", user)
     return user
 

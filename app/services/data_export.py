@@ -41,6 +41,8 @@ EXPORTED: dict[tuple[str, str], tuple[str, Any]] = {
     ("mail_preferences", "user_id"): ("mail_preferences.json", _l("Which mail you chose to get, and how often")),
     ("digest_claims", "user_id"): ("digests_sent.json", _l("Which daily or weekly digests were sent to you")),
     ("announcement_deliveries", "user_id"): ("news_mails_received.json", _l("News mailed to you")),
+    ("news_consents", "user_id"): ("news_consent.json", _l("Consent to news by mail you gave outside the site "
+                                                           "(e.g. on paper), with its date and source")),
     ("membership_applications", "user_id"): ("membership_applications.json",
                                              _l("Your applications for membership and the decisions")),
     ("invitations", "accepted_by_id"): ("invitation_accepted.json", _l("The invitation you accepted")),
@@ -65,6 +67,8 @@ NOT_EXPORTED: dict[tuple[str, str], str] = {
     ("pages", "updated_by_id"): "who last edited a site page; your edits are in audit_log_by_you.json",
     ("goals", "created_by_id"): "which admin set one of the association's dashboard goals; the goals you set are "
                                 "in audit_log_by_you.json",
+    ("news_consents", "recorded_by_id"): "the admin who recorded someone else's consent from a file; your imports "
+                                         "are in audit_log_by_you.json",
 }
 ACCOUNT_FIELDS = ("id", "email", "display_name", "handle", "role", "locale", "bio", "profile_visibility",
                   "show_activity", "created_at", "email_verified_at", "last_login_at", "mail_consent_at",

@@ -33,6 +33,7 @@ from app.models import (
     MailPreference,
     MemberProfile,
     MembershipApplication,
+    NewsConsent,
     Notification,
     OutgoingMail,
     PostLike,
@@ -132,7 +133,8 @@ def _remove_likes(user: User) -> None:
 
 
 def _remove_own_rows(user: User) -> None:
-    for model in (Follow, Notification, MailPreference, DigestClaim, AnnouncementDelivery, MembershipApplication):
+    for model in (Follow, Notification, MailPreference, DigestClaim, AnnouncementDelivery, MembershipApplication,
+                  NewsConsent):
         db.session.execute(delete(model).where(model.user_id == user.id))
     db.session.execute(update(Notification).where(Notification.actor_id == user.id).values(actor_id=None))
     db.session.execute(update(Invitation).where(Invitation.accepted_by_id == user.id).values(accepted_by_id=None))

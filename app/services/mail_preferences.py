@@ -16,6 +16,7 @@ from app.mail import links, queue_mail
 from app.models.notification import MailKind, MailMode, MailPreference
 from app.models.types import utcnow
 from app.models.user import User
+from app.security import log_security_event
 from app.services.errors import InvalidToken
 from app.services.tokens import make_token, read_token
 
@@ -60,6 +61,20 @@ def set_preferences(user: User, modes: dict[MailKind, MailMode]) -> bool:
     return False
 
 
+def opt_in_to_news(user: User) -> bool:
+    """The unticked "news by mail" box at registration and invitation, ticked: news right away (a digest chosen
+    before stays). Nothing is mailed as news before the double opt-in; True when its confirmation mail went out."""
+    if gets_news(user):
+        return False
+    log.info("user %s asked for news by mail", user.id)
+    return set_preferences(user, {MailKind.NEWS: MailMode.IMMEDIATELY})
+
+
+def gets_news(user: User) -> bool:
+    """Whether news by mail is on for this person (confirmed or waiting for it): then it is not offered again."""
+    return preferences(user)[MailKind.NEWS] != MailMode.OFF
+
+
 def confirm_consent(token: str) -> User:
     payload = read_token("mail-consent", token)
     user = db.session.get(User, payload.get("uid"))
@@ -67,6 +82,11 @@ def confirm_consent(token: str) -> User:
         raise InvalidToken("invalid")
     if user.mail_consent_at is None:
         user.mail_consent_at = utcnow()
+    if user.email_verified_at is None:
+        # The link reached this address, as a verification link would: someone who ticks "news" at registration
+        # and confirms only this mail gets the news they asked for.
+        user.email_verified_at = utcnow()
+        log_security_event("email.verified", user)
     return user
 
 

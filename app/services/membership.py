@@ -5,7 +5,6 @@ Every decision changes the role through roles.apply_role, which records it in th
 
 from __future__ import annotations
 
-import csv
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -23,7 +22,7 @@ from app.models.audit import AuditAction
 from app.models.membership import ApplicationStatus, Invitation, InvitationStatus, MembershipApplication
 from app.models.types import utcnow
 from app.models.user import Role, User
-from app.services import audit
+from app.services import audit, mail_preferences, spreadsheets
 from app.services.accounts import create_account, find_user_by_email, normalise_email
 from app.services.errors import DomainError, InvalidToken, PermissionDenied
 from app.services.notifications import notify_deciders_of_application
@@ -128,15 +127,7 @@ class InvitationReport:
 def parse_invitations(text: str) -> tuple[list[tuple[int, str, str, int | None]], list[tuple[int, str, str]]]:
     """Lines or CSV rows of "email[, name[, year]]" -> (good rows, bad rows with the reason)."""
     good, bad = [], []
-    for number, raw_line in enumerate(text.splitlines(), start=1):
-        # Each line picks its own separator: pasted lists use commas, German spreadsheets semicolons.
-        separator = ";" if raw_line.count(";") > raw_line.count(",") else ","
-        cells = [cell.strip() for cell in next(csv.reader([raw_line], delimiter=separator), [])]
-        if not any(cells):
-            continue
-        line = separator.join(cells)
-        if cells[0].lower() in ("email", "e-mail", "mail", "email address"):
-            continue  # a header row
+    for number, cells, line in spreadsheets.rows(text):
         try:
             email = validate_email(cells[0], check_deliverability=False).normalized.lower()
         except EmailNotValidError:
@@ -159,13 +150,7 @@ def invitation_text(pasted: str, upload=None) -> str:
     spreadsheet programs write it)."""
     parts = [pasted.rstrip("\n")] if pasted.strip() else []  # row numbers of a file alone start at 1
     if upload is not None:
-        raw = upload.read(CSV_MAX_BYTES + 1)
-        if len(raw) > CSV_MAX_BYTES:
-            raise DomainError(_l("The file is too large (at most %(num)d MB).", num=CSV_MAX_BYTES // 2**20), "csv_file")
-        try:
-            parts.append(raw.decode("utf-8-sig"))
-        except UnicodeDecodeError:
-            parts.append(raw.decode("cp1252", errors="replace"))
+        parts.append(spreadsheets.read_upload(upload, CSV_MAX_BYTES, "csv_file"))
     text = "\n".join(parts)
     if not text.strip():
         raise DomainError(_l("Please enter at least one email address, or upload a CSV file."), "addresses")
@@ -266,8 +251,10 @@ def invitation_for_token(token: str) -> Invitation:
     return invitation
 
 
-def accept(token: str, user: User | None, *, display_name: str = "", password: str = "") -> User:
-    """Accept: a logged-in account is upgraded to member; otherwise a new, verified member account is made."""
+def accept(token: str, user: User | None, *, display_name: str = "", password: str = "",
+           wants_news: bool = False) -> User:
+    """Accept: a logged-in account is upgraded to member; otherwise a new, verified member account is made.
+    `wants_news`: the news box was ticked, which starts the double opt-in."""
     invitation = invitation_for_token(token)
     existing = find_user_by_email(invitation.email)
     if user is None:
@@ -288,5 +275,7 @@ def accept(token: str, user: User | None, *, display_name: str = "", password: s
         user.locale = str(get_locale())  # mail to the new member comes in the language they joined in
     if not policy.is_member(user):
         apply_role(invitation.invited_by, user, Role.MEMBER, AuditAction.MEMBERSHIP_INVITED)
+    if wants_news:
+        mail_preferences.opt_in_to_news(user)
     log.info("invitation %s accepted by %s", invitation.id, user.id)
     return user

@@ -143,6 +143,7 @@ GET_MATRIX = {
     "organizer.export": ({"key": "active_people"}, MODERATORS),
     "organizer.export#unknown": ({"key": "nonsense"}, MODERATORS | {"volunteer": 404, "admin": 404}),
     "organizer.goals": ({}, ADMINS),
+    "admin.import_consent": ({}, ADMINS),
 }
 
 # endpoint -> (url arguments, expected status of a POST with a valid CSRF token and no other data)
@@ -220,7 +221,8 @@ POST_MATRIX = {
     "notifications.settings": ({}, {"visitor": 302, **dict.fromkeys(ROLES[1:], 400)}),
     "notifications.confirm_mail": ({"token": "CONSENT_TOKEN"}, dict.fromkeys(ROLES, 302)),
     "notifications.unsubscribe": ({"token": "UNSUBSCRIBE_TOKEN"}, ALL),
-    "notifications.announce": ({"post_id": "NEWS_POST"}, MODERATORS | {"volunteer": 302, "admin": 302}),
+    # Nobody in the world agreed to news by mail: "send" to nobody is refused, next to the form.
+    "notifications.announce": ({"post_id": "NEWS_POST"}, MODERATORS | {"volunteer": 400, "admin": 400}),
     "members.leave": ({}, {"visitor": 302, "alumnus": 403, "member": 302, "volunteer": 403, "admin": 403}),
     "auth.register": ({}, {"visitor": 400, "alumnus": 302, "member": 302, "volunteer": 302, "admin": 302}),
     "auth.verify_email": ({"token": "forged"}, dict.fromkeys(ROLES, 302)),
@@ -238,6 +240,7 @@ POST_MATRIX = {
     "admin.edit_page": ({"slug": "imprint", "locale": "de"}, ADMINS | {"admin": 400}),
     "organizer.goals": ({}, ADMINS | {"admin": 400}),  # no target given
     "organizer.archive_goal": ({"goal_id": 999999}, ADMINS | {"admin": 404}),
+    "admin.import_consent": ({}, ADMINS | {"admin": 400}),  # no file chosen
 }
 
 
