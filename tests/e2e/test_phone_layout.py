@@ -50,7 +50,9 @@ PAGES = ("/", "/?kind=news", "/posts/{post}", "/posts/{post}/report", "/events/"
          "/members/applications", "/members/directory", "/members/directory/{member}", "/members/directory/me",
          "/members/invitations", "/members/documents", "/notifications/", "/notifications/settings", "/account/",
          "/admin/", "/admin/audit", "/admin/settings", "/admin/pages", "/moderation/", "/moderation/categories",
-         "/privacy")
+         "/privacy", "/admin/settings/look", "/admin/settings/access", "/admin/settings/participation",
+         "/admin/settings/links", "/admin/settings/imprint", "/admin/settings/mail", "/admin/setup/privacy",
+         "/admin/setup/guidelines", "/admin/news-consent", "/organizer/", "/organizer/goals", "/guidelines")
 
 
 def ids_path(path: str, ids: dict) -> str:
