@@ -457,8 +457,17 @@ def make_event(app, make_user):
     return factory
 
 
+@pytest.fixture(scope="session")
+def _fault_database_prepared():
+    """In the SQLite pass the fault tests borrow the machine's PostgreSQL database: start it empty, as the
+    PostgreSQL pass starts its own, so a schema left there by another checkout (another branch's migrations)
+    cannot make `upgrade` believe it is done."""
+    if not os.environ.get("TEST_DATABASE_URL"):
+        _reset_postgres(POSTGRES_FOR_FAULTS)
+
+
 @pytest.fixture
-def postgres_reachable():
+def postgres_reachable(request):
     try:
         engine = create_engine(POSTGRES_FOR_FAULTS)
         with engine.connect() as conn:
@@ -468,3 +477,4 @@ def postgres_reachable():
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL must be reachable in CI: {exc}")
         pytest.skip(f"PostgreSQL not reachable here: {exc}")
+    request.getfixturevalue("_fault_database_prepared")
