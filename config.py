@@ -118,6 +118,8 @@ class Config:
     ANNOUNCEMENT_BATCH = int(os.environ.get("ANNOUNCEMENT_BATCH", "200"))
     FIRST_ADMIN_TOKEN_MAX_AGE = 60 * 60 * 24 * 7  # the link `flask setup-link` prints
     # How long cached site settings (app.site) may be old on another host.
+    # Rendered comments kept per process (app.fragments); about 2 KB each.
+    FRAGMENT_CACHE_SIZE = int(os.environ.get("FRAGMENT_CACHE_SIZE", "10000"))
     SETTINGS_CACHE_SECONDS = float(os.environ.get("SETTINGS_CACHE_SECONDS", "5"))
     INVITATION_TOKEN_MAX_AGE = 60 * 60 * 24 * int(os.environ.get("INVITATION_DAYS", "14"))
 

@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import (
     cli,
+    comment_html,
     errors,
     jobs,
     models,  # noqa: F401  (the whole schema, for Flask-Migrate)
@@ -181,6 +182,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     templating.register(app)
+    comment_html.configure(app)
 
 
 def register_cli(app: Flask) -> None:

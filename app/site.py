@@ -68,6 +68,7 @@ _DECLARED = [
     Setting("hold_first_posts", "bool", "0"),
     Setting("posting_rate_limit", "rate", _config("POSTING_RATE_LIMIT"), maximum=100),
     Setting("contact_rate_limit", "rate", _config("CONTACT_RATE_LIMIT"), maximum=100),
+    Setting("thread_page_size", "int", "50", minimum=5, maximum=500),
     Setting("comment_edit_minutes", "int", _config("COMMENT_EDIT_MINUTES"), minimum=0, maximum=10_080),
     Setting("invitation_days", "int", _config("INVITATION_TOKEN_MAX_AGE", 24 * 60 * 60), minimum=1, maximum=90),
     Setting("reminder_hours", "int", _config("REMINDER_HOURS"), minimum=1, maximum=336),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_date
@@ -52,6 +52,7 @@ class DateTexts:
 
     def __init__(self):
         self._ready = False
+        self._relative: dict[int, str] = {}
 
     def _setup(self) -> None:
         self._locale, self._tz, self._now, self._ready = get_locale(), get_timezone(), utcnow(), True
@@ -64,10 +65,18 @@ class DateTexts:
     def relative(self, value: datetime) -> str:
         if not self._ready:
             self._setup()
-        delta = value - self._now
-        if abs(delta.total_seconds()) < 60:
+        seconds = (value - self._now).total_seconds()
+        if abs(seconds) < 60:
             return _("just now")
-        return babel_timedelta(delta, add_direction=True, granularity="minute", locale=self._locale)
+        # Rounded to the unit the text will name, so a page's hundreds of dates need a few dozen formattings.
+        unit = 86_400 if abs(seconds) >= 86_400 else 3_600 if abs(seconds) >= 3_600 else 60
+        rounded = int(round(seconds / unit) * unit)
+        text = self._relative.get(rounded)
+        if text is None:
+            text = babel_timedelta(timedelta(seconds=rounded), add_direction=True, granularity="minute",
+                                   locale=self._locale)
+            self._relative[rounded] = text
+        return text
 
 
 def format_day(value: datetime | None) -> str:

@@ -22,7 +22,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine, text
 
-from app import create_app, site
+from app import create_app, fragments, site
 from app.extensions import db, limiter
 from app.models.post import Category, Comment, Post
 from app.models.user import Role, User
@@ -33,7 +33,7 @@ from tests.objectstore import object_store  # noqa: F401  (a session fixture for
 POSTGRES_FOR_FAULTS = os.environ.get("TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 DEFAULT_PASSWORD = "correct horse battery staple"
 # Administration → Settings → Participation as it comes: a test changes one field of it.
-PARTICIPATION_FORM = {"comment_edit_minutes": "30", "posting_rate_limit": "10 per minute; 100 per day",
+PARTICIPATION_FORM = {"comment_edit_minutes": "30", "thread_page_size": "50", "posting_rate_limit": "10 per minute; 100 per day",
                       "contact_rate_limit": "5 per hour", "invitation_days": "14", "reminder_hours": "24",
                       "attachment_max_mb": "15", "attachments_per_item": "10", "uploads_per_hour": "60",
                       "document_max_mb": "10"}
@@ -184,6 +184,7 @@ def _clean_database(request):
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
         site.forget()  # the settings a test stored are gone with their table
+        fragments.comments.clear()
         if application.config["RATELIMIT_ENABLED"]:
             limiter.reset()
 

@@ -93,14 +93,16 @@ class AccessForm(SettingsForm):
 
 class ParticipationForm(SettingsForm):
     GROUPS = (
-        (_l("Comments and discussions"), ("hold_first_posts", "comment_edit_minutes", "posting_rate_limit",
-                                          "contact_rate_limit")),
+        (_l("Comments and discussions"), ("hold_first_posts", "comment_edit_minutes", "thread_page_size",
+                                          "posting_rate_limit", "contact_rate_limit")),
         (_l("Invitations and events"), ("invitation_days", "reminder_hours")),
         (_l("Uploads"), ("attachment_max_mb", "attachments_per_item", "uploads_per_hour", "document_max_mb")),
     )
     hold_first_posts = BooleanField(
         _l("Hold the first comment or discussion of new accounts until a moderator approves it"))
     comment_edit_minutes = _number(_l("Minutes in which a comment can still be edited"))
+    thread_page_size = _number(_l("Top-level comments shown at once in a discussion (with their replies)"),
+                               description=_l("Long discussions show this many, then “Show more comments”."))
     posting_rate_limit = _text(_l("How much one person may write"), maximum=100,
                                description=_l("Comments, discussions and event sign-ups, e.g. “10 per minute; 100 "
                                               "per day”."))

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 
 from app import attaching, policy
 from app.caching import anonymous_cache
+from app.comment_html import ThreadRenderer
 from app.events import bp
 from app.events.forms import EventForm, PhotosForm, SignupForm
 from app.extensions import db
@@ -20,11 +21,12 @@ from app.loaders import load_event
 from app.models.notification import FollowTarget
 from app.models.post import Visibility
 from app.models.types import utcnow
+from app.services import attachments, feed_queries, signups, threads
 from app.services import events as event_service
-from app.services import feed_queries, signups
 from app.services.calendars import event_ics, feed_ics
 from app.services.errors import DomainError
 from app.services.notifications import is_following
+from app.templating import DateTexts
 
 PAGE_SIZE = 30
 
@@ -46,12 +48,16 @@ def show(event_id: int):
     signup = signups.signup_of(current_user, event)
     position = signups.waitlist_position(signup) if signup and signup.is_waitlisted \
         else None
-    roots, total = feed_queries.thread(event.discussion) if event.discussion else ([], 0)
-    _post_liked, liked_comments = feed_queries.liked_by(current_user, event.discussion) if event.discussion \
-        else (False, set())
+    comments = thread = None
+    if event.discussion:
+        start = request.args.get("start", "")
+        comments = threads.thread_slice(event.discussion, start=int(start) if start.isdigit() and len(start) < 10
+                                        else None)
+        _post_liked, liked = feed_queries.liked_by(current_user, event.discussion)
+        thread = ThreadRenderer(current_user, event.discussion, liked, attachments.of_comments(event.discussion),
+                                DateTexts())
     return render_template("events/show.html", event=event, signup=signup, position=position,
-                           closed_reason=signups.signup_closed_reason(event),
-                           roots=roots, total=total, liked_comments=liked_comments,
+                           closed_reason=signups.signup_closed_reason(event), comments=comments, thread=thread,
                            attachments=attaching.visible(event=event),
                            can_add_photos=_can_add_photos(event, signup),
                            # Forms make a CSRF token and so a session cookie: none for visitors.

@@ -7,18 +7,36 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import attaching, limits, policy
+from app.comment_html import ThreadRenderer
 from app.extensions import limiter
 from app.feed import bp
 from app.forms import CommentForm, ConfirmForm, ReportForm, populate_errors, submission_key
 from app.loaders import id_or_404, load_comment, load_post
 from app.models.post import Comment
 from app.models.types import utcnow
-from app.services import attachments, comments, feed_queries, reports
+from app.services import attachments, comments, feed_queries, reports, threads
 from app.services.errors import DomainError, PermissionDenied
+from app.templating import DateTexts
 
 
 def comment_url(comment: Comment) -> str:
-    return url_for("feed.show", post_id=comment.post_id) + f"#c{comment.id}"
+    """Where a comment is shown: its slice of the thread, or the page of replies below the nesting cap."""
+    start, anchor = threads.location(comment)
+    if anchor is not None:
+        return url_for("feed.replies", comment_id=anchor) + f"#c{comment.id}"
+    return url_for("feed.show", post_id=comment.post_id, start=start) + f"#c{comment.id}"
+
+
+@bp.get("/comments/<int:comment_id>/replies")
+def replies(comment_id: int):
+    """A comment with the replies below it: where "n more replies" leads when a branch nests deeper than the
+    thread shows."""
+    comment = load_comment(comment_id)  # 404 unless the viewer may read its post
+    post = comment.post
+    subtree = threads.subtree(comment)
+    _post_liked, liked = feed_queries.liked_by(current_user, post)
+    renderer = ThreadRenderer(current_user, post, liked, attachments.of_comments(post), DateTexts())
+    return render_template("feed/replies.html", post=post, comment=comment, comments=subtree, thread=renderer)
 
 
 @bp.post("/posts/<int:post_id>/comments")
@@ -68,12 +86,11 @@ def _comment_form_again(post, parent, form: CommentForm, files: attaching.Choice
     status = 400 if form.errors else 200
     if parent is not None:
         return render_template("feed/reply.html", post=post, parent=parent, form=form, files=files), status
-    roots, total = feed_queries.thread(post)
-    post_liked, liked_comments = feed_queries.liked_by(current_user, post)
-    return render_template("feed/post.html", post=post, roots=roots, total=total, newest_first=False,
-                           post_liked=post_liked, liked_comments=liked_comments, form=form, following=False,
-                           files=files, attachments=attaching.visible(post=post),
-                           comment_attachments=attachments.of_comments(post)), status
+    post_liked, liked = feed_queries.liked_by(current_user, post)
+    renderer = ThreadRenderer(current_user, post, liked, attachments.of_comments(post), DateTexts())
+    return render_template("feed/post.html", post=post, comments=threads.thread_slice(post), thread=renderer,
+                           newest_first=False, post_liked=post_liked, form=form, following=False, files=files,
+                           attachments=attaching.visible(post=post)), status
 
 
 @bp.get("/comments/<int:comment_id>")

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from app import attaching, limits, policy
 from app.caching import anonymous_cache
+from app.comment_html import ThreadRenderer
 from app.extensions import limiter
 from app.feed import bp
 from app.feed.forms import PostForm
@@ -16,9 +17,10 @@ from app.loaders import load_event_of_discussion, load_post
 from app.models.notification import FollowTarget
 from app.models.post import Category, PostKind, Visibility
 from app.models.types import utcnow
-from app.services import attachments, categories, feed_queries, posts
+from app.services import attachments, categories, feed_queries, posts, threads
 from app.services.errors import DomainError, PermissionDenied
 from app.services.notifications import is_following
+from app.templating import DateTexts
 
 
 def _category_from_args() -> Category | None:
@@ -59,19 +61,25 @@ def atom():
 def show(post_id: int):
     post = load_post(post_id, allow_teaser=True)
     if post.kind == PostKind.EVENT:  # an event's discussion lives on the event page
-        return redirect(url_for("events.show", event_id=load_event_of_discussion(post).id))
+        return redirect(url_for("events.show", event_id=load_event_of_discussion(post).id, start=_slice_start()))
     if not policy.can_read_post(current_user, post):
         return render_template("feed/teaser.html", post=post)
     newest_first = request.args.get("sort") == "newest"
-    roots, total = feed_queries.thread(post, newest_first=newest_first)
+    comments = threads.thread_slice(post, newest_first=newest_first, start=_slice_start())
     post_liked, liked_comments = feed_queries.liked_by(current_user, post)
-    return render_template("feed/post.html", post=post, roots=roots, total=total, newest_first=newest_first,
-                           attachments=attaching.visible(post=post), files=attaching.Choices(),
-                           comment_attachments=attachments.of_comments(post),
-                           post_liked=post_liked, liked_comments=liked_comments,
+    renderer = ThreadRenderer(current_user, post, liked_comments, attachments.of_comments(post), DateTexts())
+    return render_template("feed/post.html", post=post, comments=comments, thread=renderer,
+                           newest_first=newest_first, attachments=attaching.visible(post=post),
+                           files=attaching.Choices(), post_liked=post_liked,
                            # A form makes a CSRF token and so a session cookie: only for those who may write.
                            form=CommentForm() if policy.can_comment(current_user, post) else None,
                            following=is_following(current_user, FollowTarget.POST, post.id))
+
+
+def _slice_start() -> int | None:
+    """?start=<id of a top-level comment>: a later slice of the thread (junk: the first)."""
+    value = request.args.get("start", "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
 
 
 @bp.get("/posts/<int:post_id>/comments.atom")

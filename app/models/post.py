@@ -108,6 +108,8 @@ class Comment(db.Model):
 
     __tablename__ = "comments"
     __table_args__ = (Index("ix_comments_post_path", "post_id", "path"),
+                      # A thread's top-level comments a slice at a time (app.services.threads).
+                      Index("ix_comments_post_roots", "post_id", "depth", "id"),
                       Index("ix_comments_created", "created_at", "author_id"),  # active people (dashboard)
                       UniqueConstraint("author_id", "submission_key", name="uq_comments_author_submission"))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, literal, or_, select, union_all
 from sqlalchemy.orm import defer, joinedload
 
 from app.extensions import db
@@ -120,9 +120,9 @@ def liked_by(user, post: Post) -> tuple[bool, set[int]]:
     """Whether `user` liked the post, and which of its comments: two queries, whatever the size."""
     if user is None or not user.is_authenticated:
         return False, set()
-    post_liked = db.session.scalar(select(PostLike.id).where(PostLike.post_id == post.id,
-                                                             PostLike.user_id == user.id)) is not None
-    comment_ids = set(db.session.scalars(
+    # One statement: the post's like (as comment id 0) and the comments' likes.
+    rows = set(db.session.scalars(union_all(
+        select(literal(0)).select_from(PostLike).where(PostLike.post_id == post.id, PostLike.user_id == user.id),
         select(CommentLike.comment_id).join(Comment, Comment.id == CommentLike.comment_id)
-        .where(Comment.post_id == post.id, CommentLike.user_id == user.id)))
-    return post_liked, comment_ids
+        .where(Comment.post_id == post.id, CommentLike.user_id == user.id))))
+    return 0 in rows, rows - {0}

@@ -17,6 +17,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from app.extensions import db
 from app.models.user import Role
 from tests.e2e.conftest import VIEWPORTS, log_in_as
 
@@ -140,8 +141,14 @@ def test_discussion_replies_delete_report_hide_and_permalink(viewport_name, app,
     expect(visitor.locator(".comments .notice")).to_contain_text("to join the conversation.")
     expect(visitor.get_by_label("Your comment")).to_have_count(0)
 
-    # A long thread grows before the journey's replies (so it sits above them).
+    # A long thread grows before the journey's replies (so it sits above them); all of it in one slice here
+    # (slices of long threads have their own journey, test_long_thread_journey.py).
     seed_long_thread(app, post_id, chatty.id, LONG_THREAD)
+    with app.app_context():
+        from app.services import settings
+
+        settings.save(None, {"thread_page_size": LONG_THREAD + 10})
+        db.session.commit()
 
     # Ben comments on the post.
     ben_page = page_factory(viewport)

@@ -36,6 +36,8 @@ GET_MATRIX = {
     "feed.permalink#members-only": ({"comment_id": "MEMBERS_COMMENT"}, MEMBERS_READ | {
         "member": 302, "volunteer": 302, "admin": 302}),
     "feed.reply": ({"comment_id": "COMMENT"}, LOGGED_IN_ONLY),
+    "feed.replies": ({"comment_id": "COMMENT"}, ALL),
+    "feed.replies#members-only": ({"comment_id": "MEMBERS_COMMENT"}, MEMBERS_READ),
     "feed.edit_comment": ({"comment_id": "COMMENT"}, NOT_THE_AUTHOR),
     "feed.delete_comment": ({"comment_id": "COMMENT"}, NOT_THE_AUTHOR),
     "feed.report_post": ({"post_id": "PUBLIC_POST"}, LOGGED_IN_ONLY),

@@ -52,15 +52,23 @@ def test_newest_first_keeps_threads_together(app, client, make_user, make_post, 
     assert page.index("New thread") < page.index("Old thread") < page.index("Reply in old thread")
 
 
-def test_deep_replies_stay_readable_beyond_the_nesting_cap(app, client, make_user, make_post, add_comment):
+def test_deep_replies_beyond_the_nesting_cap_open_on_their_own_page(app, client, make_user, make_post,
+                                                                      add_comment):
     post = make_post()
     user = make_user(name="Deep Diver")
-    parent = None
+    parent, ids = None, []
     for level in range(8):
         parent = add_comment(user, post, f"Depth {level}", parent=parent)
+        ids.append(parent)
     page = text_of(client.get(f"/posts/{post.id}"))
     assert "level-5" not in page and "level-4" in page
-    assert page.count("in reply to Deep Diver") == 3  # depths 5, 6, 7 line up and name whom they answer
+    assert "Depth 4" in page and "Depth 5" not in page  # depths 5, 6, 7 wait behind a link
+    assert "3 more replies" in page and f'href="/comments/{ids[4]}/replies"' in page
+    branch = text_of(client.get(f"/comments/{ids[4]}/replies"))
+    assert branch.index("Depth 4") < branch.index("Depth 5") < branch.index("Depth 6") < branch.index("Depth 7")
+    assert "Depth 3" not in branch
+    # A permalink to a comment down there leads to that page, at the comment.
+    assert client.get(f"/comments/{ids[7]}").headers["Location"] == f"/comments/{ids[4]}/replies#c{ids[7]}"
 
 
 def test_permalink_redirects_to_the_anchor(client, make_user, make_post, add_comment):

@@ -1,0 +1,137 @@
+"""A discussion's comments a slice at a time, so a thread of 10,000 comments opens as fast as one of 100.
+
+A slice is up to `size` top-level comments with their replies. Replies nest visually NESTING_CAP levels deep;
+what lies deeper is not loaded but counted, and shown behind "n more replies" (a page of its own for that
+subtree). Both the top-level comments and a slice's replies are read as ranges of the materialised path, so
+every query is an index range, whatever the thread's size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import aliased, joinedload
+
+from app import site
+from app.extensions import db
+from app.models.post import Comment, Post
+from app.services.comments import PATH_SEGMENT
+
+NESTING_CAP = 5  # replies nest visually this deep; a deeper subtree opens on its own page
+
+
+@dataclass
+class ThreadNode:
+    comment: Comment
+    level: int = 0
+    children: list[ThreadNode] = field(default_factory=list)
+    more_replies: int = 0  # replies below the nesting cap, on the subtree's own page
+
+
+@dataclass
+class ThreadSlice:
+    nodes: list[ThreadNode]
+    start: int | None  # the first top-level comment's id when this is not the first slice
+    next_start: int | None  # where the next slice begins, if there is one
+    remaining: int  # top-level comments after this slice
+    anchor: Comment | None = None  # a subtree page: the comment whose replies these are
+
+
+def slice_size() -> int:
+    return site.get("thread_page_size")
+
+
+def _segment(comment_id: int) -> str:
+    return str(comment_id).zfill(PATH_SEGMENT)
+
+
+def _roots(post: Post, *, newest_first: bool, start: int | None, size: int) -> tuple[list[int], int]:
+    """Ids of up to size + 1 top-level comments from `start` on, and how many there are from `start` on: one
+    query, an index range on (post, depth, id)."""
+    query = select(Comment.id, func.count().over()).where(Comment.post_id == post.id, Comment.depth == 0)
+    if start is not None:
+        query = query.where(Comment.id <= start if newest_first else Comment.id >= start)
+    order = Comment.id.desc() if newest_first else Comment.id
+    rows = db.session.execute(query.order_by(order).limit(size + 1)).all()
+    return [row[0] for row in rows], rows[0][1] if rows else 0
+
+
+def _build(comments, base_depth: int) -> list[ThreadNode]:
+    """The tree of comments read in path order; those below the cap are counted at their ancestor there."""
+    roots: list[ThreadNode] = []
+    nodes: dict[int, ThreadNode] = {}
+    for comment in comments:
+        level = comment.depth - base_depth
+        parent = nodes.get(comment.parent_id) if comment.parent_id else None
+        if level == 0 or parent is None:
+            if level == 0:
+                node = ThreadNode(comment)
+                roots.append(node)
+                nodes[comment.id] = node
+            continue
+        node = ThreadNode(comment, level=level)
+        parent.children.append(node)
+        nodes[comment.id] = node
+    return roots
+
+
+def _load(post: Post, low: str, high: str, cap_depth: int, newest_first: bool) -> tuple[list[Comment], dict]:
+    """The comments in the path range [low, high) down to the cap, and for each at the cap how many replies
+    lie below it (counted in the same statement, on the (post, path) index)."""
+    below = aliased(Comment)
+    deeper = (select(func.count()).where(below.post_id == post.id, below.path > Comment.path + ".",
+                                         below.path < Comment.path + "/")
+              .correlate(Comment).scalar_subquery())
+    query = (select(Comment, case((Comment.depth == cap_depth, deeper), else_=0))
+             .where(Comment.post_id == post.id, Comment.path >= low, Comment.path < high,
+                    Comment.depth <= cap_depth)
+             .options(joinedload(Comment.author)))
+    order = (Comment.root_id.desc(), Comment.path) if newest_first else (Comment.path,)
+    rows = db.session.execute(query.order_by(*order)).all()
+    return [row[0] for row in rows], {row[0].id: row[1] for row in rows if row[1]}
+
+
+def _tree(post: Post, low: str, high: str, base_depth: int, newest_first: bool) -> list[ThreadNode]:
+    comments, deeper = _load(post, low, high, base_depth + NESTING_CAP - 1, newest_first)
+    nodes = _build(comments, base_depth)
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        node.more_replies = deeper.get(node.comment.id, 0)
+        stack.extend(node.children)
+    return nodes
+
+
+def thread_slice(post: Post, *, newest_first: bool = False, start: int | None = None,
+                 size: int | None = None) -> ThreadSlice:
+    """The slice of top-level comments beginning at `start` (None: the first), with their replies."""
+    size = size or slice_size()
+    ids, total = _roots(post, newest_first=newest_first, start=start, size=size)
+    shown, following = ids[:size], ids[size:]
+    if not shown:
+        return ThreadSlice(nodes=[], start=start, next_start=None, remaining=0)
+    first, last = min(shown), max(shown)
+    low, high = _segment(first), _segment(last + 1)  # every path of these roots' subtrees lies in between
+    nodes = _tree(post, low, high, 0, newest_first)
+    return ThreadSlice(nodes=nodes, start=start, next_start=following[0] if following else None,
+                       remaining=total - len(shown))
+
+
+def subtree(anchor: Comment) -> ThreadSlice:
+    """A comment with the replies below it (again down to the nesting cap), for "n more replies"."""
+    low, high = anchor.path, anchor.path + "/"  # "/" sorts right after ".", so the range is the subtree
+    nodes = _tree(anchor.post, low, high, anchor.depth, False)
+    return ThreadSlice(nodes=nodes, start=None, next_start=None, remaining=0, anchor=anchor)
+
+
+def location(comment: Comment, *, newest_first: bool = False) -> tuple[int | None, int | None]:
+    """Where a comment is shown: (the slice start or None for the first slice, the subtree page's comment or
+    None). A comment below the nesting cap lives on the page of its ancestor at the cap."""
+    if comment.depth >= NESTING_CAP:
+        return None, int(comment.path.split(".")[NESTING_CAP - 1])
+    root = comment.root_id or comment.id
+    before = db.session.scalar(select(func.count()).where(
+        Comment.post_id == comment.post_id, Comment.depth == 0,
+        Comment.id > root if newest_first else Comment.id < root)) or 0
+    return (None if before < slice_size() else root), None
