@@ -79,7 +79,7 @@ class ThreadRenderer:
                comment.like_count, author.display_name, author.handle, author.avatar_name, node.level,
                len(node.children) + node.more_replies, tuple((a.id, a.alt_text) for a in files), self.locale,
                flags)
-        fragment = fragments.comments.get_or_render(key, lambda: self._render_head(node, readable, flags, files))
+        fragment = fragments.html.get_or_render(key, lambda: self._render_head(node, readable, flags, files))
         return fragment.replace(TIME_MARKER, str(escape(self.dates.relative(comment.created_at)))).replace(
             CSRF_MARKER, self.csrf_html)
 
@@ -101,7 +101,7 @@ class ThreadRenderer:
 
 
 def configure(app) -> None:
-    fragments.comments.size = app.config.get("FRAGMENT_CACHE_SIZE", 10_000)
+    fragments.html.size = app.config.get("FRAGMENT_CACHE_SIZE", 10_000)
 
 
 __all__ = ["ThreadRenderer", "configure"]

@@ -43,6 +43,6 @@ class FragmentCache:
             self.hits = self.misses = 0
 
 
-comments = FragmentCache(size=20_000)
+html = FragmentCache(size=10_000)  # comments and feed cards
 
-__all__ = ["FragmentCache", "Markup", "comments"]
+__all__ = ["FragmentCache", "Markup", "html"]

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import policy, site
+from app.entry_html import feed_entry
 from app.i18n import LANGUAGE_NAMES, MAIL_KIND_LABELS, PAGE_TITLES, ROLE_LABELS
 from app.models.types import utcnow
 from app.models.user import Role
@@ -141,6 +142,7 @@ def register(app: Flask) -> None:
     # Globals rather than context: mail is rendered by the worker too, outside any request.
     app.jinja_env.globals["site"] = site
     app.jinja_env.globals["mail_intro"] = mail_texts.intro
+    app.jinja_env.globals["feed_entry"] = feed_entry
     app.jinja_env.filters["iso"] = lambda value: value.isoformat() if value else ""
 
     @app.context_processor

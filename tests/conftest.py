@@ -184,7 +184,7 @@ def _clean_database(request):
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
         site.forget()  # the settings a test stored are gone with their table
-        fragments.comments.clear()
+        fragments.html.clear()
         if application.config["RATELIMIT_ENABLED"]:
             limiter.reset()
 

@@ -132,3 +132,27 @@ def test_cached_comments_never_show_one_viewers_state_to_another(app, new_client
                 assert found == {page_token}  # this page's own token, never one cached from another's
                 tokens[name] = page_token
     assert len(set(tokens.values())) == len(tokens)
+
+
+def test_cached_feed_cards_follow_the_viewer(app, new_client, make_user, make_post):
+    """A members-only post with a public teaser: visitors and alumni get the teaser card, members the full one,
+    whichever was cached first; a like changes the card for everyone at once."""
+    author = make_user(Role.MEMBER, name="Mitglied")
+    post = make_post(author, title="Protokoll der Versammlung", visibility="members", public_teaser=True)
+    browsers = {"visitor": new_client(), "alumnus": new_client(), "member": new_client()}
+    browsers["alumnus"].login(make_user(Role.ALUMNUS))
+    browsers["member"].login(make_user(Role.MEMBER))
+    for _round in range(2):
+        for name, browser in browsers.items():
+            page = text_of(browser.get("/"))
+            card = page[page.index(f'id="post-{post.id}-title"') - 400:]
+            card = card[:card.index("</article>")]
+            assert ("teaser-note" in card) == (name != "member"), name
+            assert ("become a member to read on" in card) == (name == "alumnus"), name
+            assert "\x00" not in page
+    with app.app_context():
+        from app.models.post import Post
+
+        db.session.execute(db.update(Post).where(Post.id == post.id).values(like_count=3))
+        db.session.commit()
+    assert "3 likes" in text_of(browsers["member"].get("/"))
