@@ -45,6 +45,12 @@ def visible(post=None, comment=None, event=None) -> list:
     return [a for a in attachments.of(post, comment, event) if policy.can_see_attachment(current_user, a)]
 
 
+def visible_with_comments(post, comment_ids: list[int]) -> tuple[list, dict]:
+    """The post's photos and files the viewer may see, and those of the thread's shown comments: one query."""
+    own, by_comment = attachments.of_post_and_comments(post, comment_ids)
+    return [a for a in own if policy.can_see_attachment(current_user, a)], by_comment
+
+
 def current(post=None, comment=None, event=None) -> Choices:
     """What an item carries now (the edit form's start)."""
     return Choices(items=attachments.of(post, comment, event))

@@ -21,8 +21,8 @@ from app.loaders import load_event
 from app.models.notification import FollowTarget
 from app.models.post import Visibility
 from app.models.types import utcnow
-from app.services import attachments, feed_queries, signups, threads
 from app.services import events as event_service
+from app.services import feed_queries, signups, threads
 from app.services.calendars import event_ics, feed_ics
 from app.services.errors import DomainError
 from app.services.notifications import is_following
@@ -54,8 +54,8 @@ def show(event_id: int):
         comments = threads.thread_slice(event.discussion, start=int(start) if start.isdigit() and len(start) < 10
                                         else None)
         _post_liked, liked = feed_queries.liked_by(current_user, event.discussion)
-        thread = ThreadRenderer(current_user, event.discussion, liked, attachments.of_comments(event.discussion),
-                                DateTexts())
+        _own, files = attaching.visible_with_comments(event.discussion, comments.comment_ids())
+        thread = ThreadRenderer(current_user, event.discussion, liked, files, DateTexts())
     return render_template("events/show.html", event=event, signup=signup, position=position,
                            closed_reason=signups.signup_closed_reason(event), comments=comments, thread=thread,
                            attachments=attaching.visible(event=event),

@@ -14,7 +14,7 @@ from app.forms import CommentForm, ConfirmForm, ReportForm, populate_errors, sub
 from app.loaders import id_or_404, load_comment, load_post
 from app.models.post import Comment
 from app.models.types import utcnow
-from app.services import attachments, comments, feed_queries, reports, threads
+from app.services import comments, feed_queries, reports, threads
 from app.services.errors import DomainError, PermissionDenied
 from app.templating import DateTexts
 
@@ -35,7 +35,8 @@ def replies(comment_id: int):
     post = comment.post
     subtree = threads.subtree(comment)
     _post_liked, liked = feed_queries.liked_by(current_user, post)
-    renderer = ThreadRenderer(current_user, post, liked, attachments.of_comments(post), DateTexts())
+    _own, files = attaching.visible_with_comments(post, subtree.comment_ids())
+    renderer = ThreadRenderer(current_user, post, liked, files, DateTexts())
     return render_template("feed/replies.html", post=post, comment=comment, comments=subtree, thread=renderer)
 
 
@@ -87,10 +88,12 @@ def _comment_form_again(post, parent, form: CommentForm, files: attaching.Choice
     if parent is not None:
         return render_template("feed/reply.html", post=post, parent=parent, form=form, files=files), status
     post_liked, liked = feed_queries.liked_by(current_user, post)
-    renderer = ThreadRenderer(current_user, post, liked, attachments.of_comments(post), DateTexts())
-    return render_template("feed/post.html", post=post, comments=threads.thread_slice(post), thread=renderer,
+    comments_shown = threads.thread_slice(post)
+    own_files, comment_files = attaching.visible_with_comments(post, comments_shown.comment_ids())
+    renderer = ThreadRenderer(current_user, post, liked, comment_files, DateTexts())
+    return render_template("feed/post.html", post=post, comments=comments_shown, thread=renderer,
                            newest_first=False, post_liked=post_liked, form=form, following=False, files=files,
-                           attachments=attaching.visible(post=post)), status
+                           attachments=own_files), status
 
 
 @bp.get("/comments/<int:comment_id>")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -17,7 +17,7 @@ from app.loaders import load_event_of_discussion, load_post
 from app.models.notification import FollowTarget
 from app.models.post import Category, PostKind, Visibility
 from app.models.types import utcnow
-from app.services import attachments, categories, feed_queries, posts, threads
+from app.services import categories, feed_queries, posts, threads
 from app.services.errors import DomainError, PermissionDenied
 from app.services.notifications import is_following
 from app.templating import DateTexts
@@ -67,13 +67,32 @@ def show(post_id: int):
     newest_first = request.args.get("sort") == "newest"
     comments = threads.thread_slice(post, newest_first=newest_first, start=_slice_start())
     post_liked, liked_comments = feed_queries.liked_by(current_user, post)
-    renderer = ThreadRenderer(current_user, post, liked_comments, attachments.of_comments(post), DateTexts())
-    return render_template("feed/post.html", post=post, comments=comments, thread=renderer,
-                           newest_first=newest_first, attachments=attaching.visible(post=post),
+    own_files, comment_files = attaching.visible_with_comments(post, comments.comment_ids())
+    renderer = ThreadRenderer(current_user, post, liked_comments, comment_files, DateTexts())
+    return render_template("feed/post.html", post=post, comments=comments, thread=renderer, new_since_visit=_unread(post),
+                           newest_first=newest_first, attachments=own_files,
                            files=attaching.Choices(), post_liked=post_liked,
                            # A form makes a CSRF token and so a session cookie: only for those who may write.
                            form=CommentForm() if policy.can_comment(current_user, post) else None,
                            following=is_following(current_user, FollowTarget.POST, post.id))
+
+
+SEEN_THREADS = 40  # threads whose last visit this browser remembers
+
+
+def _unread(post) -> tuple[int, int | None]:
+    """New comments by others since this browser last opened the thread: (how many, the first one's id).
+    Kept in the session like the members area's "new since your last visit", so reading writes nothing."""
+    if not current_user.is_authenticated:
+        return 0, None
+    seen = session.get("threads_seen")
+    seen = dict(seen) if isinstance(seen, dict) else {}
+    remembered = seen.pop(str(post.id), None)
+    count, first, newest = threads.unread_since(post, current_user,
+                                                remembered if isinstance(remembered, int) else None)
+    seen[str(post.id)] = newest
+    session["threads_seen"] = dict(list(seen.items())[-SEEN_THREADS:])  # the most recent ones, in order
+    return count, first
 
 
 def _slice_start() -> int | None:

@@ -26,7 +26,6 @@ from app.database import after_commit
 from app.extensions import db
 from app.models.attachment import Attachment, AttachmentKind
 from app.models.audit import AuditAction
-from app.models.post import Comment
 from app.models.types import utcnow
 from app.models.user import User
 from app.services import audit, uploads
@@ -183,15 +182,21 @@ def of(post=None, comment=None, event=None) -> list[Attachment]:
     return list(db.session.scalars(select(Attachment).where(clause).order_by(Attachment.position, Attachment.id)))
 
 
-def of_comments(post) -> dict[int, list[Attachment]]:
-    """The photos and files of every comment of a post, by comment (one query for a whole thread)."""
-    found: dict[int, list[Attachment]] = {}
-    rows = db.session.scalars(select(Attachment).join(Comment, Comment.id == Attachment.comment_id)
-                              .where(Comment.post_id == post.id, Attachment.hidden_at.is_(None))
-                              .order_by(Attachment.position, Attachment.id))
-    for attachment in rows:
-        found.setdefault(attachment.comment_id or 0, []).append(attachment)
-    return found
+def of_post_and_comments(post, comment_ids: list[int]) -> tuple[list[Attachment], dict[int, list[Attachment]]]:
+    """A post's own photos and files and those of the given comments (a thread's slice), in one query; hidden
+    ones of comments are left out."""
+    clause = Attachment.post_id == post.id
+    if comment_ids:
+        clause = clause | (Attachment.comment_id.in_(comment_ids) & Attachment.hidden_at.is_(None))
+    own: list[Attachment] = []
+    by_comment: dict[int, list[Attachment]] = {}
+    for attachment in db.session.scalars(select(Attachment).where(clause)
+                                         .order_by(Attachment.position, Attachment.id)):
+        if attachment.post_id == post.id:
+            own.append(attachment)
+        else:
+            by_comment.setdefault(attachment.comment_id or 0, []).append(attachment)
+    return own, by_comment
 
 
 def editable(owner: User, ids: Iterable[int], post=None, comment=None, event=None) -> list[Attachment]:

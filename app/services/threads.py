@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from app import site
 from app.extensions import db
-from app.models.post import Comment, Post
+from app.models.post import Comment, Post, Status
 from app.services.comments import PATH_SEGMENT
 
 NESTING_CAP = 5  # replies nest visually this deep; a deeper subtree opens on its own page
@@ -36,6 +36,14 @@ class ThreadSlice:
     next_start: int | None  # where the next slice begins, if there is one
     remaining: int  # top-level comments after this slice
     anchor: Comment | None = None  # a subtree page: the comment whose replies these are
+
+    def comment_ids(self) -> list[int]:
+        ids, stack = [], list(self.nodes)
+        while stack:
+            node = stack.pop()
+            ids.append(node.comment.id)
+            stack.extend(node.children)
+        return ids
 
 
 def slice_size() -> int:
@@ -135,3 +143,15 @@ def location(comment: Comment, *, newest_first: bool = False) -> tuple[int | Non
         Comment.post_id == comment.post_id, Comment.depth == 0,
         Comment.id > root if newest_first else Comment.id < root)) or 0
     return (None if before < slice_size() else root), None
+
+
+def unread_since(post: Post, viewer, seen_up_to: int | None) -> tuple[int, int | None, int]:
+    """Comments by others that arrived after the viewer's last visit: (how many, the first one's id, the id to
+    remember now). One statement; ids grow with time, so "after" is an id range."""
+    newest = select(func.max(Comment.id)).scalar_subquery()
+    since = seen_up_to if seen_up_to is not None else 2**31 - 1  # a first visit: nothing is "new"
+    row = db.session.execute(
+        select(newest, func.count(Comment.id), func.min(Comment.id))
+        .where(Comment.post_id == post.id, Comment.id > since, Comment.author_id != viewer.id,
+               Comment.deleted_at.is_(None), Comment.hidden_at.is_(None), Comment.status == Status.PUBLISHED)).one()
+    return row[1] or 0, row[2], row[0] or 0

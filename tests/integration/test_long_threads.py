@@ -156,3 +156,18 @@ def test_cached_feed_cards_follow_the_viewer(app, new_client, make_user, make_po
         db.session.execute(db.update(Post).where(Post.id == post.id).values(like_count=3))
         db.session.commit()
     assert "3 likes" in text_of(browsers["member"].get("/"))
+
+
+def test_jump_to_what_is_new_since_my_last_visit(app, client, make_user, make_post, add_comment):
+    reader, writer = make_user(name="Leserin"), make_user(name="Schreiber")
+    post = make_post(writer)
+    add_comment(writer, post, "Schon da")
+    client.login(reader)
+    first = text_of(client.get(f"/posts/{post.id}"))
+    assert "since your last visit" not in first  # a first visit: nothing is "new"
+    new_ids = [add_comment(writer, post, f"Neu {n}") for n in range(3)]
+    add_comment(reader, post, "Meine eigene Antwort")  # one's own comment is not news to oneself
+    second = text_of(client.get(f"/posts/{post.id}"))
+    assert "3 new comments since your last visit: jump to the first" in second
+    assert f'href="/comments/{new_ids[0]}"' in second
+    assert "since your last visit" not in text_of(client.get(f"/posts/{post.id}"))  # seen now
