@@ -69,8 +69,8 @@ def show(post_id: int):
     post_liked, liked_comments = feed_queries.liked_by(current_user, post)
     own_files, comment_files = attaching.visible_with_comments(post, comments.comment_ids())
     renderer = ThreadRenderer(current_user, post, liked_comments, comment_files, DateTexts())
-    return render_template("feed/post.html", post=post, comments=comments, thread=renderer, new_since_visit=_unread(post),
-                           newest_first=newest_first, attachments=own_files,
+    return render_template("feed/post.html", post=post, comments=comments, thread=renderer,
+                           new_since_visit=_unread(post), newest_first=newest_first, attachments=own_files,
                            files=attaching.Choices(), post_liked=post_liked,
                            # A form makes a CSRF token and so a session cookie: only for those who may write.
                            form=CommentForm() if policy.can_comment(current_user, post) else None,
