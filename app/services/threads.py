@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy import func, select
+from sqlalchemy.orm import defer, joinedload
 
 from app import site
 from app.extensions import db
@@ -65,50 +65,45 @@ def _roots(post: Post, *, newest_first: bool, start: int | None, size: int) -> t
     return [row[0] for row in rows], rows[0][1] if rows else 0
 
 
-def _build(comments, base_depth: int) -> list[ThreadNode]:
-    """The tree of comments read in path order; those below the cap are counted at their ancestor there."""
+def _successor(path: str) -> str:
+    """The path just after a comment's whole subtree: its last segment plus one. A bound made of digits only,
+    so the range holds under any collation (PostgreSQL's en_US ignores the dots; "C" and SQLite do not)."""
+    head, _, last = path.rpartition(".")
+    following = str(int(last) + 1).zfill(PATH_SEGMENT)
+    return f"{head}.{following}" if head else following
+
+
+def _load(post: Post, low: str, high: str, newest_first: bool) -> list[Comment]:
+    """Every comment whose path lies in [low, high): whole subtrees, one index range on (post, path)."""
+    query = (select(Comment).where(Comment.post_id == post.id, Comment.path >= low, Comment.path < high)
+             .options(joinedload(Comment.author), defer(Comment.body_source)))
+    order = (Comment.root_id.desc(), Comment.path) if newest_first else (Comment.path,)
+    return list(db.session.scalars(query.order_by(*order)))
+
+
+def _tree(comments, base_depth: int) -> list[ThreadNode]:
+    """The tree of comments read in path order. Those below the nesting cap become no nodes: they are counted
+    at their ancestor on the cap, whose page shows them."""
     roots: list[ThreadNode] = []
     nodes: dict[int, ThreadNode] = {}
     for comment in comments:
         level = comment.depth - base_depth
-        parent = nodes.get(comment.parent_id) if comment.parent_id else None
-        if level == 0 or parent is None:
-            if level == 0:
-                node = ThreadNode(comment)
-                roots.append(node)
-                nodes[comment.id] = node
+        if level == 0:
+            node = ThreadNode(comment)
+            roots.append(node)
+        elif level < NESTING_CAP:
+            parent = nodes.get(comment.parent_id or 0)
+            if parent is None:
+                continue
+            node = ThreadNode(comment, level=level)
+            parent.children.append(node)
+        else:
+            ancestor = nodes.get(int(comment.path.split(".")[base_depth + NESTING_CAP - 1]))
+            if ancestor is not None:
+                ancestor.more_replies += 1
             continue
-        node = ThreadNode(comment, level=level)
-        parent.children.append(node)
         nodes[comment.id] = node
     return roots
-
-
-def _load(post: Post, low: str, high: str, cap_depth: int, newest_first: bool) -> tuple[list[Comment], dict]:
-    """The comments in the path range [low, high) down to the cap, and for each at the cap how many replies
-    lie below it (counted in the same statement, on the (post, path) index)."""
-    below = aliased(Comment)
-    deeper = (select(func.count()).where(below.post_id == post.id, below.path > Comment.path + ".",
-                                         below.path < Comment.path + "/")
-              .correlate(Comment).scalar_subquery())
-    query = (select(Comment, case((Comment.depth == cap_depth, deeper), else_=0))
-             .where(Comment.post_id == post.id, Comment.path >= low, Comment.path < high,
-                    Comment.depth <= cap_depth)
-             .options(joinedload(Comment.author)))
-    order = (Comment.root_id.desc(), Comment.path) if newest_first else (Comment.path,)
-    rows = db.session.execute(query.order_by(*order)).all()
-    return [row[0] for row in rows], {row[0].id: row[1] for row in rows if row[1]}
-
-
-def _tree(post: Post, low: str, high: str, base_depth: int, newest_first: bool) -> list[ThreadNode]:
-    comments, deeper = _load(post, low, high, base_depth + NESTING_CAP - 1, newest_first)
-    nodes = _build(comments, base_depth)
-    stack = list(nodes)
-    while stack:
-        node = stack.pop()
-        node.more_replies = deeper.get(node.comment.id, 0)
-        stack.extend(node.children)
-    return nodes
 
 
 def thread_slice(post: Post, *, newest_first: bool = False, start: int | None = None,
@@ -121,15 +116,14 @@ def thread_slice(post: Post, *, newest_first: bool = False, start: int | None = 
         return ThreadSlice(nodes=[], start=start, next_start=None, remaining=0)
     first, last = min(shown), max(shown)
     low, high = _segment(first), _segment(last + 1)  # every path of these roots' subtrees lies in between
-    nodes = _tree(post, low, high, 0, newest_first)
+    nodes = _tree(_load(post, low, high, newest_first), 0)
     return ThreadSlice(nodes=nodes, start=start, next_start=following[0] if following else None,
                        remaining=total - len(shown))
 
 
 def subtree(anchor: Comment) -> ThreadSlice:
     """A comment with the replies below it (again down to the nesting cap), for "n more replies"."""
-    low, high = anchor.path, anchor.path + "/"  # "/" sorts right after ".", so the range is the subtree
-    nodes = _tree(anchor.post, low, high, anchor.depth, False)
+    nodes = _tree(_load(anchor.post, anchor.path, _successor(anchor.path), False), anchor.depth)
     return ThreadSlice(nodes=nodes, start=None, next_start=None, remaining=0, anchor=anchor)
 
 
