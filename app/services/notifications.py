@@ -9,11 +9,12 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import and_, case, delete, func, or_, select, tuple_, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from app import policy
 from app.database import insert_if_absent
 from app.extensions import db
+from app.models.event import Event
 from app.models.membership import MembershipApplication
 from app.models.notification import Follow, FollowTarget, Notification, NotificationKind
 from app.models.post import Comment, Post, PostKind, Status
@@ -186,6 +187,17 @@ def notification_options():
             joinedload(Notification.application).joinedload(MembershipApplication.user))
 
 
+def _line_options():
+    """What a line of the bell shows and `still_visible` asks, without the texts of posts and comments."""
+    texts = (defer(Post.body_source), defer(Post.body_html), defer(Post.excerpt))
+    return (joinedload(Notification.post).options(joinedload(Post.author), *texts),
+            joinedload(Notification.comment).options(joinedload(Comment.author), defer(Comment.body_source),
+                                                     defer(Comment.body_html)),
+            joinedload(Notification.event).options(defer(Event.description_source), defer(Event.description_html)),
+            joinedload(Notification.actor),
+            joinedload(Notification.application).joinedload(MembershipApplication.user))
+
+
 def _group_key(notification: Notification) -> tuple[str, int]:
     """One line per thread or event; all membership applications make one line."""
     if notification.kind == NotificationKind.APPLICATION:
@@ -242,7 +254,7 @@ def _newest_of(keyed, keys: list[tuple[str, int]]) -> list[Notification]:
                            for line, targets in lines.items() if targets)))
               .subquery())
     return list(db.session.scalars(select(Notification).join(ranked, ranked.c.id == Notification.id)
-                                   .where(ranked.c.rank <= ROWS_PER_GROUP).options(*notification_options())
+                                   .where(ranked.c.rank <= ROWS_PER_GROUP).options(*_line_options())
                                    .order_by(Notification.created_at.desc(), Notification.id.desc())).unique())
 
 
