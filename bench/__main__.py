@@ -13,6 +13,9 @@ Suites (`--suite`, default all), each on SQLite and PostgreSQL:
   member, then loaded against gunicorn as a visitor (bench/search.py).
 - dashboard: the organizers' dashboard at the feed's size plus events, reports and goals, timed in-process as
   the admin (bench/dashboard.py).
+- pages: the pages of a logged-in member beside a visitor's (CPU per request alone, share of the bare endpoint
+  under load, p50/p99, statements, the page cache's hit rate), and deep feed pages at 100,000 posts
+  (bench/pages.py).
 """
 
 from __future__ import annotations
@@ -34,9 +37,9 @@ MEMBER_ID = 20  # a member (see dataset._users): logged-in query counts include 
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--suite", choices=("feed", "storm", "digests", "mail", "search", "dashboard", "all"),
+    parser.add_argument("--suite", choices=("feed", "storm", "digests", "mail", "search", "dashboard", "pages", "all"),
                         default="all", help="which benchmark to run (default all: feed, storm, digests, mail, search, "
-                                            "dashboard)")
+                                            "dashboard, pages)")
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--duration", type=float, help="measured seconds per target (default 10; search 5)")
     parser.add_argument("--warmup", type=float, default=2.0, help="unrecorded seconds before each (default 2)")
@@ -56,6 +59,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--search-posts", type=int, default=100_000, metavar="N", help="search: posts (default 100000)")
     parser.add_argument("--search-comments", type=int, default=1_000_000, metavar="N",
                         help="search: comments (default 1000000)")
+    parser.add_argument("--deep-posts", type=int, default=100_000, metavar="N",
+                        help="pages: posts for the deep feed pages (default 100000)")
+    parser.add_argument("--deep-comments", type=int, default=1_000_000, metavar="N",
+                        help="pages: comments for the deep feed pages (default 1000000)")
     args = parser.parse_args(argv)
     # The search suite loads four pages per database after a long seed: shorter runs unless asked otherwise.
     args.search_duration = 5.0 if args.duration is None else args.duration
@@ -212,7 +219,8 @@ def main(argv=None) -> int:
 
     began = time.perf_counter()
     kinds = ("sqlite", "postgres") if args.db == "both" else (args.db,)
-    suites = ("feed", "storm", "digests", "mail", "search", "dashboard") if args.suite == "all" else (args.suite,)
+    suites = (("feed", "storm", "digests", "mail", "search", "dashboard", "pages") if args.suite == "all"
+              else (args.suite,))
     results = {"machine": report.machine(), "suites": list(suites),
                "settings": {"workers": args.workers, "worker_class": args.worker_class,
                             "concurrency": args.concurrency, "duration": args.duration, "warmup": args.warmup,
@@ -241,6 +249,12 @@ def main(argv=None) -> int:
             from bench import dashboard
 
             results["dashboard"] = {kind: dashboard.run_database(kind, args) for kind in kinds}
+        elif suite == "pages":
+            from bench import pages
+
+            results["settings"]["pages"] = {"runs": pages.RUNS, "member": pages.MEMBER_ID,
+                                            "deep_posts": args.deep_posts, "deep_comments": args.deep_comments}
+            results["pages"] = {kind: pages.run_database(kind, args) for kind in kinds}
         else:
             from app.services.digests import BATCH
             from bench import digests

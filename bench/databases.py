@@ -18,6 +18,11 @@ class Unavailable(Exception):
     """This database cannot be used for the bench; the message says why."""
 
 
+def renamed(url: str, database: str) -> str:
+    """The same server and user, another database (e.g. a suite's own beside the one it was given)."""
+    return make_url(url).set(database=database).render_as_string(hide_password=False)
+
+
 def sqlite_url(fresh: bool, file: Path = SQLITE_FILE) -> str:
     """The SQLite bench file (one per suite: the feed's `bench.sqlite` survives the other suites)."""
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,7 @@ import argparse
 import http.client
 import itertools
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -21,6 +22,10 @@ from urllib.parse import urlsplit
 
 # Roughly what a browser sends; the locale changes which catalogue renders the page.
 HEADERS = {"Accept": "text/html", "Accept-Language": "de-DE,de;q=0.9,en;q=0.8", "User-Agent": "alumni-bench"}
+# A logged-in load sends this Cookie header with every request (from the environment, not the command line, so
+# the session is not shown in the process list); the bench server marks page-cache hits in CACHE_HEADER.
+COOKIE_ENV = "BENCH_LOAD_COOKIE"
+CACHE_HEADER = "X-Bench-Page-Cache"
 
 
 def percentile(ordered: list[float], share: float) -> float:
@@ -41,6 +46,8 @@ class Run:
         self.stop_at = self.measure_from + duration
         self.budget = itertools.count()  # next() is atomic under the GIL: a lock-free request counter
         self.max_requests = max_requests
+        self.headers = dict(HEADERS, **({"Cookie": os.environ[COOKIE_ENV]} if os.environ.get(COOKIE_ENV) else {}))
+        self.cache: Counter = Counter()
         self.lock = threading.Lock()
         self.latencies: list[float] = []
         self.statuses: Counter = Counter()
@@ -51,20 +58,21 @@ class Run:
 
     def worker(self) -> None:
         conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
-        latencies, statuses, closed, received, last_done = [], Counter(), 0, 0, 0.0
+        latencies, statuses, closed, received, last_done, cache = [], Counter(), 0, 0, 0.0, Counter()
         while time.perf_counter() < self.stop_at:
             if next(self.budget) >= self.max_requests:
                 self.hit_bound = True
                 break
             start = time.perf_counter()
             try:
-                conn.request("GET", self.path, headers=HEADERS)
+                conn.request("GET", self.path, headers=self.headers)
                 response = conn.getresponse()
                 body = response.read()
+                cached = response.getheader(CACHE_HEADER) or "none"
                 status: int | str = response.status
                 closed += response.will_close
             except (OSError, http.client.HTTPException) as error:
-                status, body = type(error).__name__, b""
+                status, body, cached = type(error).__name__, b"", "none"
                 conn.close()  # the next request() opens a fresh connection
             done = time.perf_counter()
             # Counted by completion inside the window, as wrk does: a slow page started during the
@@ -73,6 +81,7 @@ class Run:
                 latencies.append(done - start)
                 statuses[status] += 1
                 received += len(body)
+                cache[cached] += 1
                 last_done = max(last_done, done)
         conn.close()
         with self.lock:  # merge once per thread, not per request
@@ -80,6 +89,7 @@ class Run:
             self.statuses.update(statuses)
             self.closed_by_server += closed
             self.bytes += received
+            self.cache.update(cache)
             self.last_done = max(self.last_done, last_done)
 
     def run(self, concurrency: int) -> dict:
@@ -108,16 +118,23 @@ class Run:
             "bytes_per_response": round(self.bytes / count) if count else 0,
             "server_closed_connections": self.closed_by_server,
             "hit_request_bound": self.hit_bound,
+            # The anonymous page cache, as the bench server reports it: hit, miss, or none (not asked: logged in).
+            "page_cache": dict(self.cache),
         }
 
 
-def measure(url: str, *, duration: float, warmup: float, concurrency: int, max_requests: int) -> dict:
-    """Run this module as the client process against `url` (what the suites call); its JSON summary."""
+def measure(url: str, *, duration: float, warmup: float, concurrency: int, max_requests: int,
+            cookie: str | None = None) -> dict:
+    """Run this module as the client process against `url` (what the suites call); its JSON summary.
+    `cookie`: a Cookie header sent with every request (a logged-in person)."""
     from bench.serving import ROOT
 
     command = [sys.executable, "-m", "bench.load", url, "--duration", str(duration), "--warmup", str(warmup),
                "--concurrency", str(concurrency), "--max-requests", str(max_requests)]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True,
+    env = {key: value for key, value in os.environ.items() if key != COOKIE_ENV}
+    if cookie:
+        env[COOKIE_ENV] = cookie
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True, env=env,
                           timeout=duration + warmup + 120)
     return json.loads(done.stdout)
 

@@ -72,9 +72,9 @@ def _log_in(client, user) -> None:
         session["_fresh"] = True
 
 
-def measure(app: Flask, pages: dict[str, str], user_id: int | None = None) -> dict:
-    """For each named page: status, the statements of one request, and median in-process timings,
-    as a visitor or (with `user_id`) logged in as that user."""
+def measure(app: Flask, pages: dict[str, str], user_id: int | None = None, runs: int = TIMED_RUNS) -> dict:
+    """For each named page: status, the statements of one request, and median in-process timings (wall clock, and
+    the CPU time of this process: `time.process_time`), as a visitor or (with `user_id`) logged in as that user."""
     from app.extensions import db
     from app.models.user import User
 
@@ -87,18 +87,20 @@ def measure(app: Flask, pages: dict[str, str], user_id: int | None = None) -> di
     results: dict = {}
     for name, path in pages.items():
         client.get(path)  # the first request warms caches (templates, compiled SQL, catalogues)
-        totals, sql_times = [], []
+        totals, cpu_times, sql_times = [], [], []
         with recording(engine) as recorder:
-            for _ in range(TIMED_RUNS):
+            for _ in range(runs):
                 recorder.reset()
-                began = time.perf_counter()
+                began, cpu_began = time.perf_counter(), time.process_time()
                 response = client.get(path)
                 totals.append(time.perf_counter() - began)
+                cpu_times.append(time.process_time() - cpu_began)
                 sql_times.append(recorder.sql_seconds)
         results[name] = {
             "path": path, "status": response.status_code, "bytes": len(response.data),
             "queries": len(recorder.statements), "statements": [s[:2000] for s in recorder.statements],
             "in_process_ms": round(statistics.median(totals) * 1000, 2),
+            "cpu_ms": round(statistics.median(cpu_times) * 1000, 2), "runs": runs,
             "sql_ms": round(statistics.median(sql_times) * 1000, 2),
         }
     return results

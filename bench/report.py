@@ -117,6 +117,10 @@ def table(results: dict) -> str:
         from bench import dashboard
 
         sections.append(dashboard.table(results))
+    if "pages" in results:
+        from bench import pages
+
+        sections.append(pages.table(results))
     return "\n\n".join(sections)
 
 
@@ -280,6 +284,10 @@ def problems(results: dict) -> list[str]:
         from bench import dashboard
 
         found += dashboard.failures(results)
+    if "pages" in results:
+        from bench import pages
+
+        found += pages.failures(results)
     return found
 
 

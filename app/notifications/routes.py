@@ -23,7 +23,8 @@ from app.services.errors import DomainError, InvalidToken
 @bp.get("/")
 @login_required
 def index():
-    return render_template("notifications/index.html", groups=notifications.grouped(current_user),
+    page = notifications.page_of_groups(current_user, request.args.get("before"))
+    return render_template("notifications/index.html", groups=page.groups, next_cursor=page.next_cursor,
                            form=ConfirmForm())
 
 

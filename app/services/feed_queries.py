@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, literal, or_, select, union_all
+from sqlalchemy import literal, select, tuple_, union_all
 from sqlalchemy.orm import defer, joinedload
 
 from app.extensions import db
@@ -67,8 +67,9 @@ def feed_page(visible, *, kind: str | None = None, category: Category | None = N
     else:
         pinned_ids = list(db.session.scalars(pinned_query.with_only_columns(Post.id).limit(PINNED_MAX)))
         stamp, post_id = position
-        query = query.where(or_(Post.last_activity_at < stamp,
-                                and_(Post.last_activity_at == stamp, Post.id < post_id)))
+        # A row value, not `a < x OR (a = x AND id < y)`: SQLite and PostgreSQL seek the index to it, where the OR
+        # form read every newer row first (so a deep page cost more the deeper it was).
+        query = query.where(tuple_(Post.last_activity_at, Post.id) < tuple_(stamp, post_id))
     if pinned_ids:
         query = query.where(Post.id.not_in(pinned_ids))
     rows = list(db.session.scalars(query.order_by(Post.last_activity_at.desc(), Post.id.desc())

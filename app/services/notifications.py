@@ -8,17 +8,19 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, case, delete, func, or_, select, tuple_, update
+from sqlalchemy.orm import defer, joinedload
 
 from app import policy
 from app.database import insert_if_absent
 from app.extensions import db
+from app.models.event import Event
 from app.models.membership import MembershipApplication
 from app.models.notification import Follow, FollowTarget, Notification, NotificationKind
 from app.models.post import Comment, Post, PostKind, Status
 from app.models.types import utcnow
 from app.models.user import User
+from app.services.feed_queries import decode_cursor
 
 log = logging.getLogger(__name__)
 MENTION = re.compile(r"(?<![\w@/])@([a-z0-9_]{3,30})\b", re.IGNORECASE)
@@ -111,12 +113,19 @@ def still_visible(user: User, notification: Notification) -> bool:
     return comment.counts_as_visible and not comment.author.is_suspended
 
 
+GROUPS_PER_PAGE = 20  # lines (threads, events) on one page of the bell
+ROWS_PER_GROUP = 20  # notifications read per line: its text, unread mark and where to start reading
+
+
 @dataclass
 class Group:
-    """Notifications about one thread (or one event), newest first."""
+    """Notifications about one thread (or one event), newest first: at most ROWS_PER_GROUP of them; `total` and
+    `unread_total` count all of this person's notifications in it."""
 
     key: tuple[str, int]
     notifications: list[Notification]
+    total: int = 0
+    unread_total: int = 0
 
     @property
     def post(self) -> Post | None:
@@ -135,8 +144,16 @@ class Group:
         return [n for n in self.notifications if n.read_at is None]
 
     @property
+    def count(self) -> int:
+        """How many the line speaks of: the unread ones, else all. When the line holds every notification of the
+        group, only those still visible count; beyond ROWS_PER_GROUP the stored number stands."""
+        if self.total <= ROWS_PER_GROUP:
+            return len(self.unread) or len(self.notifications)
+        return self.unread_total or self.total
+
+    @property
     def target_comment(self) -> Comment | None:
-        """The earliest unread comment: where reading should start."""
+        """The earliest unread comment read for this line: where reading should start."""
         with_comments = [n for n in (self.unread or self.notifications) if n.comment is not None]
         return with_comments[-1].comment if with_comments else None
 
@@ -157,10 +174,27 @@ class Group:
         return "personal" if kinds <= {"reply", "mention"} else "followed"
 
 
+@dataclass
+class NotificationPage:
+    groups: list[Group]
+    next_cursor: str | None
+
+
 def notification_options():
     return (joinedload(Notification.post).joinedload(Post.author),
             joinedload(Notification.comment).joinedload(Comment.author),
             joinedload(Notification.event), joinedload(Notification.actor),
+            joinedload(Notification.application).joinedload(MembershipApplication.user))
+
+
+def _line_options():
+    """What a line of the bell shows and `still_visible` asks, without the texts of posts and comments."""
+    texts = (defer(Post.body_source), defer(Post.body_html), defer(Post.excerpt))
+    return (joinedload(Notification.post).options(joinedload(Post.author), *texts),
+            joinedload(Notification.comment).options(joinedload(Comment.author), defer(Comment.body_source),
+                                                     defer(Comment.body_html)),
+            joinedload(Notification.event).options(defer(Event.description_source), defer(Event.description_html)),
+            joinedload(Notification.actor),
             joinedload(Notification.application).joinedload(MembershipApplication.user))
 
 
@@ -173,18 +207,55 @@ def _group_key(notification: Notification) -> tuple[str, int]:
     return ("post", notification.post_id or 0)
 
 
-def grouped(user: User, limit: int = 200) -> list[Group]:
-    """Newest first, one group per thread or event."""
-    rows = db.session.scalars(select(Notification).where(Notification.user_id == user.id)
-                              .options(*notification_options())
-                              .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)).all()
-    groups: dict[tuple[str, int], Group] = {}
-    for notification in rows:
-        if not still_visible(user, notification):
-            continue
-        key = _group_key(notification)
-        groups.setdefault(key, Group(key, [])).notifications.append(notification)
-    return list(groups.values())
+def _keyed(user: User):
+    """The person's notifications with their line's key as columns (`_group_key` in SQL)."""
+    application = Notification.kind == NotificationKind.APPLICATION
+    return (select(Notification.id, Notification.created_at, Notification.read_at,
+                   case((application, "applications"), (Notification.event_id.is_not(None), "event"),
+                        else_="post").label("line"),
+                   case((application, 0), (Notification.event_id.is_not(None), Notification.event_id),
+                        else_=func.coalesce(Notification.post_id, 0)).label("target"))
+            .where(Notification.user_id == user.id).subquery())
+
+
+def page_of_groups(user: User, cursor: str | None = None) -> NotificationPage:
+    """One page of the bell, newest line first: GROUPS_PER_PAGE lines after `cursor` (keyset on each line's newest
+    notification), each with its newest ROWS_PER_GROUP notifications. Two statements and a bounded number of rows,
+    however many notifications the person has."""
+    keyed = _keyed(user)
+    latest, latest_id = func.max(keyed.c.created_at), func.max(keyed.c.id)
+    heads_query = (select(keyed.c.line, keyed.c.target, latest.label("latest"), latest_id.label("latest_id"),
+                          func.count().label("total"),
+                          func.sum(case((keyed.c.read_at.is_(None), 1), else_=0)).label("unread"))
+                   .group_by(keyed.c.line, keyed.c.target))
+    position = decode_cursor(cursor)
+    if position is not None:
+        heads_query = heads_query.having(tuple_(latest, latest_id) < tuple_(*position))
+    heads = db.session.execute(heads_query.order_by(latest.desc(), latest_id.desc())
+                               .limit(GROUPS_PER_PAGE + 1)).all()
+    more, heads = len(heads) > GROUPS_PER_PAGE, heads[:GROUPS_PER_PAGE]
+    groups = {(head.line, head.target): Group((head.line, head.target), [], head.total, head.unread or 0)
+              for head in heads}
+    if groups:
+        for notification in _newest_of(keyed, list(groups)):
+            if still_visible(user, notification):
+                groups[_group_key(notification)].notifications.append(notification)
+    next_cursor = f"{heads[-1].latest.timestamp():.6f}_{heads[-1].latest_id}" if more else None
+    return NotificationPage([group for group in groups.values() if group.notifications], next_cursor)
+
+
+def _newest_of(keyed, keys: list[tuple[str, int]]) -> list[Notification]:
+    """The newest ROWS_PER_GROUP notifications of each of these lines, newest first, with what they show."""
+    lines = {line: [target for kind, target in keys if kind == line] for line in ("post", "event", "applications")}
+    rank = func.row_number().over(partition_by=(keyed.c.line, keyed.c.target),
+                                  order_by=(keyed.c.created_at.desc(), keyed.c.id.desc())).label("rank")
+    ranked = (select(keyed.c.id, rank)
+              .where(or_(*(and_(keyed.c.line == line, keyed.c.target.in_(targets))
+                           for line, targets in lines.items() if targets)))
+              .subquery())
+    return list(db.session.scalars(select(Notification).join(ranked, ranked.c.id == Notification.id)
+                                   .where(ranked.c.rank <= ROWS_PER_GROUP).options(*_line_options())
+                                   .order_by(Notification.created_at.desc(), Notification.id.desc())).unique())
 
 
 def notify_followers_of_post(post: Post) -> int:

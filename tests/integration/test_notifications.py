@@ -464,3 +464,31 @@ def test_membership_applications_reach_the_people_who_decide(app, client, new_cl
         application_id = db.session.scalar(select(MembershipApplication.id))
     client.submit(f"/members/applications/{application_id}/approve", {"reason": ""}, form_url="/members/applications")
     assert "membership application" not in text_of(client.get("/notifications/"))
+
+
+def test_the_bell_pages_through_its_lines_without_repeats_and_counts_long_threads(app, client, make_user):
+    """Twenty lines a page, newest first, an older page continuing after the last line; a thread with more
+    notifications than a line reads still says how many there are."""
+    from tests.integration.test_query_counts import seed_notifications
+
+    person, actor = make_user(Role.MEMBER), make_user()
+    seed_notifications(app, person.id, actor.id, 250)  # 25 threads of ten, the newest 83 unread
+    with app.app_context():
+        from app.models.post import Comment, Post
+
+        big = db.session.scalar(select(Post.id).where(Post.title == "Thread 0"))
+        comments = [Comment(post_id=big, author_id=actor.id, body_source="c", body_html="<p>c</p>", path="",
+                            created_at=utcnow()) for _ in range(30)]
+        db.session.add_all(comments)
+        db.session.flush()
+        db.session.add_all([Notification(user_id=person.id, kind="followed", post_id=big, comment_id=c.id,
+                                         actor_id=actor.id, created_at=utcnow()) for c in comments])
+        db.session.commit()
+    client.login(person)
+    first = text_of(client.get("/notifications/"))
+    assert "33 new comments in Thread 0" in first  # 30 new + 3 of its ten older ones unread
+    cursor = re.search(r'notifications/\?before=([^"]+)"', first).group(1)
+    older = text_of(client.get(f"/notifications/?before={cursor}"))
+    titles = re.findall(r"in (Thread \d+)", first) + re.findall(r"in (Thread \d+)", older)
+    assert sorted(titles) == sorted(f"Thread {n}" for n in range(25)), titles
+    assert "notifications/?before=" not in older

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, insert
@@ -111,3 +112,55 @@ def test_event_pages_have_a_fixed_query_count(app, client, make_user, make_event
             counts[(name, size)] = len(statements)
     for name in ("list", "event"):
         assert counts[(name, 3)] == counts[(name, 60)] <= MAX_QUERIES, counts
+
+
+def seed_notifications(app, user_id: int, actor_id: int, size: int) -> None:
+    """`size` notifications for one person: new comments in followed threads, ten per thread (one thread per
+    notification up to ten), the newest third unread, each with its comment."""
+    from app.models.notification import Notification
+
+    now = utcnow()
+    threads = size if size <= 10 else size // 10
+    with app.app_context():
+        posts = [Post(kind="discussion", title=f"Thread {n}", body_source="b", body_html="<p>b</p>", excerpt="b",
+                      visibility="public", public_teaser=False, status="published", pinned=False, locked=False,
+                      author_id=actor_id, created_at=now, last_activity_at=now, comment_count=0, like_count=0)
+                 for n in range(threads)]
+        db.session.add_all(posts)
+        db.session.flush()
+        comments = [Comment(post_id=posts[n % threads].id, author_id=actor_id, body_source="c", body_html="<p>c</p>",
+                            path="", created_at=now) for n in range(size)]
+        db.session.add_all(comments)
+        db.session.flush()
+        db.session.execute(insert(Notification), [
+            {"user_id": user_id, "kind": "mention" if n % 7 == 0 else "followed", "post_id": comment.post_id,
+             "comment_id": comment.id, "actor_id": actor_id, "created_at": now - timedelta(minutes=size - n),
+             "read_at": None if n > size * 2 // 3 else now} for n, comment in enumerate(comments)])
+        db.session.commit()
+
+
+def test_notifications_page_has_a_fixed_query_count(app, client, make_user):
+    """The bell's page reads one page of lines with a bounded number of notifications each, whatever the person
+    has: the same statements for 10 notifications as for 1,000."""
+    counts, lines = {}, {}
+    for size in (10, 1000):
+        person = make_user(Role.MEMBER)
+        seed_notifications(app, person.id, make_user().id, size)
+        client.login(person)
+        first_page = ""
+        for page in ("first", "older"):
+            url = "/notifications/"
+            if page == "older":
+                url += "?before=" + first_page.split('notifications/?before=', 1)[1].split('"', 1)[0]
+            with count_queries(app) as statements:
+                response = client.get(url)
+            assert response.status_code == 200
+            counts[(page, size)] = len(statements)
+            lines[(page, size)] = response.get_data(as_text=True).count('notification-link"')
+            if page == "first":
+                first_page = response.get_data(as_text=True)
+                if "notifications/?before=" not in first_page:
+                    break
+        client.logout()
+    assert lines[("first", 10)] == 10 and lines[("first", 1000)] == 20 and lines[("older", 1000)] == 20, lines
+    assert counts[("first", 10)] == counts[("first", 1000)] == counts[("older", 1000)] <= MAX_QUERIES, counts
