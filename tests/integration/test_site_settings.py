@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models.audit import AuditEntry
 from app.models.user import Role
 from app.services import branding
-from tests.conftest import text_of
+from tests.conftest import PARTICIPATION_FORM, text_of
 
 
 def audit_entries(app, action="setting.changed"):
@@ -65,9 +65,7 @@ def test_admin_names_the_association_and_everyone_sees_it_audited(app, client, n
 def test_a_wrong_value_is_refused_with_a_message_and_nothing_is_stored(app, client, make_user, field, value,
                                                                        message):
     client.login(make_user(Role.ADMIN))
-    form = {"comment_edit_minutes": "45", "posting_rate_limit": "5 per minute", "contact_rate_limit": "5 per hour",
-            "invitation_days": "14", "reminder_hours": "24", "attachment_max_mb": "15", "attachments_per_item": "10",
-            "uploads_per_hour": "60", "document_max_mb": "10", field: value}
+    form = {**PARTICIPATION_FORM, field: value}
     response = client.submit("/admin/settings/participation", form)
     assert response.status_code == 400
     page = text_of(response)
@@ -95,7 +93,7 @@ def test_participation_settings_take_effect_at_once(app, client, make_user, make
     response = client.submit("/admin/settings/participation", {
         "comment_edit_minutes": "0", "posting_rate_limit": "1 per minute", "contact_rate_limit": "5 per hour",
         "invitation_days": "3", "reminder_hours": "48", "attachment_max_mb": "2", "attachments_per_item": "3",
-        "uploads_per_hour": "20", "document_max_mb": "5", "hold_first_posts": "y"})
+        "uploads_per_hour": "20", "document_max_mb": "5", "hold_first_posts": "y", "thread_page_size": "40"})
     assert response.status_code == 302
     with app.app_context():
         site.forget()
