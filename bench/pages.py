@@ -283,16 +283,9 @@ def interleaved(app, paths: dict[str, str], user_id: int | None, rounds: int = 2
     weighs on every page alike: the pages are compared with each other. Medians of `rounds`."""
     import statistics
 
-    from app.extensions import db
-    from app.models.user import User
-    from bench.queries import _log_in, recording
+    from bench.queries import client_for, recording
 
-    with app.app_context():
-        engine = db.engine
-        user = db.session.get(User, user_id) if user_id is not None else None
-    client = app.test_client()
-    if user is not None:
-        _log_in(client, user)
+    engine, client = client_for(app, user_id)
     samples: dict[str, dict[str, list]] = {name: {"wall": [], "cpu": [], "sql": [], "queries": []} for name in paths}
     statuses = {name: client.get(path).status_code for name, path in paths.items()}  # warm-up
     with recording(engine) as recorder:
