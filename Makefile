@@ -72,7 +72,8 @@ translations: setup-dev
 ## make bench: on SQLite and PostgreSQL, the feed under load (req/s, p50/p99, queries per page), a sign-up
 ## storm (500 people, 50 seats, 4 workers), `flask send-digests` for 1,000 and 10,000 people, and mail through
 ## real workers (mails/s with one and two; a 10,000-person announcement), search at 100,000 posts, and the
-## organizers' dashboard at 10,000 posts
+## organizers' dashboard at 10,000 posts, and the pages of a logged-in member beside a visitor's (CPU per request,
+## share of the bare endpoint, p50/p99, statements, page-cache hits) with deep feed pages at 100,000 posts
 ## (options: make bench BENCH_ARGS="--suite storm --db postgres"; see bench/README.md)
 bench: setup-dev
 	$(BIN)/python -m bench $(BENCH_ARGS)

@@ -12,7 +12,8 @@ Per database, two data sets:
   bench server marks in a header (`bench.ping.mark_page_cache`): req/s, share of the bare endpoint, p50/p99, hits.
 - **deep**: 100,000 posts and 1,000,000 comments (bench/search_data.py, as the search suite's, without the index):
   the feed's page 1, page 50 (the "older" cursor followed 49 times) and the middle page, as the visitor and the
-  member, in-process; target: within DEEP_SPREAD of each other.
+  member, in-process, page after page in each of 20 rounds (so other work on the machine weighs on all alike);
+  target: within DEEP_SPREAD of each other.
 
 Databases: `bench/results/bench-pages.sqlite` and `bench-deep.sqlite`; PostgreSQL `bench_perf` and `bench_perf_deep`
 (`$BENCH_PAGES_POSTGRES_URL` or `--postgres-url` name the first; the deep one is its sibling). Recreated every run;
@@ -277,10 +278,36 @@ def deep_paths(app, user_id: int | None) -> dict[str, str]:
                 "shown": shown}
 
 
+def interleaved(app, paths: dict[str, str], user_id: int | None, rounds: int = 2 * RUNS) -> dict:
+    """Like bench.queries.measure, but page after page in each round, so that whatever else runs on the machine
+    weighs on every page alike: the pages are compared with each other. Medians of `rounds`."""
+    import statistics
+
+    from bench.queries import client_for, recording
+
+    engine, client = client_for(app, user_id)
+    samples: dict[str, dict[str, list]] = {name: {"wall": [], "cpu": [], "sql": [], "queries": []} for name in paths}
+    statuses = {name: client.get(path).status_code for name, path in paths.items()}  # warm-up
+    with recording(engine) as recorder:
+        for _ in range(rounds):
+            for name, path in paths.items():
+                recorder.reset()
+                began, cpu_began = time.perf_counter(), time.process_time()
+                statuses[name] = max(statuses[name], client.get(path).status_code)
+                samples[name]["wall"].append(time.perf_counter() - began)
+                samples[name]["cpu"].append(time.process_time() - cpu_began)
+                samples[name]["sql"].append(recorder.sql_seconds)
+                samples[name]["queries"].append(len(recorder.statements))
+    return {name: {"path": paths[name], "status": statuses[name], "queries": statistics.median_low(found["queries"]),
+                   "in_process_ms": round(statistics.median(found["wall"]) * 1000, 2),
+                   "cpu_ms": round(statistics.median(found["cpu"]) * 1000, 2),
+                   "sql_ms": round(statistics.median(found["sql"]) * 1000, 2), "runs": rounds}
+            for name, found in samples.items()}
+
+
 def run_deep(kind: str, args) -> dict:
     from app.extensions import db
     from bench import search
-    from bench.queries import measure
     from bench.report import quiet_cpu
     from bench.seed import _analyze
 
@@ -308,9 +335,7 @@ def run_deep(kind: str, args) -> dict:
         busy = quiet_cpu()
         progress(f"deep/{kind}: {viewer}, {shown:,} posts in the feed (CPU busy {busy}%, load average "
                  f"{os.getloadavg()[0]:.2f})")
-        pages = measure(app, paths, user_id, runs=RUNS)
-        for page in pages.values():
-            del page["statements"]
+        pages = interleaved(app, paths, user_id)
         # The cost compared: this process's CPU, plus on PostgreSQL the time inside its statements (the server's
         # work, which process_time does not see); wall time would mostly measure whoever else uses the CPUs.
         costs = [page["cpu_ms"] + (page["sql_ms"] if kind == "postgres" else 0) for page in pages.values()]

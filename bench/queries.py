@@ -72,9 +72,8 @@ def _log_in(client, user) -> None:
         session["_fresh"] = True
 
 
-def measure(app: Flask, pages: dict[str, str], user_id: int | None = None, runs: int = TIMED_RUNS) -> dict:
-    """For each named page: status, the statements of one request, and median in-process timings (wall clock, and
-    the CPU time of this process: `time.process_time`), as a visitor or (with `user_id`) logged in as that user."""
+def client_for(app: Flask, user_id: int | None = None):
+    """The app's engine and a test client, logged in as `user_id` when given."""
     from app.extensions import db
     from app.models.user import User
 
@@ -84,6 +83,13 @@ def measure(app: Flask, pages: dict[str, str], user_id: int | None = None, runs:
     client = app.test_client()
     if user is not None:
         _log_in(client, user)
+    return engine, client
+
+
+def measure(app: Flask, pages: dict[str, str], user_id: int | None = None, runs: int = TIMED_RUNS) -> dict:
+    """For each named page: status, the statements of one request, and median in-process timings (wall clock, and
+    the CPU time of this process: `time.process_time`), as a visitor or (with `user_id`) logged in as that user."""
+    engine, client = client_for(app, user_id)
     results: dict = {}
     for name, path in pages.items():
         client.get(path)  # the first request warms caches (templates, compiled SQL, catalogues)
