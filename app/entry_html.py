@@ -15,17 +15,29 @@ CREATED_MARKER = "\x00created\x00"  # NUL never survives into stored text (app.s
 ACTIVE_MARKER = "\x00active\x00"
 
 
+def _page(context) -> tuple:
+    """What every card of one page shares: the viewer (resolved once, not through the proxy per card), whether
+    they are signed in, the language."""
+    memo = context.get("_feed_entry_page")
+    if memo is None:
+        viewer = context["current_user"]
+        viewer = viewer._get_current_object() if hasattr(viewer, "_get_current_object") else viewer  # noqa: SLF001
+        memo = (viewer, viewer is not None and viewer.is_authenticated, str(get_locale()))
+        context.vars["_feed_entry_page"] = memo
+    return memo
+
+
 @pass_context
 def feed_entry(context, post) -> Markup:
-    viewer, dates = context["current_user"], context["dates"]
-    signed_in = viewer is not None and viewer.is_authenticated
+    viewer, signed_in, locale = _page(context)
+    dates = context["dates"]
     teaser_only = policy.shows_teaser(viewer, post)
     author, category = post.author, post.category
     key = ("entry", post.id, post.title, post.excerpt, post.kind, post.visibility, post.status, post.pinned,
            post.created_at, post.last_activity_at, post.comment_count, post.like_count,
            (category.slug, category.name) if category else None,
            (author.display_name, author.handle, author.avatar_name, author.is_suspended) if author else None,
-           str(get_locale()), signed_in, teaser_only)
+           locale, signed_in, teaser_only)
 
     def render() -> str:
         return render_template("feed/_entry_card.html", post=post, signed_in=signed_in, teaser_only=teaser_only,
