@@ -16,7 +16,7 @@ from sqlalchemy import func, or_, select
 from app import site
 from app.extensions import db
 from app.mail import links, queue_mail
-from app.models.notification import Follow, FollowTarget
+from app.models.notification import Follow, FollowTarget, Notification
 from app.models.types import utcnow
 from app.models.user import Role, User
 from app.security import log_security_event
@@ -41,6 +41,19 @@ def normalise_email(email: str) -> str:
 
 def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def load_for_session(user_id: int) -> User | None:
+    """The person behind a session cookie, with the bell's count of unread notifications in the same statement
+    (every page a signed-in person opens shows it)."""
+    unread = (select(func.count()).select_from(Notification)
+              .where(Notification.user_id == User.id, Notification.read_at.is_(None))
+              .correlate(User).scalar_subquery())
+    row = db.session.execute(select(User, unread).where(User.id == user_id)).first()
+    if row is None:
+        return None
+    user, user.unread_notifications = row[0], row[1]  # a plain attribute, read by notifications.unread_count
+    return user
 
 
 def find_people(text: str, page: int):

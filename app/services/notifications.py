@@ -92,6 +92,9 @@ def notify_about_comment(comment: Comment) -> int:
 def unread_count(user) -> int:
     if user is None or not user.is_authenticated:
         return 0
+    counted = getattr(user, "unread_notifications", None)  # loaded with the session's user (accounts)
+    if counted is not None:
+        return counted
     return db.session.scalar(select(func.count()).select_from(Notification).where(
         Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
 
@@ -324,6 +327,7 @@ def mark_read(user: User, key: tuple[str, int] | None = None) -> None:
         column = Notification.event_id if key[0] == "event" else Notification.post_id
         query = query.where(column == key[1])
     db.session.execute(query.values(read_at=utcnow()))
+    user.unread_notifications = None  # counted again when shown
 
 
 
