@@ -171,3 +171,30 @@ def test_jump_to_what_is_new_since_my_last_visit(app, client, make_user, make_po
     assert "3 new comments since your last visit: jump to the first" in second
     assert f'href="/comments/{new_ids[0]}"' in second
     assert "since your last visit" not in text_of(client.get(f"/posts/{post.id}"))  # seen now
+
+
+def test_the_cached_header_shows_each_person_their_own_counts_rights_token_and_address(app, new_client, make_user,
+                                                                                        make_post, add_comment):
+    from app.models.notification import Notification
+
+    admin, member = make_user(Role.ADMIN, name="Adele"), make_user(Role.MEMBER, name="Moritz")
+    post = make_post(member)
+    with app.app_context():
+        db.session.add_all([Notification(user_id=member.id, kind="reply", post_id=post.id) for _ in range(3)])
+        db.session.commit()
+    browsers = {"admin": new_client(), "member": new_client(), "other member": new_client()}
+    browsers["admin"].login(admin)
+    browsers["member"].login(member)
+    browsers["other member"].login(make_user(Role.MEMBER))
+    for path in ("/", "/events/", f"/posts/{post.id}", "/"):
+        for name, browser in browsers.items():
+            page = text_of(browser.get(path))
+            header = page[page.index('<header class="site-header">'):page.index("</header>")]
+            assert ("/admin/" in header) == (name == "admin"), (name, path)
+            assert ('3<span class="visually-hidden"> unread' in header) == (name == "member"), (name, path)
+            token = re.search(r'name="csrf_token" value="([^"]+)"', header).group(1)
+            assert "\x00" not in header and token
+            if path.startswith("/posts/"):  # the comment form below is rendered fresh: the same token
+                assert set(re.findall(r'name="csrf_token" value="([^"]+)"', page)) == {token}, name
+            assert f'/language/de?next={path}"' in header, (name, path)  # this page's own address
+            assert ('aria-current="page">Events' in header) == (path == "/events/"), (name, path)
