@@ -209,7 +209,13 @@ def assert_accessible(page, label: str = "", *, known: tuple[str, ...] = ()) -> 
 
 def assert_fits_viewport(page, label: str = "") -> None:
     """Nothing makes the page scroll sideways: the document is no wider than the viewport. On failure,
-    names the elements that stick out past the edge and are not clipped by a scroll box."""
+    names the elements that stick out past the edge and are not clipped by a scroll box. Measured once the
+    layout has settled (fonts loaded, two frames drawn): right after a navigation Chromium can report a
+    momentary width that no element accounts for."""
+    page.evaluate("""async () => {
+      await document.fonts.ready;
+      await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+    }""")
     width, inner, culprits = page.evaluate("""() => {
       const inner = document.documentElement.clientWidth;
       const outOfFlow = (position) => position === "absolute" || position === "fixed";
