@@ -28,17 +28,13 @@ def _language_marker(code: str) -> str:
 def site_header(context) -> Markup:
     viewer = None if context.get("database_unavailable") else context["current_user"]
     signed_in = viewer is not None and viewer.is_authenticated
+    flags, counts = _viewer_state(context, viewer, signed_in)
     if not signed_in or request.blueprint == "search":  # the search box shows what was searched for
-        return Markup(_render(context, signed_in, viewer, cached=False))  # noqa: S704  # nosec B704
-    flags = {"members": policy.can_enter_members_area(viewer), "moderate": policy.can_moderate(viewer),
-             "dashboard": policy.can_view_dashboard(viewer), "admin": policy.is_admin(viewer)}
-    counts = (context["unread_notifications"](), context["moderation_count"]() if flags["moderate"] else 0,
-              context["accounts_waiting"]() if flags["admin"] else 0)
+        return Markup(_render(context, signed_in, flags, counts, cached=False))  # noqa: S704  # nosec B704
     key = ("header", str(get_locale()), request.blueprint, tuple(flags.values()), counts, site.get("site_name"),
            site.get("logo"), site.get("members_area"), context["members_area_name"](),
            site.get("registration_mode"))
-    header = fragments.html.get_or_render(key, lambda: _render(context, True, viewer, cached=True, flags=flags,
-                                                               counts=counts))
+    header = fragments.html.get_or_render(key, lambda: _render(context, True, flags, counts, cached=True))
     header = header.replace(CSRF_MARKER, str(escape(generate_csrf())))
     for code in context["language_names"]:
         marker = _language_marker(code)
@@ -52,13 +48,17 @@ def _language_href(code: str, context) -> str:
     return url_for("main.switch_language", code=code, next=context["current_path"])
 
 
-def _render(context, signed_in: bool, viewer, *, cached: bool, flags=None, counts=(0, 0, 0)) -> str:
-    if flags is None:
-        flags = {"members": policy.can_enter_members_area(viewer), "moderate": policy.can_moderate(viewer),
-                 "dashboard": policy.can_view_dashboard(viewer), "admin": policy.is_admin(viewer)}
-        if signed_in:
-            counts = (context["unread_notifications"](), context["moderation_count"]() if flags["moderate"] else 0,
-                      context["accounts_waiting"]() if flags["admin"] else 0)
+def _viewer_state(context, viewer, signed_in: bool) -> tuple[dict, tuple[int, int, int]]:
+    """What the header shows of the viewer: their rights, and (signed in) the three counts."""
+    flags = {"members": policy.can_enter_members_area(viewer), "moderate": policy.can_moderate(viewer),
+             "dashboard": policy.can_view_dashboard(viewer), "admin": policy.is_admin(viewer)}
+    if not signed_in:
+        return flags, (0, 0, 0)
+    return flags, (context["unread_notifications"](), context["moderation_count"]() if flags["moderate"] else 0,
+                   context["accounts_waiting"]() if flags["admin"] else 0)
+
+
+def _render(context, signed_in: bool, flags: dict, counts: tuple[int, int, int], *, cached: bool) -> str:
     codes = list(context["language_names"])
     return render_template(
         "_header.html", logged_in=signed_in, flags=flags, unread_count=counts[0], open_reports=counts[1],

@@ -479,3 +479,31 @@ def postgres_reachable(request):
             pytest.fail(f"PostgreSQL must be reachable in CI: {exc}")
         pytest.skip(f"PostgreSQL not reachable here: {exc}")
     request.getfixturevalue("_fault_database_prepared")
+
+
+# ---------------------------------------------------------------- concurrency
+
+
+def run_together(app, work, items):
+    """Run work(item) for every item in its own thread, released at once; return (results, errors)."""
+    barrier = threading.Barrier(len(items))
+    results, errors = {}, []
+
+    def target(item):
+        with app.test_request_context():
+            try:
+                barrier.wait(timeout=10)
+                results[item] = work(item)
+                db.session.commit()
+            except Exception as exc:  # noqa: BLE001  (every error is a test failure, collected)
+                db.session.rollback()
+                errors.append(repr(exc))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=target, args=(item,)) for item in items]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results, errors

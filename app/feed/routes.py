@@ -106,8 +106,7 @@ def comments_atom(post_id: int):
     post = load_post(post_id)
     if not policy.is_syndicated(post):
         abort(404)  # machine-read feeds carry public content only
-    roots, _total = feed_queries.thread(post, newest_first=True)
-    body = render_template("feed/comments_atom.xml", post=post, roots=roots)
+    body = render_template("feed/comments_atom.xml", post=post, comments=threads.latest_comments(post))
     return body, 200, {"Content-Type": "application/atom+xml; charset=utf-8"}
 
 

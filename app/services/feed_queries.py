@@ -1,8 +1,8 @@
-"""Reading: the feed with keyset pagination, and a post's whole thread in display order."""
+"""Reading: the feed with keyset pagination, and what a person liked on a post (threads: app.services.threads)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import literal, select, tuple_, union_all
@@ -77,44 +77,6 @@ def feed_page(visible, *, kind: str | None = None, category: Category | None = N
     more = len(rows) > page_size
     rows = rows[:page_size]
     return FeedPage(posts=rows, pinned=pinned, next_cursor=encode_cursor(rows[-1]) if more and rows else None)
-
-
-NESTING_CAP = 5  # replies nest visually this deep; deeper ones line up below, naming whom they answer
-
-
-@dataclass
-class ThreadNode:
-    comment: Comment
-    level: int = 0  # visual nesting level, at most NESTING_CAP - 1
-    replies_to: Comment | None = None  # set when the reply no longer sits under its parent
-    children: list[ThreadNode] = field(default_factory=list)
-
-
-def thread(post: Post, *, newest_first: bool = False) -> tuple[list[ThreadNode], int]:
-    """All comments of a post as a tree, from one query ordered by the materialised path.
-
-    Replies deeper than the nesting cap are attached to their ancestor at the cap, in order,
-    and remember whom they answer.
-    """
-    order = (Comment.root_id.desc(), Comment.path) if newest_first else (Comment.path,)
-    comments = db.session.scalars(select(Comment).where(Comment.post_id == post.id)
-                                  .options(joinedload(Comment.author)).order_by(*order)).all()
-    roots: list[ThreadNode] = []
-    nodes: dict[int, ThreadNode] = {}
-    containers: dict[int, list[ThreadNode]] = {}  # the list each comment was placed in
-    for comment in comments:
-        parent = nodes.get(comment.parent_id) if comment.parent_id else None
-        if parent is None:
-            node, container = ThreadNode(comment), roots
-        elif parent.level + 1 < NESTING_CAP:
-            node, container = ThreadNode(comment, level=parent.level + 1), parent.children
-        else:
-            node = ThreadNode(comment, level=parent.level, replies_to=parent.comment)
-            container = containers[parent.comment.id]
-        container.append(node)
-        containers[comment.id] = container
-        nodes[comment.id] = node
-    return roots, len(comments)
 
 
 def liked_by(user, post: Post) -> tuple[bool, set[int]]:

@@ -89,11 +89,3 @@ def save(actor: User | None, values: Mapping[str, Any]) -> list[str]:
         db.session.flush()
         site.forget()
     return changed
-
-
-def get_flag(key: str) -> bool:
-    return bool(site.get(key))
-
-
-def set_flag(actor: User | None, key: str, value: bool) -> None:
-    save(actor, {key: value})

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 
+from app import site
 from app.database import insert_if_absent
 from app.extensions import db
 from app.mail import links
@@ -45,7 +46,7 @@ def create_first_admin(token: str, email: str, display_name: str, password: str,
 
 
 def is_finished() -> bool:
-    return bool(settings.get_flag("setup_finished"))
+    return bool(site.get("setup_finished"))
 
 
 def finish(actor: User | None) -> None:

@@ -149,3 +149,16 @@ def unread_since(post: Post, viewer, seen_up_to: int | None) -> tuple[int, int |
         .where(Comment.post_id == post.id, Comment.id > since, Comment.author_id != viewer.id,
                Comment.deleted_at.is_(None), Comment.hidden_at.is_(None), Comment.status == Status.PUBLISHED)).one()
     return row[1] or 0, row[2], row[0] or 0
+
+
+FEED_ENTRIES = 50  # a thread's Atom feed: its newest comments, as feed readers expect
+
+
+def latest_comments(post: Post, limit: int = FEED_ENTRIES) -> list[Comment]:
+    """The newest comments others can read (not held, hidden or deleted), newest first: one bounded query
+    whatever the thread's size."""
+    return list(db.session.scalars(
+        select(Comment).where(Comment.post_id == post.id, Comment.status == Status.PUBLISHED,
+                              Comment.deleted_at.is_(None), Comment.hidden_at.is_(None))
+        .options(joinedload(Comment.author), defer(Comment.body_source))
+        .order_by(Comment.id.desc()).limit(limit)))

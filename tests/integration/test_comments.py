@@ -232,3 +232,19 @@ def test_comments_atom_feed(client, make_user, make_post, add_comment):
     assert response.status_code == 200 and "In the comments feed" in text_of(response)
 
 
+
+
+def test_comments_atom_feed_lists_the_newest_readable_comments_only(app, client, make_user, make_post, add_comment):
+    from app.models.types import utcnow
+    from app.services.threads import FEED_ENTRIES
+
+    post = make_post()
+    writer = make_user()
+    ids = [add_comment(writer, post, f"Eintrag {n}") for n in range(FEED_ENTRIES + 3)]
+    with app.app_context():
+        db.session.execute(db.update(Comment).where(Comment.id == ids[-1]).values(hidden_at=utcnow()))
+        db.session.commit()
+    feed = text_of(client.get(f"/posts/{post.id}/comments.atom"))
+    assert f"Eintrag {FEED_ENTRIES + 2}&lt;" not in feed  # hidden by the moderators
+    assert feed.index(f"Eintrag {FEED_ENTRIES + 1}&lt;") < feed.index(f"Eintrag {FEED_ENTRIES}&lt;")  # newest first
+    assert feed.count("<entry>") == FEED_ENTRIES and "Eintrag 0&lt;" not in feed and "Eintrag 1&lt;" not in feed

@@ -7,42 +7,16 @@ lock in services.signups makes these fail (overbooking, or the CHECK constraint 
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models.event import Event, Signup
 from app.models.user import User
+from tests.conftest import run_together
 
 pytestmark = pytest.mark.concurrency
 ROUNDS = 3
-
-
-def run_together(app, work, items):
-    """Run work(item) for every item in its own thread, released at once; return (results, errors)."""
-    barrier = threading.Barrier(len(items))
-    results, errors = {}, []
-
-    def target(item):
-        with app.test_request_context():
-            try:
-                barrier.wait(timeout=10)
-                results[item] = work(item)
-                db.session.commit()
-            except Exception as exc:  # noqa: BLE001  (every error is a test failure, collected)
-                db.session.rollback()
-                errors.append(repr(exc))
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=target, args=(item,)) for item in items]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results, errors
 
 
 def signups(app, event_id):

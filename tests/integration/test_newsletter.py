@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import threading
 import zipfile
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -21,7 +20,7 @@ from app.models.mail import OutgoingMail
 from app.models.notification import Announcement, MailKind, MailMode, MailPreference, NewsConsent
 from app.models.types import utcnow
 from app.models.user import Role, User
-from tests.conftest import DEFAULT_PASSWORD, text_of
+from tests.conftest import DEFAULT_PASSWORD, run_together, text_of
 from tests.integration.test_notifications import consent, run
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -386,25 +385,7 @@ def test_two_workers_starting_one_due_sending_mail_each_person_once(app, make_us
         announcements.schedule(db.session.get(User, volunteer.id), news, "everyone", utcnow() + timedelta(hours=1))
         db.session.execute(update(Announcement).values(scheduled_at=utcnow() - timedelta(seconds=1)))
         db.session.commit()
-    errors, barrier = [], threading.Barrier(4)
-
-    def start():
-        with app.test_request_context():
-            try:
-                barrier.wait(timeout=10)
-                announcements.send_pending_batches()
-                db.session.commit()
-            except Exception as exc:  # noqa: BLE001
-                db.session.rollback()
-                errors.append(repr(exc))
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=start) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    _results, errors = run_together(app, lambda _copy: announcements.send_pending_batches(), range(4))
     assert errors == []
     with app.app_context():
         recipients = db.session.scalars(select(OutgoingMail.recipient).where(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
 from datetime import timedelta
 
 import pytest
@@ -14,7 +13,7 @@ from app.models.mail import OutgoingMail
 from app.models.notification import DigestClaim, MailKind, MailMode, Notification
 from app.models.types import utcnow
 from app.models.user import Role, User
-from tests.conftest import english_client, text_of
+from tests.conftest import english_client, run_together, text_of
 
 
 def consent(app, user, **modes):
@@ -232,25 +231,7 @@ def test_digests_are_composed_once_under_concurrent_runs(app, make_user, make_po
         add_comment(writer, post, "Neu hier")
     from app.services.digests import send_digests
 
-    errors, barrier = [], threading.Barrier(4)
-
-    def compose():
-        with app.test_request_context():
-            try:
-                barrier.wait(timeout=10)
-                send_digests(MailMode.WEEKLY)
-                db.session.commit()
-            except Exception as exc:  # noqa: BLE001
-                db.session.rollback()
-                errors.append(repr(exc))
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=compose) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    _results, errors = run_together(app, lambda _copy: send_digests(MailMode.WEEKLY), range(4))
     assert errors == []
     with app.app_context():
         recipients = db.session.scalars(select(OutgoingMail.recipient)).all()
