@@ -1,6 +1,6 @@
-"""Feed cards at the cost of what changed: each card comes from the fragment cache (app.fragments), keyed by
-everything it shows and the viewer's flags for it (signed in; sees only the teaser), with the page's relative
-times filled into markers."""
+"""Feed and event cards at the cost of what changed: each card comes from the fragment cache (app.fragments),
+keyed by everything it shows and the viewer's flags for it (signed in; sees only the teaser; signed up), with the
+page's relative times filled into markers."""
 
 from __future__ import annotations
 
@@ -50,3 +50,18 @@ def feed_entry(context, post) -> Markup:
         card = card.replace(ACTIVE_MARKER, str(escape(dates.relative(post.last_activity_at))))
     # Autoescaped template output with escaped times filled in: nothing raw from people's input.
     return Markup(card)  # noqa: S704  # nosec B704
+
+
+@pass_context
+def event_entry(context, event, signup=None) -> Markup:
+    """An event's card in a list; `signup` is the viewer's own (confirmed or waitlisted shows as a badge). The
+    date is formatted in the event's zone when the card is made: no relative time, so nothing to fill in."""
+    _viewer, _signed_in, locale = _page(context)
+    state = "confirmed" if signup is not None and signup.is_confirmed else \
+        "waitlisted" if signup is not None and signup.is_waitlisted else None
+    key = ("event", event.id, event.title, event.starts_at, event.timezone, event.place, bool(event.online_url),
+           event.visibility, event.cancelled_at, event.capacity, event.seats_taken, event.waitlist_enabled,
+           locale, state)
+    card = fragments.html.get_or_render(key, lambda: render_template("events/_entry.html", event=event,
+                                                                     signup_state=state))
+    return Markup(card)  # noqa: S704  # nosec B704  (autoescaped template output)

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import policy, site
-from app.entry_html import feed_entry
+from app.entry_html import event_entry, feed_entry
 from app.header_html import site_header
 from app.i18n import LANGUAGE_NAMES, MAIL_KIND_LABELS, PAGE_TITLES, ROLE_LABELS
 from app.models.types import utcnow
@@ -144,6 +144,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["site"] = site
     app.jinja_env.globals["mail_intro"] = mail_texts.intro
     app.jinja_env.globals["feed_entry"] = feed_entry
+    app.jinja_env.globals["event_entry"] = event_entry
     app.jinja_env.globals["site_header"] = site_header
     app.jinja_env.filters["iso"] = lambda value: value.isoformat() if value else ""
 

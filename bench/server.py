@@ -6,7 +6,10 @@ which the real pages are compared; and a response header saying whether the anon
 answered (bench.ping.mark_page_cache), so the load client can report its hit rate.
 """
 
+import gc
+
 from app import create_app
 from bench.ping import add_ping, mark_page_cache
 
 app = mark_page_cache(add_ping(create_app()))
+gc.freeze()  # as wsgi.py does

@@ -189,7 +189,8 @@ def event_calendar(event_id: int):
 
 def public_calendar():
     """/events.ics: public events only, as read by calendar programs."""
-    return _ics(feed_ics(event_service.upcoming_and_past(policy.public_events(), past=False, limit=500)), "events.ics")
+    events = event_service.upcoming_and_past(policy.public_events(), past=False, limit=500, with_description=True)
+    return _ics(feed_ics(events), "events.ics")
 
 
 @bp.record_once

@@ -89,3 +89,9 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+# What a byline shows of a person (name, profile link and picture, a suspension badge): lists of comments load
+# only these of each author, not the whole account row (mail, password hash, settings, a dozen dates), which
+# was most of what reading a long thread cost.
+BYLINE = (User.display_name, User.handle, User.avatar_name, User.suspended_at, User.suspended_until)

@@ -9,6 +9,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from sqlalchemy import func, select
+from sqlalchemy.orm import defer
 
 from app import policy
 from app.content import excerpt_from_html, render_markdown
@@ -156,10 +157,13 @@ def message_attendees(organizer: User, event: Event, subject: str, body: str) ->
     return len(signups)
 
 
-def upcoming_and_past(visible, past: bool, limit: int = 30) -> list[Event]:
-    """Events under the policy's `visible` clause: upcoming soonest first, or past latest first."""
+def upcoming_and_past(visible, past: bool, limit: int = 30, with_description: bool = False) -> list[Event]:
+    """Events under the policy's `visible` clause: upcoming soonest first, or past latest first. Lists show no
+    description (most of an event's bytes); the calendar feed asks for it."""
     now = utcnow()
     query = select(Event).where(visible)
+    if not with_description:
+        query = query.options(defer(Event.description_source), defer(Event.description_html))
     query = query.where(Event.ends_at < now).order_by(Event.starts_at.desc()) if past else \
         query.where(Event.ends_at >= now).order_by(Event.starts_at)
     return list(db.session.scalars(query.limit(limit)))

@@ -16,6 +16,7 @@ from sqlalchemy.orm import defer, joinedload
 from app import site
 from app.extensions import db
 from app.models.post import Comment, Post, Status
+from app.models.user import BYLINE
 from app.services.comments import PATH_SEGMENT
 
 NESTING_CAP = 5  # replies nest visually this deep; a deeper subtree opens on its own page
@@ -76,7 +77,7 @@ def _successor(path: str) -> str:
 def _load(post: Post, low: str, high: str, newest_first: bool) -> list[Comment]:
     """Every comment whose path lies in [low, high): whole subtrees, one index range on (post, path)."""
     query = (select(Comment).where(Comment.post_id == post.id, Comment.path >= low, Comment.path < high)
-             .options(joinedload(Comment.author), defer(Comment.body_source)))
+             .options(joinedload(Comment.author).load_only(*BYLINE), defer(Comment.body_source)))
     order = (Comment.root_id.desc(), Comment.path) if newest_first else (Comment.path,)
     return list(db.session.scalars(query.order_by(*order)))
 
@@ -160,5 +161,5 @@ def latest_comments(post: Post, limit: int = FEED_ENTRIES) -> list[Comment]:
     return list(db.session.scalars(
         select(Comment).where(Comment.post_id == post.id, Comment.status == Status.PUBLISHED,
                               Comment.deleted_at.is_(None), Comment.hidden_at.is_(None))
-        .options(joinedload(Comment.author), defer(Comment.body_source))
+        .options(joinedload(Comment.author).load_only(*BYLINE), defer(Comment.body_source))
         .order_by(Comment.id.desc()).limit(limit)))

@@ -198,3 +198,28 @@ def test_the_cached_header_shows_each_person_their_own_counts_rights_token_and_a
                 assert set(re.findall(r'name="csrf_token" value="([^"]+)"', page)) == {token}, name
             assert f'/language/de?next={path}"' in header, (name, path)  # this page's own address
             assert ('aria-current="page">Events' in header) == (path == "/events/"), (name, path)
+
+
+def test_cached_event_cards_show_each_person_their_own_sign_up(app, new_client, make_user, make_event):
+    """The events list serves its cards from the fragment cache: whoever asked first, a person signed up sees
+    "You are signed up", one on the waitlist sees that, another neither; a sign-up changes the seats left."""
+    from app.models.event import Event
+    from app.models.user import User
+    from app.services import signups
+
+    event = make_event(title="Sommerfest am See", capacity=1)
+    people = {"confirmed": make_user(Role.MEMBER), "waiting": make_user(Role.MEMBER), "other": make_user(Role.MEMBER)}
+    browsers = {name: new_client() for name in people}
+    for name, browser in browsers.items():
+        browser.login(people[name])
+    assert "1 seat left" in text_of(browsers["other"].get("/events/"))  # cached before anyone signed up
+    with app.test_request_context():
+        for name in ("confirmed", "waiting"):
+            signups.sign_up(db.session.get(User, people[name].id), db.session.get(Event, event.id))
+        db.session.commit()
+    for _round in range(2):
+        for name, browser in browsers.items():
+            page = text_of(browser.get("/events/"))
+            assert "Fully booked" in page and "1 seat left" not in page
+            assert ("You are signed up" in page) == (name == "confirmed"), name
+            assert ("You are on the waitlist" in page) == (name == "waiting"), name
