@@ -30,7 +30,10 @@ from config import TestingConfig
 from tests.objectstore import object_store  # noqa: F401  (a session fixture for the storage tests)
 
 # PostgreSQL for the fault tests (a TCP switch in front of it): the suite's own, or the machine's default.
-POSTGRES_FOR_FAULTS = os.environ.get("TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+# The SQLite pass borrows a PostgreSQL database for the fault tests: `test`, or TEST_FAULTS_DATABASE_URL (so two
+# checkouts can run their suites side by side without emptying each other's).
+POSTGRES_FOR_FAULTS = os.environ.get("TEST_DATABASE_URL") or os.environ.get(
+    "TEST_FAULTS_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 DEFAULT_PASSWORD = "correct horse battery staple"
 # Administration → Settings → Participation as it comes: a test changes one field of it.
 PARTICIPATION_FORM = {"comment_edit_minutes": "30", "thread_page_size": "50", "posting_rate_limit": "10 per minute; 100 per day",
