@@ -19,7 +19,7 @@ from app.models.membership import MembershipApplication
 from app.models.notification import Follow, FollowTarget, Notification, NotificationKind
 from app.models.post import Comment, Post, PostKind, Status
 from app.models.types import utcnow
-from app.models.user import User
+from app.models.user import BYLINE, User
 from app.services.feed_queries import decode_cursor
 
 log = logging.getLogger(__name__)
@@ -193,12 +193,12 @@ def notification_options():
 def _line_options():
     """What a line of the bell shows and `still_visible` asks, without the texts of posts and comments."""
     texts = (defer(Post.body_source), defer(Post.body_html), defer(Post.excerpt))
-    return (joinedload(Notification.post).options(joinedload(Post.author), *texts),
-            joinedload(Notification.comment).options(joinedload(Comment.author), defer(Comment.body_source),
-                                                     defer(Comment.body_html)),
+    return (joinedload(Notification.post).options(joinedload(Post.author).load_only(*BYLINE), *texts),
+            joinedload(Notification.comment).options(joinedload(Comment.author).load_only(*BYLINE),
+                                                     defer(Comment.body_source), defer(Comment.body_html)),
             joinedload(Notification.event).options(defer(Event.description_source), defer(Event.description_html)),
-            joinedload(Notification.actor),
-            joinedload(Notification.application).joinedload(MembershipApplication.user))
+            joinedload(Notification.actor).load_only(*BYLINE),
+            joinedload(Notification.application).joinedload(MembershipApplication.user).load_only(*BYLINE))
 
 
 def _group_key(notification: Notification) -> tuple[str, int]:
