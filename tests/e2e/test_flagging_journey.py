@@ -29,6 +29,16 @@ def own_part(page, comment_id: int, part: str):
     return page.locator(f"#c{comment_id} > details > .{part}")
 
 
+def follow_header_link(page, person, name: str):
+    """Log in, find the header's link (its badge counting one), and follow it; returns the link."""
+    log_in_as(page, person, through_form=False)
+    page.goto("/")
+    link = page.locator("header.site-header").get_by_role("link", name=re.compile(name))
+    expect(link).to_contain_text("1")
+    link.click()
+    return link
+
+
 @pytest.mark.parametrize("viewport_name", list(VIEWPORTS))
 def test_three_reports_hide_a_comment_and_a_volunteer_restores_it(viewport_name, app, make_user, make_post,
                                                                   add_comment, page_factory, live_server, axe_check,
@@ -79,11 +89,7 @@ def test_three_reports_hide_a_comment_and_a_volunteer_restores_it(viewport_name,
 
     # The author sees the comment, why it is hidden, and may edit it; the bell says so too.
     author = page_factory(viewport)
-    log_in_as(author, harry, through_form=False)
-    author.goto("/")
-    bell = author.locator("header.site-header").get_by_role("link", name=re.compile("Notifications"))
-    expect(bell).to_contain_text("1")
-    bell.click()
+    follow_header_link(author, harry, "Notifications")
     line = author.get_by_role("button", name=re.compile("Your comment in Reunion 2025"))
     expect(line).to_contain_text("hidden after reports (Insulting, hateful or harassing)")
     checked(author, "the bell with a hidden-after-reports line")
@@ -99,11 +105,7 @@ def test_three_reports_hide_a_comment_and_a_volunteer_restores_it(viewport_name,
 
     # A volunteer follows the badge to the queue, filters it to comments and restores the comment.
     moderator = page_factory(viewport)
-    log_in_as(moderator, vera, through_form=False)
-    moderator.goto("/")
-    badge = moderator.locator("header.site-header").get_by_role("link", name=re.compile("^Moderation"))
-    expect(badge).to_contain_text("1")
-    badge.click()
+    badge = follow_header_link(moderator, vera, "^Moderation")
     expect(moderator).to_have_url(f"{live_server}/moderation/")
     moderator.get_by_label("What").select_option("comment")
     moderator.get_by_role("button", name="Filter").click()
