@@ -25,6 +25,12 @@ def _labels() -> dict[str, str]:
             "deleted": _("This comment was deleted by its author."),
             "hidden": _("This comment was hidden by the moderators."),
             "hidden_note": _("Hidden by the moderators (only moderators see the text)."),
+            "review_note": _("Hidden after reports, awaiting a moderator's review (only moderators and the author see "
+                             "the text). Reported as:"),
+            "review_own": _("Others reported your comment, so it is hidden until a moderator has looked at it. "
+                            "Reported as:"),
+            "review_own_edit": _("You can edit it meanwhile; the moderator then judges the new text."),
+            "keep_hidden": _("Keep hidden"),
             "waiting": _("Awaiting approval"), "like": _("Like"), "liked": _("Liked"), "reply": _("Reply"),
             "edit": _("Edit"), "delete": _("Delete"), "report": _("Report"), "hide": _("Hide"),
             "restore": _("Restore")}
@@ -75,7 +81,7 @@ class ThreadRenderer:
         files = self.attachments.get(comment.id) or ()
         # Everything the fragment shows, the text itself included (a restored backup may reuse an id).
         key = (comment.id, comment.body_html, comment.created_at, comment.status, comment.edited_at,
-               comment.deleted_at, comment.hidden_at,
+               comment.deleted_at, comment.hidden_at, comment.review_reasons,
                comment.like_count, author.display_name, author.handle, author.avatar_name, node.level,
                len(node.children) + node.more_replies, tuple((a.id, a.alt_text) for a in files), self.locale,
                flags)

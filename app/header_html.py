@@ -2,9 +2,9 @@
 anonymous page cache instead).
 
 The header depends on the language, the settings it shows, the viewer's rights, three counts (unread
-notifications, open reports, accounts waiting) and the section the page belongs to; those make the key of a
-fragment rendered once (app.fragments). Per page only the CSRF token and the language links, which carry the
-page's own address, are filled in.
+notifications, what waits for moderators: reported things and held posts and comments; accounts waiting) and the
+section the page belongs to; those make the key of a fragment rendered once (app.fragments). Per page only the
+CSRF token and the language links, which carry the page's own address, are filled in.
 """
 
 from __future__ import annotations

@@ -112,6 +112,13 @@ AUDIT_ACTION_LABELS = {
     AuditAction.GOAL_SET: _l("Goal set"),
     AuditAction.GOAL_ARCHIVED: _l("Goal archived"),
     AuditAction.NEWS_CONSENT_IMPORTED: _l("Consent to news by mail imported"),
+    AuditAction.REPORT_FILED: _l("Content reported"),
+    AuditAction.REPORT_DISMISSED: _l("Reports dismissed"),
+    AuditAction.HIDDEN_BY_REPORTS: _l("Hidden after reports, awaiting review"),
+    AuditAction.REVIEW_RESTORED: _l("Restored after review, reports dismissed"),
+    AuditAction.REVIEW_CONFIRMED: _l("Hiding confirmed after review"),
+    AuditAction.POST_SLOW_MODE: _l("Slow mode changed"),
+    AuditAction.POST_LOCK_SCHEDULED: _l("Lock scheduled"),
 }
 JOB_LABELS = {  # the worker's periodic jobs (app.queue.PERIODIC), as the admins' page names them
     "mail": _l("Send due mail"),

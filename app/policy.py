@@ -213,7 +213,31 @@ def can_edit_post(user, post) -> bool:
 def can_comment(user, post) -> bool:
     if not can_post(user) or not can_read_post(user, post) or post.is_hidden:
         return False
-    return not post.locked or can_moderate(user)
+    return not post.is_locked or can_moderate(user)
+
+
+def can_see_hidden_post(user, post) -> bool:
+    """The text of a hidden post: moderators, and its author while it awaits review after reports (so they can
+    see why and edit it)."""
+    return can_moderate(user) or (post.is_awaiting_review and post.author_id == _user_id(user))
+
+
+def is_slowed_down(user, post) -> bool:
+    """Slow mode applies to everyone but moderators."""
+    return post.slow_mode_minutes > 0 and not can_moderate(user)
+
+
+def report_weight(user, *, enough: int, new_since) -> int:
+    """How much one person's report counts toward hiding content until a moderator looks at it, in half reports
+    (`enough` is the threshold in halves): nothing from unconfirmed or suspended accounts, ½ from alumni accounts
+    made after `new_since`, 1 from alumni, 1½ from members, and a moderator's report is enough on its own."""
+    if not can_post(user):
+        return 0
+    if can_moderate(user):
+        return enough
+    if is_member(user):
+        return 3
+    return 1 if user.created_at > new_since else 2
 
 
 def can_react(user, post) -> bool:
@@ -230,15 +254,19 @@ def can_see_comment_text(user, comment) -> bool:
     if comment.is_deleted:
         return False
     if comment.is_hidden:
-        return can_moderate(user)
+        return can_moderate(user) or (comment.is_awaiting_review and comment.author_id == _user_id(user))
     if comment.is_pending:
         return can_moderate(user) or comment.author_id == _user_id(user)
     return True
 
 
 def can_edit_comment(user, comment, now, window) -> bool:
-    return (can_post(user) and comment.author_id == user.id and not comment.is_deleted
-            and not comment.is_hidden and now - comment.created_at <= window)
+    """Within the edit window; and while the comment awaits review after reports, whenever (to mend it)."""
+    if not can_post(user) or comment.author_id != user.id or comment.is_deleted:
+        return False
+    if comment.is_awaiting_review:
+        return True
+    return not comment.is_hidden and now - comment.created_at <= window
 
 
 def can_delete_comment(user, comment) -> bool:

@@ -76,6 +76,9 @@ _DECLARED = [
     Setting("document_max_mb", "int", _config("DOCUMENT_MAX_BYTES", MB), minimum=1, maximum=50),
     Setting("attachments_per_item", "int", _config("ATTACHMENTS_PER_ITEM"), minimum=1, maximum=30),
     Setting("uploads_per_hour", "int", _config("UPLOADS_PER_HOUR"), minimum=1, maximum=1000),
+    # community flagging (app.services.flagging): how many reports hide content until a moderator looks at it
+    Setting("flag_hide_threshold", "int", "3", minimum=0, maximum=50),
+    Setting("flag_new_account_days", "int", "7", minimum=0, maximum=365),
     # links in the footer: one "Label | https://…" per line
     Setting("footer_links", "lines", maximum=2000),
     Setting("social_links", "lines", maximum=2000),

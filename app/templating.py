@@ -17,7 +17,7 @@ from flask_login import current_user
 from app import policy, site
 from app.entry_html import event_entry, feed_entry
 from app.header_html import site_header
-from app.i18n import LANGUAGE_NAMES, MAIL_KIND_LABELS, PAGE_TITLES, ROLE_LABELS
+from app.i18n import LANGUAGE_NAMES, MAIL_KIND_LABELS, PAGE_TITLES, REPORT_REASON_LABELS, ROLE_LABELS
 from app.models.types import utcnow
 from app.models.user import Role
 from app.services import mail_texts
@@ -25,7 +25,7 @@ from app.services.approval import waiting_count
 from app.services.membership import pending_count
 from app.services.notifications import unread_count
 from app.services.pages import missing_legal_pages
-from app.services.reports import open_report_count
+from app.services.review_queue import moderation_count
 from app.sharing import share_links
 
 
@@ -91,10 +91,16 @@ def format_ago(value: datetime | None) -> str:
 
 
 def _moderation_count() -> int:
-    """Open reports, for the moderators' link in the header (one query, only for moderators)."""
+    """What waits for moderators (reported things, held posts and comments), for their link in the header (one
+    query, only for moderators)."""
     if g.get("database_unavailable"):
         return 0
-    return open_report_count(current_user)
+    return moderation_count(current_user)
+
+
+def report_reasons(stored: str | None) -> str:
+    """The `report_reasons` filter: stored reasons ("spam,abuse") as the viewer reads them."""
+    return ", ".join(str(REPORT_REASON_LABELS.get(reason, reason)) for reason in (stored or "").split(",") if reason)
 
 
 def login_return_path() -> str | None:
@@ -140,6 +146,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["event_time"] = format_event_time
     app.jinja_env.filters["ago"] = format_ago
+    app.jinja_env.filters["report_reasons"] = report_reasons
     # Globals rather than context: mail is rendered by the worker too, outside any request.
     app.jinja_env.globals["site"] = site
     app.jinja_env.globals["mail_intro"] = mail_texts.intro

@@ -17,6 +17,7 @@ from app.admin.settings_forms import (
     LookForm,
     MailTextsForm,
     ParticipationForm,
+    ReportsForm,
     SettingsForm,
 )
 from app.forms import populate_errors
@@ -28,6 +29,7 @@ SECTIONS: dict[str, tuple[type[SettingsForm], object]] = {
     "association": (AssociationForm, _l("The association")),
     "access": (AccessForm, _l("Registration and members")),
     "participation": (ParticipationForm, _l("Participation and limits")),
+    "reports": (ReportsForm, _l("Reports")),
     "links": (LinksForm, _l("Links")),
     "imprint": (ImprintForm, _l("Imprint")),
     "mail": (MailTextsForm, _l("Mail texts")),

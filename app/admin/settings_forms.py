@@ -116,6 +116,19 @@ class ParticipationForm(SettingsForm):
     document_max_mb = _number(_l("Largest document in the members area (MB)"))
 
 
+class ReportsForm(SettingsForm):
+    """Community flagging: when reports hide a post or comment until a moderator looks at it."""
+
+    GROUPS = ((_l("Community flagging"), ("flag_hide_threshold", "flag_new_account_days")),)
+    flag_hide_threshold = _number(
+        _l("Reports that hide a post or comment until a moderator has looked at it (0: never)"),
+        description=_l("Reports from different people add up: an alumnus counts 1, a member 1½, an account younger "
+                       "than the days below ½, a volunteer’s report is enough on its own. Unconfirmed and suspended "
+                       "accounts and the author count nothing. The author is told why and can edit it; moderators "
+                       "restore it or confirm the hiding."))
+    flag_new_account_days = _number(_l("Days an alumni account counts as new (its reports count half)"))
+
+
 class LinksForm(SettingsForm):
     GROUPS = ((None, ("footer_links", "social_links")),)
     footer_links = _lines(_l("More links in the footer"),

@@ -14,7 +14,7 @@ from app.forms import CommentForm, ConfirmForm, ReportForm, populate_errors, sub
 from app.loaders import id_or_404, load_comment, load_post
 from app.models.post import Comment
 from app.models.types import utcnow
-from app.services import comments, feed_queries, reports, threads
+from app.services import comments, feed_queries, flagging, threads
 from app.services.errors import DomainError, PermissionDenied
 from app.templating import DateTexts
 
@@ -160,7 +160,8 @@ def _report(post=None, comment=None):
     form = ReportForm()
     if form.validate_on_submit():
         try:
-            reports.report(current_user, post=post, comment=comment, reason=form.reason.data, note=form.note.data or "")
+            flagging.report_content(current_user, post=post, comment=comment, reason=form.reason.data,
+                                    note=form.note.data or "")
         except DomainError as error:
             populate_errors(form, error)
         else:

@@ -45,6 +45,15 @@ class AuditAction(enum.StrEnum):
     GOAL_SET = "goal.set"
     GOAL_ARCHIVED = "goal.archived"
     NEWS_CONSENT_IMPORTED = "news_consent.imported"
+    # Community flagging (app.services.flagging) and the moderation queue
+    REPORT_FILED = "report.filed"
+    REPORT_DISMISSED = "report.dismissed"
+    HIDDEN_BY_REPORTS = "content.hidden_by_reports"
+    REVIEW_RESTORED = "content.review_restored"
+    REVIEW_CONFIRMED = "content.review_confirmed"
+    # Slow mode and timed locks (app.services.thread_limits)
+    POST_SLOW_MODE = "post.slow_mode"
+    POST_LOCK_SCHEDULED = "post.lock_scheduled"
 
 
 class AuditEntry(db.Model):

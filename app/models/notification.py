@@ -41,6 +41,7 @@ class NotificationKind(enum.StrEnum):
     NEW_POST = "new_post"  # new post in a followed category
     NEW_EVENT = "new_event"  # new event, for followers of the events calendar
     APPLICATION = "application"  # a membership application, for those who decide on them
+    REVIEW = "review"  # the person's own post or comment was hidden after reports, awaiting a moderator
 
 
 class Notification(db.Model):

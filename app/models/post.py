@@ -59,6 +59,8 @@ class Post(db.Model):
         # it reading the wide rows (bodies) of a year of posts.
         Index("ix_posts_created", "created_at", "kind", "status", "author_id", "comment_count", "hidden_at"),
         UniqueConstraint("author_id", "submission_key", name="uq_posts_author_submission"),
+        # The moderators' badge counts held posts on every page they open: a seek to the few pending ones.
+        Index("ix_posts_status", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -74,7 +76,16 @@ class Post(db.Model):
     status: Mapped[Status] = mapped_column(str_enum(Status), default=Status.PUBLISHED)
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Timed locking: a lock that starts by itself at `lock_at`, and any lock ends by itself at `locked_until`.
+    # Read against the clock (`locked_at`), so no worker has to flip `locked` on time.
+    lock_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Slow mode: one comment per person every this many minutes (0: off; moderators are exempt).
+    slow_mode_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set while the post is hidden because enough people reported it, until a moderator decides: the reasons
+    # reported (ReportReason values, comma-separated). NULL for a moderator's own hide and for shown posts.
+    review_reasons: Mapped[str | None] = mapped_column(String(120))
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -103,6 +114,27 @@ class Post(db.Model):
     def is_pending(self) -> bool:
         return self.status == Status.PENDING
 
+    @property
+    def is_awaiting_review(self) -> bool:
+        """Hidden after reports from the community, until a moderator restores it or confirms the hiding."""
+        return self.hidden_at is not None and self.review_reasons is not None
+
+    def locked_at(self, now: datetime) -> bool:
+        """Whether the thread takes no new comments at `now`: locked by hand or from its scheduled start, and
+        not past its end."""
+        if self.locked_until is not None and now >= self.locked_until:
+            return False
+        return self.locked or (self.lock_at is not None and now >= self.lock_at)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at(utcnow())
+
+    @property
+    def lock_ahead(self) -> bool:
+        """A scheduled lock that has not begun yet."""
+        return self.lock_at is not None and utcnow() < self.lock_at and not self.is_locked
+
 
 class Comment(db.Model):
     """A comment in a thread: adjacency list (parent_id) plus a materialised path.
@@ -116,6 +148,7 @@ class Comment(db.Model):
                       # A thread's top-level comments a slice at a time (app.services.threads).
                       Index("ix_comments_post_roots", "post_id", "depth", "id"),
                       Index("ix_comments_created", "created_at", "author_id"),  # active people (dashboard)
+                      Index("ix_comments_status", "status"),  # held comments, for the moderators' badge
                       UniqueConstraint("author_id", "submission_key", name="uq_comments_author_submission"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -132,6 +165,7 @@ class Comment(db.Model):
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    review_reasons: Mapped[str | None] = mapped_column(String(120))  # as Post.review_reasons
     like_count: Mapped[int] = mapped_column(Integer, default=0)
     # The form's one-time key: two copies of one submission (a double click, two app processes) store one row.
     submission_key: Mapped[str | None] = mapped_column(String(64))
@@ -151,6 +185,11 @@ class Comment(db.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == Status.PENDING
+
+    @property
+    def is_awaiting_review(self) -> bool:
+        """Hidden after reports from the community, until a moderator restores it or confirms the hiding."""
+        return self.hidden_at is not None and self.review_reasons is not None
 
     @property
     def counts_as_visible(self) -> bool:

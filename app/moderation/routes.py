@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app import policy
@@ -16,31 +17,61 @@ from app.models.post import Category, Comment, Post
 from app.moderation import bp
 from app.moderation.forms import CategoryForm
 from app.security import safe_next
-from app.services import attachments, comments, posts, reports
 from app.services import categories as category_service
+from app.services import comments, posts, reports, review_queue
 from app.services.errors import DomainError, PermissionDenied
 
+# A thing's own moderation buttons (on its page): hide and restore are the queue's decisions on it (they settle
+# its reports too, and "hide" confirms a hiding after reports); the rest change the post itself.
 POST_ACTIONS = {
-    "hide": lambda actor, post: posts.set_post_hidden(actor, post, True),
-    "restore": lambda actor, post: posts.set_post_hidden(actor, post, False),
     "lock": lambda actor, post: posts.set_locked(actor, post, True),
     "unlock": lambda actor, post: posts.set_locked(actor, post, False),
     "pin": lambda actor, post: posts.set_pinned(actor, post, True),
     "unpin": lambda actor, post: posts.set_pinned(actor, post, False),
     "approve": posts.approve_post,
 }
-COMMENT_ACTIONS = {
-    "hide": lambda actor, comment: comments.set_comment_hidden(actor, comment, True),
-    "restore": lambda actor, comment: comments.set_comment_hidden(actor, comment, False),
-    "approve": comments.approve_comment,
-}
+DECISIONS = ("hide", "restore")
+PAGE_LIMIT = 1000
+
+
+def _page() -> int:
+    """?page=: junk is the first page (the queue's links never make junk)."""
+    value = request.args.get("page", "")
+    return int(value) if value.isdigit() and 0 < int(value) <= PAGE_LIMIT else 1
 
 
 @bp.get("/")
 @policy.require(policy.can_moderate)
 def queue():
-    return render_template("moderation/queue.html", queue=reports.moderation_queue(), reasons=REPORT_REASON_LABELS,
-                           form=ConfirmForm())
+    filters = review_queue.QueueFilter.from_args(request.args)
+    return render_template("moderation/queue.html", queue=review_queue.queue_page(filters, _page()), filters=filters,
+                           reasons=REPORT_REASON_LABELS, form=ConfirmForm(),
+                           here=url_for("moderation.queue", **filters.args(), page=_page()))
+
+
+@bp.post("/decide")
+@policy.require(policy.can_moderate)
+def decide():
+    """The queue's one form: a case's own button ("one" = "action key"), or a bulk button ("action") on the cases
+    ticked (or on every case of the page with "all")."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    action, _, key = request.form.get("one", "").partition(" ")
+    if not key:
+        action = request.form.get("action", "")
+        keys = request.form.getlist("shown" if request.form.get("all") else "items")
+    else:
+        keys = [key]
+    try:
+        done, skipped = review_queue.decide(current_user, action, keys)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(ngettext("Done: %(num)d item.", "Done: %(num)d items.", done), "success")
+        if skipped:
+            flash(ngettext("%(num)d item did not fit this action and was left as it was.",
+                           "%(num)d items did not fit this action and were left as they were.", skipped), "info")
+    return _back(url_for("moderation.queue"))
 
 
 def _back(default: str):
@@ -51,12 +82,15 @@ def _back(default: str):
 @policy.require(policy.can_moderate)
 def post_action(post_id: int, action: str):
     post = db.get_or_404(Post, post_id)
-    if action not in POST_ACTIONS or not ConfirmForm().validate_on_submit():
-        abort(404 if action not in POST_ACTIONS else 400)
+    if action not in POST_ACTIONS and action not in DECISIONS:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
     try:
-        POST_ACTIONS[action](current_user, post)
-        if action == "hide":
-            reports.resolve_all_for(current_user, post=post, resolution=ReportResolution.HIDDEN)
+        if action in DECISIONS:
+            review_queue.decide_one(current_user, action, post)
+        else:
+            POST_ACTIONS[action](current_user, post)
     except PermissionDenied:
         abort(403)
     except DomainError as error:
@@ -70,11 +104,14 @@ def post_action(post_id: int, action: str):
 @policy.require(policy.can_moderate)
 def comment_action(comment_id: int, action: str):
     comment = db.get_or_404(Comment, comment_id)
-    if action not in COMMENT_ACTIONS or not ConfirmForm().validate_on_submit():
-        abort(404 if action not in COMMENT_ACTIONS else 400)
-    COMMENT_ACTIONS[action](current_user, comment)
-    if action == "hide":
-        reports.resolve_all_for(current_user, comment=comment, resolution=ReportResolution.HIDDEN)
+    if action not in DECISIONS and action != "approve":
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if action == "approve":
+        comments.approve_comment(current_user, comment)
+    else:
+        review_queue.decide_one(current_user, action, comment)
     flash(_("Done."), "success")
     return _back(url_for("feed.show", post_id=comment.post_id) + f"#c{comment.id}")
 
@@ -84,11 +121,11 @@ def comment_action(comment_id: int, action: str):
 def attachment_action(attachment_id: int, action: str):
     """Hide a photo or file (or show it again): everyone else gets a 404 for it."""
     attachment = load_attachment(attachment_id)
-    if action not in ("hide", "restore") or not ConfirmForm().validate_on_submit():
-        abort(404 if action not in ("hide", "restore") else 400)
-    attachments.set_hidden(current_user, attachment, hidden=action == "hide")
-    if action == "hide":
-        reports.resolve_all_for(current_user, attachment=attachment, resolution=ReportResolution.HIDDEN)
+    if action not in DECISIONS:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    review_queue.decide_one(current_user, action, attachment)
     flash(_("Done."), "success")
     return _back(url_for("files.show", attachment_id=attachment.id))
 

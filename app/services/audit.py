@@ -18,8 +18,11 @@ PER_PAGE = 50
 def record(actor: User | None, action: AuditAction, *, subject: User | None = None, subject_id: int | None = None,
            old_value: str | None = None, new_value: str | None = None) -> AuditEntry:
     """Add one entry (actor None: the command line) in the caller's transaction."""
-    entry = AuditEntry(actor=actor, subject=subject, action=action, old_value=old_value, new_value=new_value)
-    if subject is None:
+    entry = AuditEntry(actor=actor, action=action, old_value=old_value, new_value=new_value)
+    # Only one of the two is set: a relationship set to None would blank the id at the flush.
+    if subject is not None:
+        entry.subject = subject
+    else:
         entry.subject_id = subject_id
     db.session.add(entry)
     log.info("audit: %s by %s (subject %s, %s -> %s)", action, actor.id if actor else "cli",

@@ -17,7 +17,7 @@ from app.models.post import Comment, CommentLike, Post, Status
 from app.models.types import utcnow
 from app.models.user import User
 from app.services import attachments as attachment_service
-from app.services import audit, search_index
+from app.services import audit, search_index, thread_limits
 from app.services.errors import DomainError, PermissionDenied
 from app.services.notifications import notify_about_comment
 from app.services.posts import DUPLICATE_WINDOW, needs_approval
@@ -46,6 +46,7 @@ def add_comment(author: User, post: Post, body: str, parent: Comment | None = No
     earlier = _earlier_copy(author, post, body, parent, submission)
     if earlier is not None:
         return earlier
+    thread_limits.check_pace(author, post)  # after the earlier copy: a double click is not a second comment
     held = needs_approval(author)
     new_id = insert_new(Comment, post_id=post.id, parent_id=parent.id if parent else None, author_id=author.id,
                         body_source=body, body_html=render_markdown(body), depth=parent.depth + 1 if parent else 0,
@@ -71,7 +72,7 @@ def add_comment(author: User, post: Post, body: str, parent: Comment | None = No
 
 def _check_comment(author: User, post: Post, body: str, parent: Comment | None) -> None:
     if not policy.can_comment(author, post):
-        if post.locked:
+        if post.is_locked:
             raise PermissionDenied(_l("This discussion is locked. No new comments can be added."))
         raise PermissionDenied(_l("You may not comment here."))
     if not body.strip():
@@ -142,12 +143,20 @@ def _moderation(actor: User, comment: Comment, action: AuditAction) -> None:
 
 
 def set_comment_hidden(actor: User, comment: Comment, hidden: bool) -> None:
-    """Hide a comment behind a placeholder (replies stay), or restore it."""
+    """Hide a comment behind a placeholder (replies stay), or restore it. A moderator's decision ends any review
+    after reports."""
     _moderation(actor, comment, AuditAction.COMMENT_HIDDEN if hidden else AuditAction.COMMENT_RESTORED)
-    if hidden == comment.is_hidden or comment.is_deleted:
+    change_hidden(comment, hidden=hidden)
+
+
+def change_hidden(comment: Comment, *, hidden: bool, review_reasons: str | None = None) -> None:
+    """The one place a comment's hiding changes, with the thread's count; `review_reasons` marks a hiding after
+    reports that awaits a moderator (app.services.flagging). Callers check who may, and record it."""
+    if comment.is_deleted:
         return
     was_counted = comment.counts_as_visible
-    comment.hidden_at = utcnow() if hidden else None
+    comment.hidden_at = (comment.hidden_at or utcnow()) if hidden else None
+    comment.review_reasons = review_reasons if hidden else None
     if was_counted != comment.counts_as_visible:
         _count_change(comment, -1 if was_counted else +1)
 

@@ -89,6 +89,18 @@ def notify_about_comment(comment: Comment) -> int:
     return count
 
 
+def notify_author_of_review(post: Post, comment: Comment | None) -> None:
+    """Tell the author that their post or comment was hidden after reports and awaits a moderator (why: the reasons
+    stored on it). A second hiding of the same thing tells them afresh instead of adding a line."""
+    author_id = comment.author_id if comment is not None else post.author_id
+    about = Notification.comment_id == comment.id if comment is not None else Notification.comment_id.is_(None)
+    db.session.execute(delete(Notification).where(Notification.user_id == author_id,
+                                                  Notification.kind == NotificationKind.REVIEW,
+                                                  Notification.post_id == post.id, about))
+    db.session.add(Notification(user_id=author_id, kind=NotificationKind.REVIEW, post_id=post.id,
+                                comment_id=comment.id if comment is not None else None, created_at=utcnow()))
+
+
 def unread_count(user) -> int:
     if user is None or not user.is_authenticated:
         return 0
@@ -102,6 +114,9 @@ def unread_count(user) -> int:
 def still_visible(user: User, notification: Notification) -> bool:
     """Checked when shown or mailed, not only when created: hidden, deleted, held or no longer
     readable content disappears from notifications, and so do suspended authors."""
+    if notification.kind == NotificationKind.REVIEW:  # shown to the author while the hiding awaits review
+        target = notification.comment or notification.post
+        return target is not None and target.is_awaiting_review and target.author_id == user.id
     if notification.kind == NotificationKind.APPLICATION:
         application = notification.application
         return application is not None and application.is_pending and policy.can_decide_membership(user)
@@ -156,9 +171,17 @@ class Group:
 
     @property
     def target_comment(self) -> Comment | None:
-        """The earliest unread comment read for this line: where reading should start."""
-        with_comments = [n for n in (self.unread or self.notifications) if n.comment is not None]
+        """The earliest unread comment read for this line: where reading should start (a comment hidden after
+        reports first: the line speaks of it)."""
+        shown = self.unread or self.notifications
+        with_comments = [n for n in shown if n.comment is not None and n.kind == NotificationKind.REVIEW] or [
+            n for n in shown if n.comment is not None]
         return with_comments[-1].comment if with_comments else None
+
+    @property
+    def review(self) -> Notification | None:
+        """The line's notice that the person's own post or comment was hidden after reports, if any."""
+        return next((n for n in self.unread or self.notifications if n.kind == NotificationKind.REVIEW), None)
 
     @property
     def mentions_me(self) -> bool:
@@ -170,6 +193,8 @@ class Group:
         kinds = {n.kind for n in self.unread or self.notifications}
         if self.key[0] == "applications":
             return "applications"
+        if "review" in kinds:  # more urgent than any reply in the same thread
+            return "review"
         if self.event is not None:
             return "event"
         if kinds in ({"mention"}, {"reply"}, {"new_post"}):

@@ -141,15 +141,24 @@ def set_pinned(actor: User, post: Post, pinned: bool) -> None:
 
 
 def set_locked(actor: User, post: Post, locked: bool) -> None:
-    """Close a thread for new comments, or open it again."""
+    """Close a thread for new comments until it is opened again, or open it now (either ends a timed lock)."""
     _moderation(actor, post, AuditAction.POST_LOCKED if locked else AuditAction.POST_UNLOCKED)
     post.locked = locked
+    post.lock_at = post.locked_until = None
 
 
 def set_post_hidden(actor: User, post: Post, hidden: bool) -> None:
-    """Hide a post from everyone but moderators, or restore it."""
+    """Hide a post from everyone but moderators, or restore it. A moderator's decision ends any review after
+    reports."""
     _moderation(actor, post, AuditAction.POST_HIDDEN if hidden else AuditAction.POST_RESTORED)
-    post.hidden_at = utcnow() if hidden else None
+    change_hidden(post, hidden=hidden)
+
+
+def change_hidden(post: Post, *, hidden: bool, review_reasons: str | None = None) -> None:
+    """The one place a post's hiding changes; `review_reasons` marks a hiding after reports that awaits a moderator
+    (app.services.flagging). Callers check who may, and record it."""
+    post.hidden_at = (post.hidden_at or utcnow()) if hidden else None
+    post.review_reasons = review_reasons if hidden else None
 
 
 def approve_post(actor: User, post: Post) -> None:

@@ -1,24 +1,26 @@
-"""Reports: anyone logged in flags a post or comment; moderators work through the queue."""
+"""Reports: anyone logged in flags a post, a comment or a photo; moderators settle them (app.services.review_queue).
+Reports on posts and comments add up toward hiding them pending review (app.services.flagging)."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, select
 
 from app import policy
 from app.extensions import db
-from app.models.attachment import Attachment, AttachmentKind
+from app.models.attachment import Attachment
+from app.models.audit import AuditAction
 from app.models.moderation import Report, ReportReason, ReportResolution
-from app.models.post import Comment, Post, Status
+from app.models.post import Comment, Post
 from app.models.types import utcnow
 from app.models.user import User
+from app.services import audit
 from app.services.errors import DomainError, PermissionDenied
 
 log = logging.getLogger(__name__)
+
 
 def report(reporter: User, *, post: Post | None = None, comment: Comment | None = None,
            attachment: Attachment | None = None, reason: ReportReason | str, note: str = "") -> Report:
@@ -29,9 +31,10 @@ def report(reporter: User, *, post: Post | None = None, comment: Comment | None 
     if reason not in set(ReportReason):
         raise DomainError(_l("Please choose a reason."), "reason")
     existing = db.session.scalar(select(Report).where(
-        Report.reporter_id == reporter.id, _about(post, comment, attachment), Report.resolved_at.is_(None)))
+        Report.reporter_id == reporter.id, about(post, comment, attachment), Report.resolved_at.is_(None)))
     if existing is not None:
         return existing
+    kind, target_id, author_id = _target(post, comment, attachment)
     if attachment is not None:  # the photo's post or comment, for the moderators' context
         comment = attachment.comment
         post = attachment.post
@@ -39,19 +42,32 @@ def report(reporter: User, *, post: Post | None = None, comment: Comment | None 
                    attachment=attachment, reason=ReportReason(reason), note=note.strip())
     db.session.add(entry)
     db.session.flush()
+    audit.record(reporter, AuditAction.REPORT_FILED, subject_id=author_id, new_value=f"{kind}:{target_id} {reason}")
     log.info("report %s by %s on post %s, comment %s", entry.id, reporter.id, entry.post_id, entry.comment_id)
     return entry
 
 
-def _about(post: Post | None, comment: Comment | None, attachment: Attachment | None = None):
-    """Reports about this photo, this comment, or this post itself (not about its comments or photos)."""
+def _target(post: Post | None, comment: Comment | None, attachment: Attachment | None) -> tuple[str, int, int]:
+    """What a report is about, for the audit log: its kind, its id and whose it is."""
     if attachment is not None:
-        return Report.attachment_id == attachment.id
+        return "attachment", attachment.id, attachment.owner_id
     if comment is not None:
-        return and_(Report.comment_id == comment.id, Report.attachment_id.is_(None))
+        return "comment", comment.id, comment.author_id
     if post is None:
         raise ValueError("a report is about a post, a comment or a photo")
-    return and_(Report.post_id == post.id, Report.comment_id.is_(None), Report.attachment_id.is_(None))
+    return "post", post.id, post.author_id
+
+
+def about(post: Post | None, comment: Comment | None, attachment: Attachment | None = None, *, model=Report):
+    """Reports (`model`: Report or an alias of it) about this photo, this comment, or this post itself (not about
+    its comments or photos)."""
+    if attachment is not None:
+        return model.attachment_id == attachment.id
+    if comment is not None:
+        return and_(model.comment_id == comment.id, model.attachment_id.is_(None))
+    if post is None:
+        raise ValueError("a report is about a post, a comment or a photo")
+    return and_(model.post_id == post.id, model.comment_id.is_(None), model.attachment_id.is_(None))
 
 
 def resolve(actor: User, entry: Report, resolution: ReportResolution) -> None:
@@ -67,54 +83,6 @@ def resolve(actor: User, entry: Report, resolution: ReportResolution) -> None:
 def resolve_all_for(actor: User, *, post: Post | None = None, comment: Comment | None = None,
                     attachment: Attachment | None = None, resolution: ReportResolution) -> None:
     """Hiding content settles every open report about it."""
-    for entry in db.session.scalars(select(Report).where(_about(post, comment, attachment),
+    for entry in db.session.scalars(select(Report).where(about(post, comment, attachment),
                                                          Report.resolved_at.is_(None))):
         resolve(actor, entry, resolution)
-
-
-def open_report_count(user) -> int:
-    """Open reports, for the moderators' badge in the header (0 for everyone else, without a query)."""
-    if not policy.can_moderate(user):
-        return 0
-    return db.session.scalar(select(func.count()).select_from(Report).where(Report.resolved_at.is_(None))) or 0
-
-
-@dataclass
-class ModerationQueue:
-    reports: list[Report]
-    held_posts: list[Post]
-    held_comments: list[Comment]
-    photos: dict = field(default_factory=dict)  # ("post"|"comment", id) -> its photos, for thumbnails
-
-
-def moderation_queue(limit: int = 200) -> ModerationQueue:
-    """Open reports (oldest first) and content held for approval, with the photos of each: what moderators
-    work through."""
-    queue = ModerationQueue(
-        reports=list(db.session.scalars(
-            select(Report).where(Report.resolved_at.is_(None))
-            .options(joinedload(Report.reporter), joinedload(Report.post), joinedload(Report.comment),
-                     joinedload(Report.attachment))
-            .order_by(Report.created_at).limit(limit))),
-        held_posts=list(db.session.scalars(select(Post).where(Post.status == Status.PENDING)
-                                           .options(joinedload(Post.author)).order_by(Post.created_at))),
-        held_comments=list(db.session.scalars(select(Comment).where(Comment.status == Status.PENDING)
-                                              .options(joinedload(Comment.author), joinedload(Comment.post))
-                                              .order_by(Comment.created_at))))
-    queue.photos = _photos_of(queue)
-    return queue
-
-
-def _photos_of(queue: ModerationQueue) -> dict:
-    """The photos of every post and comment in the queue (one query)."""
-    post_ids = {p.id for p in queue.held_posts} | {r.post_id for r in queue.reports if r.post_id and not r.comment_id}
-    comment_ids = {c.id for c in queue.held_comments} | {r.comment_id for r in queue.reports if r.comment_id}
-    if not post_ids and not comment_ids:
-        return {}
-    found: dict = {}
-    for attachment in db.session.scalars(select(Attachment).where(
-            or_(Attachment.post_id.in_(post_ids), Attachment.comment_id.in_(comment_ids)),
-            Attachment.kind == AttachmentKind.IMAGE).order_by(Attachment.position)):
-        key = ("comment", attachment.comment_id) if attachment.comment_id else ("post", attachment.post_id)
-        found.setdefault(key, []).append(attachment)
-    return found

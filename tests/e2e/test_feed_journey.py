@@ -228,15 +228,15 @@ def test_discussion_replies_delete_report_hide_and_permalink(viewport_name, app,
     expect(moderation_link).to_contain_text("1")
     moderation_link.click()
     expect(vera_page).to_have_url(f"{live_server}/moderation/")
-    reports = vera_page.locator("section[aria-labelledby='reports-heading'] .queue > li")
+    reports = vera_page.locator("section[aria-labelledby='queue-heading'] .queue > li")
     expect(reports).to_have_count(1)
     expect(reports).to_contain_text("Insulting, hateful or harassing")
     expect(reports).to_contain_text("reported by Dan Reporter")
     expect(reports).to_contain_text(FIRST)
     shot(vera_page, "03-moderation-queue")
     reports.get_by_role("button", name="Hide it").click()
-    expect(flash(vera_page)).to_contain_text("Done.")
-    expect(vera_page.get_by_text("There are no open reports.")).to_be_visible()
+    expect(flash(vera_page)).to_contain_text("Done: 1 item.")
+    expect(vera_page.get_by_text("Nothing is waiting for a decision.")).to_be_visible()
 
     # A visitor sees both placeholders; the deepest reply is still there.
     visitor.goto(post_url)

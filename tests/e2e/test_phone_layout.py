@@ -52,7 +52,8 @@ PAGES = ("/", "/?kind=news", "/posts/{post}", "/posts/{post}/report", "/events/"
          "/admin/", "/admin/audit", "/admin/settings", "/admin/pages", "/moderation/", "/moderation/categories",
          "/privacy", "/admin/settings/look", "/admin/settings/access", "/admin/settings/participation",
          "/admin/settings/links", "/admin/settings/imprint", "/admin/settings/mail", "/admin/setup/privacy",
-         "/admin/setup/guidelines", "/admin/news-consent", "/organizer/", "/organizer/goals", "/guidelines")
+         "/admin/setup/guidelines", "/admin/news-consent", "/organizer/", "/organizer/goals", "/guidelines",
+         "/admin/settings/reports", "/moderation/posts/{post}/thread")
 
 
 def ids_path(path: str, ids: dict) -> str:

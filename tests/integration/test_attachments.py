@@ -365,8 +365,8 @@ def test_a_reported_photo_shows_in_the_queue_with_its_thumbnail_and_hiding_settl
     moderator.login(make_user(Role.VOLUNTEER))
     queue = moderator.get("/moderation/").get_data(as_text=True)
     assert f"/files/{photo}/320.webp" in queue and "Bitte prüfen" in queue
-    assert queue.count(f'/moderation/attachments/{photo}/hide') == 1
-    moderator.submit(f"/moderation/attachments/{photo}/hide", form_url="/moderation/")
+    assert queue.count(f'value="hide file:{photo}"') == 1  # one case, with its own "Hide it"
+    moderator.submit("/moderation/decide", {"one": f"hide file:{photo}"}, form_url="/moderation/")
     assert "Bitte prüfen" not in moderator.get("/moderation/").get_data(as_text=True)  # settled
     assert new_client().get(f"/files/{photo}/320.webp").status_code == 404
     assert new_client().get(f"/posts/{post_id}").status_code == 200  # the post itself stays

@@ -33,10 +33,11 @@ def test_report_then_hide_from_the_queue(app, client, new_client, make_user, mak
     client.login(volunteer)
     queue = text_of(client.get("/moderation/"))
     assert "Nasty words" in queue and "insulting" in queue
-    assert "1<span class=\"visually-hidden\"> open reports" in text_of(client.get("/"))
-    client.submit(f"/moderation/comments/{bad}/hide", {"next": "/moderation/"}, form_url="/moderation/")
+    assert "1<span class=\"visually-hidden\"> waiting for a decision" in text_of(client.get("/"))
+    client.submit("/moderation/decide", {"one": f"hide comment:{bad}", "next": "/moderation/"},
+                  form_url="/moderation/")
     assert comment(app, bad).is_hidden
-    assert "There are no open reports." in text_of(client.get("/moderation/"))
+    assert "Nothing is waiting for a decision." in text_of(client.get("/moderation/"))
     assert get_post(app, post.id).comment_count == 1
 
     visitor = text_of(english_client(app).get(f"/posts/{post.id}"))
@@ -47,7 +48,7 @@ def test_report_then_hide_from_the_queue(app, client, new_client, make_user, mak
     assert not comment(app, bad).is_hidden and get_post(app, post.id).comment_count == 2
     with app.app_context():
         actions = [e.action for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
-        assert actions == ["comment.hidden", "comment.restored"]
+        assert actions == ["report.filed", "comment.hidden", "comment.restored"]
 
 
 def test_report_needs_a_reason_and_keeps_the_note(client, make_user, make_post):

@@ -1,0 +1,340 @@
+"""The moderators' queue: everything waiting for a decision, one case per thing — a reported post, comment, photo or
+file with all its open reports, or a post or comment held for approval — oldest first, filtered and a page at a
+time; and the decisions, on one case or on many at once.
+
+A page costs a fixed number of statements however long the queue is: one SELECT lists the page's cases (a UNION of
+the grouped open reports and the held posts and comments), then one each loads their posts, comments, files,
+reports and photos.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, case, func, literal_column, or_, select
+from sqlalchemy.orm import joinedload
+
+from app import policy
+from app.extensions import db
+from app.models.attachment import Attachment, AttachmentKind
+from app.models.audit import AuditAction
+from app.models.moderation import Report, ReportReason, ReportResolution
+from app.models.post import Comment, Post, Status
+from app.models.types import utcnow
+from app.models.user import User
+from app.services import attachments, audit, comments, flagging, posts, reports
+from app.services.errors import DomainError, PermissionDenied
+
+log = logging.getLogger(__name__)
+KINDS = ("post", "comment", "file", "held_post", "held_comment")
+AGES = {"day": timedelta(days=1), "week": timedelta(days=7), "older": timedelta(days=7)}
+ACTIONS = ("approve", "hide", "restore", "dismiss")
+PER_PAGE = 30
+MAX_AT_ONCE = 200  # cases one bulk decision may name
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    kind: str | None = None
+    reason: ReportReason | None = None
+    age: str | None = None
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> QueueFilter:
+        """From the page's GET parameters; an unknown value is left out, never an error."""
+        kind, reason, age = args.get("kind"), args.get("reason"), args.get("age")
+        return cls(kind=kind if kind in KINDS else None,
+                   reason=ReportReason(reason) if reason in set(ReportReason) else None,
+                   age=age if age in AGES else None)
+
+    def args(self) -> dict[str, str]:
+        """Back into GET parameters (for links to further pages and the way back after a decision)."""
+        chosen = {"kind": self.kind, "reason": self.reason.value if self.reason else None, "age": self.age}
+        return {key: value for key, value in chosen.items() if value}
+
+
+@dataclass
+class Case:
+    kind: str  # one of KINDS
+    item: Any  # Post, Comment or Attachment
+    since: datetime  # the first open report, or when the held post or comment was written
+    reports: list[Report] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.item.id}"
+
+    @property
+    def is_held(self) -> bool:
+        return self.kind.startswith("held_")
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.item.hidden_at is not None
+
+    @property
+    def awaiting_review(self) -> bool:
+        return bool(getattr(self.item, "is_awaiting_review", False))
+
+    @property
+    def edited_in_review(self) -> bool:
+        """The author changed it after reports hid it: the moderator judges the new text."""
+        edited = getattr(self.item, "edited_at", None)
+        return self.awaiting_review and edited is not None and edited > self.item.hidden_at
+
+    @property
+    def reasons(self) -> list[tuple[ReportReason, int]]:
+        """Each reason reported, with how many said so, in the form's order."""
+        counted = Counter(report.reason for report in self.reports)
+        return [(reason, counted[reason]) for reason in ReportReason if counted[reason]]
+
+
+@dataclass
+class QueuePage:
+    cases: list[Case]
+    page: int
+    has_more: bool
+    photos: dict = field(default_factory=dict)  # ("post"|"comment", id) -> its photos, for thumbnails
+
+
+def _held_posts():
+    return and_(Post.status == Status.PENDING, Post.hidden_at.is_(None))
+
+
+def _held_comments():
+    return and_(Comment.status == Status.PENDING, Comment.hidden_at.is_(None), Comment.deleted_at.is_(None))
+
+
+def moderation_count(user) -> int:
+    """What waits for moderators: reported things, held posts and held comments (one statement; 0 for everyone
+    else, without a query). The header's badge."""
+    if not policy.can_moderate(user):
+        return 0
+    reported = select(Report.post_id, Report.comment_id, Report.attachment_id).where(
+        Report.resolved_at.is_(None)).distinct().subquery()
+    counts = (select(func.count()).select_from(reported).scalar_subquery()
+              + select(func.count()).select_from(Post).where(_held_posts()).scalar_subquery()
+              + select(func.count()).select_from(Comment).where(_held_comments()).scalar_subquery())
+    return db.session.scalar(select(counts)) or 0
+
+
+def _text(value: str):
+    """A constant kind name in SQL (spelled out, so UNION and CASE agree on its type on both databases)."""
+    return literal_column(f"'{value}'")
+
+
+def _reported(filters: QueueFilter):
+    """The reported things, one row each: (kind, item_id, since)."""
+    grouped = select(Report.post_id, Report.comment_id, Report.attachment_id,
+                     func.min(Report.created_at).label("since")).where(Report.resolved_at.is_(None))
+    if filters.reason is not None:
+        grouped = grouped.where(Report.reason == filters.reason)
+    if filters.kind == "file":
+        grouped = grouped.where(Report.attachment_id.is_not(None))
+    elif filters.kind == "comment":
+        grouped = grouped.where(Report.attachment_id.is_(None), Report.comment_id.is_not(None))
+    elif filters.kind == "post":
+        grouped = grouped.where(Report.attachment_id.is_(None), Report.comment_id.is_(None))
+    rows = grouped.group_by(Report.post_id, Report.comment_id, Report.attachment_id).subquery()
+    kind = case((rows.c.attachment_id.is_not(None), _text("file")), (rows.c.comment_id.is_not(None), _text("comment")),
+                else_=_text("post"))
+    return select(kind.label("kind"), func.coalesce(rows.c.attachment_id, rows.c.comment_id, rows.c.post_id)
+                  .label("item_id"), rows.c.since)
+
+
+def _case_rows(filters: QueueFilter, now: datetime):
+    """One SELECT of (kind, item_id, since) for every case the filters let through, oldest first; None: none can."""
+    parts: list[Any] = []  # Selects of the same three columns
+    if filters.kind in (None, "post", "comment", "file"):
+        parts.append(_reported(filters))
+    if filters.reason is None and filters.kind in (None, "held_post"):
+        parts.append(select(_text("held_post").label("kind"), Post.id.label("item_id"),
+                            Post.created_at.label("since")).where(_held_posts()))
+    if filters.reason is None and filters.kind in (None, "held_comment"):
+        parts.append(select(_text("held_comment").label("kind"), Comment.id.label("item_id"),
+                            Comment.created_at.label("since")).where(_held_comments()))
+    if not parts:
+        return None
+    cases = (parts[0].union_all(*parts[1:]) if len(parts) > 1 else parts[0]).subquery()
+    query = select(cases.c.kind, cases.c.item_id, cases.c.since)
+    if filters.age is not None:
+        border = now - AGES[filters.age]
+        query = query.where(cases.c.since < border if filters.age == "older" else cases.c.since >= border)
+    return query.order_by(cases.c.since, cases.c.kind, cases.c.item_id)
+
+
+def queue_page(filters: QueueFilter, page: int = 1) -> QueuePage:
+    """One page of the queue, oldest case first."""
+    query = _case_rows(filters, utcnow())
+    if query is None:
+        return QueuePage([], page, False)
+    rows = db.session.execute(query.limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE)).all()
+    has_more, rows = len(rows) > PER_PAGE, rows[:PER_PAGE]
+    items = _load([(row.kind, row.item_id) for row in rows])
+    cases = [Case(row.kind, items[(row.kind, row.item_id)], row.since) for row in rows
+             if (row.kind, row.item_id) in items]
+    _attach_reports(cases)
+    return QueuePage(cases, page, has_more, _photos_of(cases))
+
+
+def _load(keys: list[tuple[str, int]]) -> dict[tuple[str, int], Any]:
+    """The posts, comments and files these cases are about (one query per kind present)."""
+    wanted = {kind: [item_id for k, item_id in keys if k == kind] for kind in KINDS}
+    found: dict[tuple[str, int], Any] = {}
+    post_ids = wanted["post"] + wanted["held_post"]
+    if post_ids:
+        for post in db.session.scalars(select(Post).where(Post.id.in_(post_ids)).options(joinedload(Post.author))):
+            found.update({(kind, post.id): post for kind in ("post", "held_post") if post.id in wanted[kind]})
+    comment_ids = wanted["comment"] + wanted["held_comment"]
+    if comment_ids:
+        for comment in db.session.scalars(select(Comment).where(Comment.id.in_(comment_ids)).options(
+                joinedload(Comment.author), joinedload(Comment.post))):
+            found.update({(kind, comment.id): comment for kind in ("comment", "held_comment")
+                          if comment.id in wanted[kind]})
+    if wanted["file"]:
+        for attachment in db.session.scalars(select(Attachment).where(Attachment.id.in_(wanted["file"])).options(
+                joinedload(Attachment.owner), joinedload(Attachment.post), joinedload(Attachment.comment))):
+            found[("file", attachment.id)] = attachment
+    return found
+
+
+def _attach_reports(cases: list[Case]) -> None:
+    """Every open report about the reported cases (one query), oldest first."""
+    by_kind = {kind: {case.item.id: case for case in cases if case.kind == kind}
+               for kind in ("post", "comment", "file")}
+    if not any(by_kind.values()):
+        return
+    about = or_(Report.attachment_id.in_(by_kind["file"]),
+                and_(Report.comment_id.in_(by_kind["comment"]), Report.attachment_id.is_(None)),
+                and_(Report.post_id.in_(by_kind["post"]), Report.comment_id.is_(None), Report.attachment_id.is_(None)))
+    for entry in db.session.scalars(select(Report).where(Report.resolved_at.is_(None), about)
+                                    .options(joinedload(Report.reporter)).order_by(Report.created_at, Report.id)):
+        if entry.attachment_id is not None:
+            by_kind["file"][entry.attachment_id].reports.append(entry)
+        elif entry.comment_id is not None:
+            by_kind["comment"][entry.comment_id].reports.append(entry)
+        elif entry.post_id is not None:
+            by_kind["post"][entry.post_id].reports.append(entry)
+
+
+def _photos_of(cases: list[Case]) -> dict:
+    """The photos of every post and comment on the page (one query)."""
+    post_ids = {case.item.id for case in cases if case.kind in ("post", "held_post")}
+    comment_ids = {case.item.id for case in cases if case.kind in ("comment", "held_comment")}
+    if not post_ids and not comment_ids:
+        return {}
+    found: dict = {}
+    for attachment in db.session.scalars(select(Attachment).where(
+            or_(Attachment.post_id.in_(post_ids), Attachment.comment_id.in_(comment_ids)),
+            Attachment.kind == AttachmentKind.IMAGE).order_by(Attachment.position)):
+        key = ("comment", attachment.comment_id) if attachment.comment_id else ("post", attachment.post_id)
+        found.setdefault(key, []).append(attachment)
+    return found
+
+
+# ---------------------------------------------------------------- decisions
+
+
+def parse_keys(keys: list[str]) -> list[tuple[str, int]]:
+    """Case keys from a form ("comment:12"); malformed ones are left out, and at most MAX_AT_ONCE are taken."""
+    parsed: list[tuple[str, int]] = []
+    for key in keys:
+        kind, _, number = str(key).partition(":")
+        if kind in KINDS and number.isdigit() and 0 < int(number) < 2**31 and (kind, int(number)) not in parsed:
+            parsed.append((kind, int(number)))
+    return parsed[:MAX_AT_ONCE]
+
+
+def decide(actor: User, action: str, keys: list[str]) -> tuple[int, int]:
+    """One decision (approve, hide, restore, dismiss) on each case named: how many it settled, and how many it
+    did not apply to (approving something not held, a case gone meanwhile)."""
+    if not policy.can_moderate(actor):
+        raise PermissionDenied(_l("Only moderators may do this."))
+    if action not in ACTIONS:
+        raise DomainError(_l("Please choose what to do."))
+    parsed = parse_keys(keys)
+    if not parsed:
+        raise DomainError(_l("Please select at least one item."))
+    items = _load(parsed)
+    done = sum(1 for (kind, _id), item in items.items() if _apply(actor, action, kind, item))
+    log.info("%s by %s on %s cases: %s done", action, actor.id, len(parsed), done)
+    return done, len(parsed) - done
+
+
+def decide_one(actor: User, action: str, item: Post | Comment | Attachment) -> bool:
+    """The same decision on one thing, from its own page (its moderation buttons)."""
+    if not policy.can_moderate(actor):
+        raise PermissionDenied(_l("Only moderators may do this."))
+    kind = "file" if isinstance(item, Attachment) else "comment" if isinstance(item, Comment) else "post"
+    return _apply(actor, action, kind, item)
+
+
+def _apply(actor: User, action: str, kind: str, item) -> bool:
+    if kind == "held_post":
+        return _held(actor, action, item, posts.approve_post, posts.set_post_hidden)
+    if kind == "held_comment":
+        return _held(actor, action, item, comments.approve_comment, comments.set_comment_hidden)
+    if kind == "file":
+        return _file(actor, action, item)
+    return _reported_content(actor, action, kind, item)
+
+
+def _held(actor: User, action: str, item, approve, set_hidden) -> bool:
+    if not item.is_pending or item.is_hidden:
+        return False
+    if action == "approve":
+        approve(actor, item)
+    elif action == "hide":  # rejected: it stays held and hidden, out of the queue
+        set_hidden(actor, item, True)
+    else:
+        return False
+    return True
+
+
+def _file(actor: User, action: str, attachment: Attachment) -> bool:
+    if action == "hide":
+        attachments.set_hidden(actor, attachment, hidden=True)
+        reports.resolve_all_for(actor, attachment=attachment, resolution=ReportResolution.HIDDEN)
+    elif action in ("restore", "dismiss"):
+        if action == "restore":
+            attachments.set_hidden(actor, attachment, hidden=False)
+        _dismiss(actor, "file", attachment, attachment.owner_id, attachment=attachment)
+    else:
+        return False
+    return True
+
+
+def _reported_content(actor: User, action: str, kind: str, item: Post | Comment) -> bool:
+    """Hide confirms a hiding after reports; restore and dismiss both undo one (the reports were unfounded).
+    Otherwise hide and restore change what everyone sees, and dismiss closes the reports only."""
+    post, comment = (None, item) if isinstance(item, Comment) else (item, None)
+    set_hidden = posts.set_post_hidden if comment is None else comments.set_comment_hidden
+    if action == "approve":
+        return False
+    if item.is_awaiting_review:
+        (flagging.confirm if action == "hide" else flagging.restore)(actor, item)
+    elif action == "hide":
+        if not item.is_hidden:
+            set_hidden(actor, item, True)
+        reports.resolve_all_for(actor, post=post, comment=comment, resolution=ReportResolution.HIDDEN)
+    else:
+        if action == "restore" and item.is_hidden:
+            set_hidden(actor, item, False)
+        _dismiss(actor, kind, item, item.author_id, post=post, comment=comment)
+    return True
+
+
+def _dismiss(actor: User, kind: str, item, subject_id: int, **about) -> None:
+    """Close the open reports about one thing, recorded once in the audit log (when there were any)."""
+    if db.session.scalar(select(Report.id).where(reports.about(about.get("post"), about.get("comment"),
+                                                               about.get("attachment")),
+                                                 Report.resolved_at.is_(None)).limit(1)) is None:
+        return
+    reports.resolve_all_for(actor, resolution=ReportResolution.DISMISSED, **about)
+    audit.record(actor, AuditAction.REPORT_DISMISSED, subject_id=subject_id, new_value=f"{kind}:{item.id}")
