@@ -76,6 +76,11 @@ _DECLARED = [
     Setting("document_max_mb", "int", _config("DOCUMENT_MAX_BYTES", MB), minimum=1, maximum=50),
     Setting("attachments_per_item", "int", _config("ATTACHMENTS_PER_ITEM"), minimum=1, maximum=30),
     Setting("uploads_per_hour", "int", _config("UPLOADS_PER_HOUR"), minimum=1, maximum=1000),
+    # the first days of new accounts (app.services.new_account_limits); 0 days: no limits
+    Setting("new_account_days", "int", "7", minimum=0, maximum=365),
+    Setting("new_account_posts_per_day", "int", "10", minimum=1, maximum=1000),
+    Setting("new_account_links_per_post", "int", "2", minimum=0, maximum=100),
+    Setting("new_account_uploads_per_day", "int", "5", minimum=0, maximum=1000),
     # links in the footer: one "Label | https://…" per line
     Setting("footer_links", "lines", maximum=2000),
     Setting("social_links", "lines", maximum=2000),

@@ -45,6 +45,15 @@ class AuditAction(enum.StrEnum):
     GOAL_SET = "goal.set"
     GOAL_ARCHIVED = "goal.archived"
     NEWS_CONSENT_IMPORTED = "news_consent.imported"
+    ACCOUNT_WARNED = "account.warned"
+    ACCOUNT_SILENCED = "account.silenced"
+    ACCOUNT_UNSILENCED = "account.unsilenced"
+    SILENCE_ENDED = "account.silence_ended"  # at its end date, by the worker
+    SUSPENSION_ENDED = "account.suspension_ended"  # at its end date, by the worker
+
+
+# Done by the worker on its schedule (no actor): the audit log says so rather than "command line".
+AUTOMATIC_ACTIONS = frozenset({AuditAction.SILENCE_ENDED, AuditAction.SUSPENSION_ENDED})
 
 
 class AuditEntry(db.Model):
