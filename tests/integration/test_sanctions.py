@@ -297,3 +297,46 @@ def test_sanctions_are_in_the_persons_data_and_go_with_the_erased_account(app, m
         erasure.erase(user)
         db.session.commit()
     assert sanctions_of(app, person) == []
+
+
+def test_the_migration_gives_earlier_suspensions_their_history_and_clears_those_already_over(app):
+    """Before 0022 a suspension past its end stopped counting but stayed on the row: the worker must not mail
+    those people "your suspension has ended" months later."""
+    import sqlalchemy as sa
+    from flask_migrate import downgrade, upgrade
+
+    from app.models.types import UTCDateTime
+    from app.services import sanctions
+
+    users = sa.table("users", *(sa.column(name) for name in ("id", "email", "display_name", "password_hash", "role",
+                                                              "session_version", "suspension_reason")),
+                     *(sa.column(name, UTCDateTime()) for name in ("created_at", "suspended_at", "suspended_until")))
+    now = utcnow()
+    people = {  # id: (suspended since, until, reason)
+        1: (now - timedelta(days=10), now + timedelta(days=5), "Läuft noch"),
+        2: (now - timedelta(days=10), now - timedelta(days=1), "Längst vorbei"),
+        3: (now - timedelta(days=1), None, "Unbefristet"),
+        4: (None, None, ""),
+    }
+    with app.app_context():
+        db.session.remove()
+        downgrade(revision="0020")
+        with db.engine.begin() as conn:
+            conn.execute(users.insert(), [
+                {"id": number, "email": f"p{number}@example.org", "display_name": f"P{number}", "password_hash": "x",
+                 "role": "alumnus", "session_version": 1, "created_at": now - timedelta(days=30), "suspended_at": since,
+                 "suspended_until": until, "suspension_reason": reason}
+                for number, (since, until, reason) in people.items()])
+        upgrade()
+        rows = {row.user_id: row for row in db.session.scalars(select(Sanction))}
+        assert set(rows) == {1, 2, 3} and all(row.kind == SanctionKind.SUSPENSION for row in rows.values())
+        assert rows[1].lifted_at is None and rows[1].reason == "Läuft noch"
+        assert rows[2].ending == SanctionEnding.EXPIRED and rows[2].lifted_at == rows[2].ends_at
+        assert rows[3].lifted_at is None and rows[3].ends_at is None
+        assert db.session.get(User, 1).is_suspended and db.session.get(User, 3).is_suspended
+        over = db.session.get(User, 2)
+        assert over.suspended_at is None and over.suspension_reason == ""
+        db.session.remove()
+        with app.test_request_context():
+            assert sanctions.end_due() == 0  # nothing left for the worker to mail
+            db.session.rollback()
