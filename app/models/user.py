@@ -93,14 +93,11 @@ class User(UserMixin, db.Model):
     def _is_suspended_expression(cls) -> ColumnElement[bool]:
         return and_(cls.suspended_at.is_not(None), or_(cls.suspended_until.is_(None), cls.suspended_until > utcnow()))
 
-    @hybrid_property
+    @property
     def is_silenced(self) -> bool:
+        """Asked of the one account a page is for (policy.can_post); the end date counts before the worker clears
+        the row."""
         return self.silenced_at is not None and (self.silenced_until is None or self.silenced_until > utcnow())
-
-    @is_silenced.inplace.expression
-    @classmethod
-    def _is_silenced_expression(cls) -> ColumnElement[bool]:
-        return and_(cls.silenced_at.is_not(None), or_(cls.silenced_until.is_(None), cls.silenced_until > utcnow()))
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"

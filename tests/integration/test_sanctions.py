@@ -340,3 +340,10 @@ def test_the_migration_gives_earlier_suspensions_their_history_and_clears_those_
         with app.test_request_context():
             assert sanctions.end_due() == 0  # nothing left for the worker to mail
             db.session.rollback()
+
+
+def test_every_ready_reason_has_its_button():
+    from app.moderation.forms import REASON_TEMPLATE_LABELS
+    from app.services.sanctions import REASON_TEMPLATES
+
+    assert set(REASON_TEMPLATE_LABELS) == set(REASON_TEMPLATES)
