@@ -172,7 +172,8 @@ class Group:
 
     @property
     def summary(self) -> str:
-        """What the group is about, for its one-line text: event, mention, reply, personal, new_post, followed."""
+        """What the group is about, for its one-line text: applications, warning, event, mention, reply, personal,
+        new_post, followed."""
         kinds = {n.kind for n in self.unread or self.notifications}
         if self.key[0] in ("applications", "warning"):
             return self.key[0]

@@ -62,15 +62,16 @@ class _Lasting:
     since: str
     until: str
     reason: str
+    in_force: str  # the account's property that says so now
     lifted: AuditAction
     ended: AuditAction
     mail: str
 
 
 _LASTING = {
-    SanctionKind.SILENCE: _Lasting("silenced_at", "silenced_until", "silence_reason", AuditAction.ACCOUNT_UNSILENCED,
-                                   AuditAction.SILENCE_ENDED, "account_unsilenced"),
-    SanctionKind.SUSPENSION: _Lasting("suspended_at", "suspended_until", "suspension_reason",
+    SanctionKind.SILENCE: _Lasting("silenced_at", "silenced_until", "silence_reason", "is_silenced",
+                                   AuditAction.ACCOUNT_UNSILENCED, AuditAction.SILENCE_ENDED, "account_unsilenced"),
+    SanctionKind.SUSPENSION: _Lasting("suspended_at", "suspended_until", "suspension_reason", "is_suspended",
                                       AuditAction.ACCOUNT_UNSUSPENDED, AuditAction.SUSPENSION_ENDED,
                                       "account_unsuspended"),
 }
@@ -130,10 +131,11 @@ def suspend(actor: User, subject: User, reason: str, until: datetime | None = No
 
 
 def lift(actor: User, subject: User, kind: SanctionKind) -> bool:
-    """End a silence or suspension now; False when there was none. The person is told by mail."""
+    """End a silence or suspension now; False when none is in force (one past its end is the worker's to close, with
+    the mail that says it ended). The person is told by mail."""
     _check(actor, subject, kind)
     lasting = _LASTING[kind]
-    if getattr(subject, lasting.since) is None:
+    if not getattr(subject, lasting.in_force):
         return False
     setattr(subject, lasting.since, None)
     setattr(subject, lasting.until, None)
