@@ -11,6 +11,7 @@ from app import site
 from app.models.audit import AuditAction
 from app.models.moderation import ReportReason
 from app.models.notification import MailKind, MailMode
+from app.models.sanction import SanctionEnding, SanctionKind
 from app.models.user import Role
 
 LOCALE_COOKIE = "lang"
@@ -66,6 +67,16 @@ REPORT_REASON_LABELS = {
     ReportReason.OFF_TOPIC: _l("Off topic"),
     ReportReason.OTHER: _l("Something else"),
 }
+SANCTION_KIND_LABELS = {
+    SanctionKind.WARNING: _l("Warning"),
+    SanctionKind.SILENCE: _l("Silence"),
+    SanctionKind.SUSPENSION: _l("Suspension"),
+}
+SANCTION_ENDING_LABELS = {
+    SanctionEnding.LIFTED: _l("lifted"),
+    SanctionEnding.EXPIRED: _l("ended at its end date"),
+    SanctionEnding.REPLACED: _l("replaced by a newer one"),
+}
 MAIL_MODE_LABELS = {
     MailMode.OFF: _l("Off"),
     MailMode.IMMEDIATELY: _l("Right away"),
@@ -119,6 +130,11 @@ AUDIT_ACTION_LABELS = {
     AuditAction.REVIEW_CONFIRMED: _l("Hiding confirmed after review"),
     AuditAction.POST_SLOW_MODE: _l("Slow mode changed"),
     AuditAction.POST_LOCK_SCHEDULED: _l("Lock scheduled"),
+    AuditAction.ACCOUNT_WARNED: _l("Warned by a moderator"),
+    AuditAction.ACCOUNT_SILENCED: _l("Silenced (can read, cannot write)"),
+    AuditAction.ACCOUNT_UNSILENCED: _l("Silence lifted"),
+    AuditAction.SILENCE_ENDED: _l("Silence ended at its end date"),
+    AuditAction.SUSPENSION_ENDED: _l("Suspension ended at its end date"),
 }
 JOB_LABELS = {  # the worker's periodic jobs (app.queue.PERIODIC), as the admins' page names them
     "mail": _l("Send due mail"),
@@ -129,5 +145,6 @@ JOB_LABELS = {  # the worker's periodic jobs (app.queue.PERIODIC), as the admins
     "weekly-digest": _l("Weekly digest"),
     "clean-up": _l("Delete old stored mail and unused uploads"),
     "erase-accounts": _l("Erase accounts whose deletion is due"),
+    "end-sanctions": _l("End silences and suspensions at their end date"),
     "heartbeat": _l("Heartbeat"),
 }

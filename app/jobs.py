@@ -18,7 +18,7 @@ from app.extensions import db
 from app.mail.sending import send_pending, send_queued
 from app.models.notification import MailMode
 from app.queue import huey, record_run
-from app.services import announcements, attachments, digests, erasure, notifications, outbox, signups
+from app.services import announcements, attachments, digests, erasure, notifications, outbox, sanctions, signups
 
 log = logging.getLogger(__name__)
 _worker_app: Flask | None = None
@@ -125,4 +125,7 @@ def clean_up() -> int:
 
 erase_accounts = _periodic("erase-accounts", crontab(minute="45", hour="3"), erasure.erase_due)
 clean_up_task = _periodic("clean-up", crontab(minute="30", hour="3"), clean_up)
+# Silences and suspensions stop counting at their end by themselves (the account row's date is read); this job
+# clears them, writes the history and mails the person.
+end_sanctions = _periodic("end-sanctions", crontab(minute="*/5"), sanctions.end_due)
 heartbeat = _periodic("heartbeat", crontab(minute="*"), lambda: "alive")

@@ -48,9 +48,16 @@ def is_admin(user) -> bool:
     return has_role(user, Role.ADMIN)
 
 
-def can_post(user) -> bool:
-    """Comments, discussions, sign-ups: a verified, not suspended account."""
+def can_take_part(user) -> bool:
+    """Sign-ups, likes, membership applications: a verified, not suspended account (a silenced one too: a
+    silence stops words, not attendance)."""
     return rank_of(user) > VISITOR_RANK and user.is_verified and not user.is_suspended
+
+
+def can_post(user) -> bool:
+    """Writing what others read (discussions, news, comments, events, documents, messages, photos): a verified
+    account that is neither suspended nor silenced."""
+    return can_take_part(user) and not user.is_silenced
 
 
 def can_enter_members_area(user) -> bool:
@@ -95,8 +102,22 @@ def can_import_consent(user) -> bool:
     return is_admin(user)
 
 
+def can_sanction(actor, subject) -> bool:
+    """Warn or silence: moderators, never themselves nor anyone of their own rank or above (a volunteer cannot
+    silence an admin, nor another volunteer)."""
+    return can_moderate(actor) and actor.id != subject.id and rank_of(subject) < rank_of(actor)
+
+
 def can_suspend(actor, subject) -> bool:
-    return is_admin(actor) and actor.id != subject.id
+    """Locking someone out stays with admins (and, like every sanction, only of someone of a lower rank: an admin
+    who must be stopped is first given another role, which is audited too)."""
+    return is_admin(actor) and can_sanction(actor, subject)
+
+
+def skips_new_account_limits(user) -> bool:
+    """Members were let in by a person (application, invitation, import), volunteers and admins moderate: the
+    limits of an account's first days (app.services.new_account_limits) are for everyone else."""
+    return is_member(user)
 
 
 def assignable_roles(actor) -> tuple[Role, ...]:
@@ -241,7 +262,7 @@ def report_weight(user, *, enough: int, new_since) -> int:
 
 
 def can_react(user, post) -> bool:
-    return can_post(user) and can_read_post(user, post) and not post.is_hidden
+    return can_take_part(user) and can_read_post(user, post) and not post.is_hidden
 
 
 def can_report(user) -> bool:
@@ -306,7 +327,7 @@ def can_manage_events(user) -> bool:
 
 
 def can_sign_up(user, event) -> bool:
-    return can_post(user) and can_read_event(user, event)
+    return can_take_part(user) and can_read_event(user, event)
 
 
 def can_see_online_link(user, event, signup) -> bool:
@@ -319,7 +340,7 @@ def can_see_online_link(user, event, signup) -> bool:
 
 
 def can_apply_for_membership(user) -> bool:
-    return can_post(user) and user.role == Role.ALUMNUS
+    return can_take_part(user) and user.role == Role.ALUMNUS
 
 
 def membership_deciders():

@@ -10,7 +10,7 @@ from babel.dates import format_datetime as babel_datetime
 from babel.dates import format_time as babel_time
 from babel.dates import format_timedelta as babel_timedelta
 from flask import Flask, current_app, g, request
-from flask_babel import format_date, format_datetime, get_locale, get_timezone
+from flask_babel import format_date, format_datetime, format_time, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -85,6 +85,11 @@ def format_day(value: datetime | None) -> str:
     return format_date(value, "long") if value else ""
 
 
+def format_until(value: datetime | None) -> str:
+    """The end of a silence or suspension: the day and the time (a "7 days" silence ends at the time it began)."""
+    return f"{format_date(value, 'long')}, {format_time(value, 'short')}" if value else ""
+
+
 def format_ago(value: datetime | None) -> str:
     """The `ago` filter: one date, the same text as `DateTexts.relative` gives a whole page."""
     return DateTexts().relative(value) if value else ""
@@ -144,6 +149,7 @@ def register(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["when"] = format_when
     app.jinja_env.filters["day"] = format_day
+    app.jinja_env.filters["until"] = format_until
     app.jinja_env.filters["event_time"] = format_event_time
     app.jinja_env.filters["ago"] = format_ago
     app.jinja_env.filters["report_reasons"] = report_reasons

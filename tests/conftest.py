@@ -39,7 +39,9 @@ DEFAULT_PASSWORD = "correct horse battery staple"
 PARTICIPATION_FORM = {"comment_edit_minutes": "30", "thread_page_size": "50", "posting_rate_limit": "10 per minute; 100 per day",
                       "contact_rate_limit": "5 per hour", "invitation_days": "14", "reminder_hours": "24",
                       "attachment_max_mb": "15", "attachments_per_item": "10", "uploads_per_hour": "60",
-                      "document_max_mb": "10"}
+                      "document_max_mb": "10",
+                      "new_account_days": "7", "new_account_posts_per_day": "10", "new_account_links_per_post": "2",
+                      "new_account_uploads_per_day": "5"}
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length
 
 from app.forms import strip_text
 from app.i18n import ROLE_LABELS
@@ -31,14 +31,6 @@ class UserSearchForm(FlaskForm):
 
     q = StringField(_l("Search by name or email"), filters=[strip_text],
                     validators=[Length(max=254)])
-
-
-class SuspendForm(FlaskForm):
-    reason = TextAreaField(_l("Reason (the person is told)"), filters=[strip_text], render_kw={"rows": 3},
-                           validators=[DataRequired(_l("Please give a reason.")),
-                                       Length(max=500, message=_l("Use at most %(max)d characters."))])
-    until = DateField(_l("Suspended until (optional)"), validators=[Optional()],
-                      description=_l("Leave empty to suspend until an admin lifts it."))
 
 
 class ConsentImportForm(FlaskForm):

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -12,11 +9,12 @@ from flask_login import current_user
 
 from app import policy, queue
 from app.admin import bp
-from app.admin.forms import ConsentImportForm, PageForm, RoleForm, SuspendForm, UserSearchForm
+from app.admin.forms import ConsentImportForm, PageForm, RoleForm, UserSearchForm
 from app.extensions import db
 from app.forms import ConfirmForm, populate_errors
 from app.i18n import AUDIT_ACTION_LABELS, JOB_LABELS, LANGUAGE_NAMES, ROLE_LABELS
 from app.loaders import page_number
+from app.models.audit import AUTOMATIC_ACTIONS
 from app.models.page import PAGE_SLUGS
 from app.models.user import Role, User
 from app.services import accounts, approval, audit, erasure, membership, news_consent, outbox, pages, roles
@@ -54,26 +52,6 @@ def change_role(user_id: int):
     return redirect(url_for("admin.users", q=request.args.get("q") or None))
 
 
-@bp.route("/users/<int:user_id>/suspend", methods=["GET", "POST"])
-@policy.require(policy.can_change_roles)
-def suspend(user_id: int):
-    """Asks first: a reason (the person is told) and an optional end date."""
-    subject = db.get_or_404(User, user_id)
-    if not policy.can_suspend(current_user, subject):
-        abort(403)
-    form = SuspendForm()
-    if form.validate_on_submit():
-        until = _end_of_day(form.until.data) if form.until.data else None
-        try:
-            roles.suspend(current_user, subject, form.reason.data, until)
-        except DomainError as error:
-            populate_errors(form, error)
-        else:
-            flash(_("%(name)s is suspended and has been told by mail.", name=subject.display_name), "success")
-            return redirect(url_for("admin.users", q=subject.email))
-    return render_template("admin/suspend.html", form=form, subject=subject), 400 if form.errors else 200
-
-
 @bp.route("/users/<int:user_id>/erase", methods=["GET", "POST"])
 @policy.require(policy.can_change_roles)
 def erase(user_id: int):
@@ -93,12 +71,6 @@ def erase(user_id: int):
     return render_template("admin/erase.html", form=form, subject=subject)
 
 
-def _end_of_day(day: date) -> datetime:
-    """A suspension "until 3 May" lasts through that day, in the site's time zone."""
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return datetime.combine(day, time(23, 59), tzinfo=zone)
-
-
 @bp.post("/users/<int:user_id>/approve")
 @policy.require(policy.can_change_roles)
 def approve(user_id: int):
@@ -112,20 +84,6 @@ def approve(user_id: int):
     elif approval.approve(current_user, subject):
         flash(_("%(name)s can log in now and has been told by mail.", name=subject.display_name), "success")
     return redirect(url_for("admin.users"))
-
-
-@bp.post("/users/<int:user_id>/unsuspend")
-@policy.require(policy.can_change_roles)
-def unsuspend(user_id: int):
-    subject = db.get_or_404(User, user_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        roles.lift_suspension(current_user, subject)
-    except PermissionDenied:
-        abort(403)
-    flash(_("%(name)s can log in again.", name=subject.display_name), "success")
-    return redirect(url_for("admin.users", q=subject.email))
 
 
 @bp.post("/users/<int:user_id>/end-membership")
@@ -146,7 +104,8 @@ def end_membership(user_id: int):
 @policy.require(policy.can_view_audit_log)
 def audit_log():
     page = audit.recent_entries(page_number())
-    return render_template("admin/audit.html", page=page, action_labels=AUDIT_ACTION_LABELS)
+    return render_template("admin/audit.html", page=page, action_labels=AUDIT_ACTION_LABELS,
+                           automatic=AUTOMATIC_ACTIONS)
 
 
 @bp.get("/jobs")

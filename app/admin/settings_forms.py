@@ -97,6 +97,8 @@ class ParticipationForm(SettingsForm):
                                           "posting_rate_limit", "contact_rate_limit")),
         (_l("Invitations and events"), ("invitation_days", "reminder_hours")),
         (_l("Uploads"), ("attachment_max_mb", "attachments_per_item", "uploads_per_hour", "document_max_mb")),
+        (_l("New accounts in their first days"), ("new_account_days", "new_account_posts_per_day",
+                                                  "new_account_links_per_post", "new_account_uploads_per_day")),
     )
     hold_first_posts = BooleanField(
         _l("Hold the first comment or discussion of new accounts until a moderator approves it"))
@@ -114,19 +116,23 @@ class ParticipationForm(SettingsForm):
     attachments_per_item = _number(_l("Photos and files per post, comment or event"))
     uploads_per_hour = _number(_l("Uploads per person and hour"))
     document_max_mb = _number(_l("Largest document in the members area (MB)"))
+    new_account_days = _number(_l("Days an account counts as new (0: no limits for new accounts)"),
+                               description=_l("Members, volunteers and admins never have these limits."))
+    new_account_posts_per_day = _number(_l("Posts and comments a new account may write per day"))
+    new_account_links_per_post = _number(_l("Links a new account may put into one post or comment (0: none)"))
+    new_account_uploads_per_day = _number(_l("Photos and files a new account may upload per day (0: none)"))
 
 
 class ReportsForm(SettingsForm):
     """Community flagging: when reports hide a post or comment until a moderator looks at it."""
 
-    GROUPS = ((_l("Community flagging"), ("flag_hide_threshold", "flag_new_account_days")),)
+    GROUPS = ((_l("Community flagging"), ("flag_hide_threshold",)),)
     flag_hide_threshold = _number(
         _l("Reports that hide a post or comment until a moderator has looked at it (0: never)"),
-        description=_l("Reports from different people add up: an alumnus counts 1, a member 1½, an account younger "
-                       "than the days below ½, a volunteer’s report is enough on its own. Unconfirmed and suspended "
+        description=_l("Reports from different people add up: an alumnus counts 1, a member 1½, an alumni account in "
+                       "its first days (Participation → New accounts) ½, a volunteer’s report is enough on its own. Unconfirmed and suspended "
                        "accounts and the author count nothing. The author is told why and can edit it; moderators "
                        "restore it or confirm the hiding."))
-    flag_new_account_days = _number(_l("Days an alumni account counts as new (its reports count half)"))
 
 
 class LinksForm(SettingsForm):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, session, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -15,6 +15,7 @@ from app.forms import ConfirmForm, populate_errors
 from app.security import log_security_event, safe_next
 from app.services import accounts, erasure, setup
 from app.services.errors import AccountAwaitingApproval, AccountSuspended, DomainError, InvalidToken
+from app.templating import format_until
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -111,7 +112,7 @@ def _authenticate(form: LoginForm):
 
 
 def _suspended_message(suspended: AccountSuspended) -> str:
-    text = (_("Your account is suspended until %(date)s.", date=format_date(suspended.until, "long"))
+    text = (_("Your account is suspended until %(date)s.", date=format_until(suspended.until))
             if suspended.until else _("Your account is suspended."))
     if suspended.reason:
         text += " " + _("Reason: %(reason)s", reason=suspended.reason)

@@ -28,7 +28,7 @@ from app.spreadsheet import csv_download
 @limiter.limit(limits.posting, key_func=limits.per_person)
 def signup(event_id: int):
     event = load_event(event_id)
-    if not policy.can_post(current_user):
+    if not policy.can_take_part(current_user):
         flash(_("Please confirm your email address first. We have sent you a link."), "error")
         return redirect(url_for("events.show", event_id=event.id))
     form = SignupForm()

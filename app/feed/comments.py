@@ -75,6 +75,9 @@ def _reply_parent(form: CommentForm) -> Comment | None:
 
 
 def _cannot_comment(post):
+    if current_user.is_silenced:  # the post's page says why, where the form was
+        flash(_("Your comment was not published: your account is silenced."), "error")
+        return redirect(url_for("feed.show", post_id=post.id) + "#comment-form"), 303
     if not policy.can_post(current_user):
         flash(_("Please confirm your email address first. We have sent you a link."), "error")
         return redirect(url_for("feed.show", post_id=post.id)), 303

@@ -40,6 +40,10 @@ def email_change(token: str) -> str:
     return _external("account.confirm_email", token=token)
 
 
+def guidelines() -> str:
+    return _external("main.guidelines")
+
+
 # posts and events
 def post(post_id: int) -> str:
     return _external("feed.show", post_id=post_id)

@@ -25,6 +25,7 @@ from app.models.notification import (
 )
 from app.models.page import PAGE_SLUGS, Page
 from app.models.post import Category, Comment, CommentLike, Post, PostKind, PostLike, Status, Visibility
+from app.models.sanction import Sanction, SanctionEnding, SanctionKind
 from app.models.settings import SiteSetting
 from app.models.user import Role, User
 
@@ -33,6 +34,7 @@ __all__ = [
     "Announcement", "AnnouncementDelivery", "DigestClaim", "Follow", "MailPreference", "NewsConsent", "Notification",
     "ApplicationStatus", "Document", "Invitation", "InvitationStatus", "MemberProfile", "MembershipApplication",
     "PAGE_SLUGS", "AuditEntry", "Category", "Comment", "CommentLike", "Event", "OutgoingMail", "Page", "Post",
-    "PostKind", "PostLike", "Signup", "SignupStatus", "Report", "ReportReason", "ReportResolution", "Role",
+    "PostKind", "PostLike", "Sanction", "SanctionEnding", "SanctionKind",
+    "Signup", "SignupStatus", "Report", "ReportReason", "ReportResolution", "Role",
     "SiteSetting", "Status", "User", "Visibility",
 ]

@@ -54,6 +54,15 @@ class AuditAction(enum.StrEnum):
     # Slow mode and timed locks (app.services.thread_limits)
     POST_SLOW_MODE = "post.slow_mode"
     POST_LOCK_SCHEDULED = "post.lock_scheduled"
+    ACCOUNT_WARNED = "account.warned"
+    ACCOUNT_SILENCED = "account.silenced"
+    ACCOUNT_UNSILENCED = "account.unsilenced"
+    SILENCE_ENDED = "account.silence_ended"  # at its end date, by the worker
+    SUSPENSION_ENDED = "account.suspension_ended"  # at its end date, by the worker
+
+
+# Done by the worker on its schedule (no actor): the audit log says so rather than "command line".
+AUTOMATIC_ACTIONS = frozenset({AuditAction.SILENCE_ENDED, AuditAction.SUSPENSION_ENDED})
 
 
 class AuditEntry(db.Model):

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models.event import Event
 from app.models.membership import MembershipApplication
 from app.models.post import Comment, Post
+from app.models.sanction import Sanction
 from app.models.types import UTCDateTime, str_enum, utcnow
 from app.models.user import User
 
@@ -42,6 +43,7 @@ class NotificationKind(enum.StrEnum):
     NEW_EVENT = "new_event"  # new event, for followers of the events calendar
     APPLICATION = "application"  # a membership application, for those who decide on them
     REVIEW = "review"  # the person's own post or comment was hidden after reports, awaiting a moderator
+    WARNING = "warning"  # a moderator's warning with its reason (app.services.sanctions)
 
 
 class Notification(db.Model):
@@ -56,6 +58,7 @@ class Notification(db.Model):
     comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     application_id: Mapped[int | None] = mapped_column(ForeignKey("membership_applications.id", ondelete="CASCADE"))
+    sanction_id: Mapped[int | None] = mapped_column(ForeignKey("sanctions.id", ondelete="CASCADE"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -64,6 +67,7 @@ class Notification(db.Model):
     comment: Mapped[Comment | None] = relationship()
     event: Mapped[Event | None] = relationship()
     application: Mapped[MembershipApplication | None] = relationship()
+    sanction: Mapped[Sanction | None] = relationship()
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
 
 

@@ -43,8 +43,14 @@ class User(UserMixin, db.Model):
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # A suspension ends by itself at `suspended_until` (None: until an admin lifts it); the person is told why.
-    suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)  # the worker ends it
     suspension_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # Silenced: reads, likes, signs up and logs in, but writes nothing others read until `silenced_until` (None:
+    # until a moderator lifts it). Kept on the row like the suspension, because every page asks (policy.can_post);
+    # the history of both is in app.models.sanction.
+    silenced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    silenced_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    silence_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
     # Bumped on logout, password change and reset: every older session and remember
     # cookie carries the old number and stops working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
@@ -86,6 +92,12 @@ class User(UserMixin, db.Model):
     @classmethod
     def _is_suspended_expression(cls) -> ColumnElement[bool]:
         return and_(cls.suspended_at.is_not(None), or_(cls.suspended_until.is_(None), cls.suspended_until > utcnow()))
+
+    @property
+    def is_silenced(self) -> bool:
+        """Asked of the one account a page is for (policy.can_post); the end date counts before the worker clears
+        the row."""
+        return self.silenced_at is not None and (self.silenced_until is None or self.silenced_until > utcnow())
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"

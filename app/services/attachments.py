@@ -28,7 +28,7 @@ from app.models.attachment import Attachment, AttachmentKind
 from app.models.audit import AuditAction
 from app.models.types import utcnow
 from app.models.user import User
-from app.services import audit, uploads
+from app.services import audit, new_account_limits, uploads
 from app.services.errors import DomainError, PermissionDenied
 
 log = logging.getLogger(__name__)
@@ -104,6 +104,7 @@ def upload(owner: User, files: Iterable[tuple[str, object]], already: int = 0) -
         raise _refuse("At most %(num)d photos and files per post, comment or event.", num=per_item)
     if _recent_uploads(owner) + len(files) > site.get("uploads_per_hour"):
         raise _refuse("You have uploaded many files in the last hour. Please wait a little.")
+    new_account_limits.check_uploads(owner, len(files), FIELD)
     stored: list[Attachment] = []
     try:
         for position, (name, stream) in enumerate(files, start=already):

@@ -17,7 +17,7 @@ from app.models.post import Comment, CommentLike, Post, Status
 from app.models.types import utcnow
 from app.models.user import User
 from app.services import attachments as attachment_service
-from app.services import audit, search_index, thread_limits
+from app.services import audit, new_account_limits, search_index, thread_limits
 from app.services.errors import DomainError, PermissionDenied
 from app.services.notifications import notify_about_comment
 from app.services.posts import DUPLICATE_WINDOW, needs_approval
@@ -47,6 +47,7 @@ def add_comment(author: User, post: Post, body: str, parent: Comment | None = No
     if earlier is not None:
         return earlier
     thread_limits.check_pace(author, post)  # after the earlier copy: a double click is not a second comment
+    new_account_limits.check_daily(author)
     held = needs_approval(author)
     new_id = insert_new(Comment, post_id=post.id, parent_id=parent.id if parent else None, author_id=author.id,
                         body_source=body, body_html=render_markdown(body), depth=parent.depth + 1 if parent else 0,
@@ -77,6 +78,7 @@ def _check_comment(author: User, post: Post, body: str, parent: Comment | None) 
         raise PermissionDenied(_l("You may not comment here."))
     if not body.strip():
         raise DomainError(_l("Please write something."), "body")
+    new_account_limits.check_links(author, body)
     if parent is not None:
         if parent.post_id != post.id:
             raise DomainError(_l("This reply does not belong to this post."), "body")
@@ -102,6 +104,7 @@ def edit_comment(editor: User, comment: Comment, body: str) -> None:
         raise PermissionDenied(_l("This comment can no longer be edited."))
     if not body.strip():
         raise DomainError(_l("Please write something."), "body")
+    new_account_limits.check_links(editor, body)
     comment.body_source = body
     comment.body_html = render_markdown(body)
     comment.edited_at = utcnow()

@@ -53,6 +53,8 @@ EXPORTED: dict[tuple[str, str], tuple[str, Any]] = {
     ("announcements", "created_by_id"): ("news_mailings_sent.json", _l("News you sent by mail (as a volunteer)")),
     ("documents", "uploaded_by_id"): ("documents.json", _l("Documents you uploaded for members (files in files/)")),
     ("attachments", "owner_id"): ("photos_and_files.json", _l("Photos and files you attached (files in files/)")),
+    ("sanctions", "user_id"): ("moderation_of_you.json", _l("Warnings, silences and suspensions of your account, "
+                                                         "with their reasons and dates")),
     ("audit_entries", "subject_id"): ("audit_log_about_you.json",
                                       _l("What volunteers and admins did about your account (roles, membership)")),
     ("audit_entries", "actor_id"): ("audit_log_by_you.json", _l("What you did as a volunteer or admin")),
@@ -65,6 +67,10 @@ NOT_EXPORTED: dict[tuple[str, str], str] = {
     ("notifications", "actor_id"): "you as the cause of someone else's notification; what you did is exported "
                                    "as your posts, comments and likes",
     ("pages", "updated_by_id"): "who last edited a site page; your edits are in audit_log_by_you.json",
+    ("sanctions", "created_by_id"): "the moderator who warned, silenced or suspended someone else; your decisions "
+                                    "are in audit_log_by_you.json",
+    ("sanctions", "lifted_by_id"): "the moderator who lifted someone else's silence or suspension; your decisions "
+                                   "are in audit_log_by_you.json",
     ("goals", "created_by_id"): "which admin set one of the association's dashboard goals; the goals you set are "
                                 "in audit_log_by_you.json",
     ("news_consents", "recorded_by_id"): "the admin who recorded someone else's consent from a file; your imports "
@@ -72,7 +78,8 @@ NOT_EXPORTED: dict[tuple[str, str], str] = {
 }
 ACCOUNT_FIELDS = ("id", "email", "display_name", "handle", "role", "locale", "bio", "profile_visibility",
                   "show_activity", "created_at", "email_verified_at", "last_login_at", "mail_consent_at",
-                  "auto_follow", "suspended_at", "suspended_until", "suspension_reason")
+                  "auto_follow", "suspended_at", "suspended_until", "suspension_reason", "silenced_at",
+                  "silenced_until", "silence_reason")
 # Internal keys that are not data about the person (and some are secrets).
 SKIPPED_COLUMNS = frozenset({"password_hash", "calendar_token", "submission_key", "claim_token", "stored_name",
                              "path", "session_version"})

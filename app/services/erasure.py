@@ -38,6 +38,7 @@ from app.models import (
     OutgoingMail,
     PostLike,
     Report,
+    Sanction,
 )
 from app.models.audit import AuditAction
 from app.models.event import Signup, SignupStatus
@@ -134,7 +135,7 @@ def _remove_likes(user: User) -> None:
 
 def _remove_own_rows(user: User) -> None:
     for model in (Follow, Notification, MailPreference, DigestClaim, AnnouncementDelivery, MembershipApplication,
-                  NewsConsent):
+                  NewsConsent, Sanction):
         db.session.execute(delete(model).where(model.user_id == user.id))
     db.session.execute(update(Notification).where(Notification.actor_id == user.id).values(actor_id=None))
     db.session.execute(update(Invitation).where(Invitation.accepted_by_id == user.id).values(accepted_by_id=None))
@@ -173,7 +174,7 @@ def _anonymise(user: User) -> None:
     user.handle = None
     user.password_hash = hash_password(secrets.token_urlsafe(32))
     user.bio, user.locale, user.calendar_token, user.mail_consent_at = "", None, None, None
-    user.email_verified_at, user.last_login_at, user.suspension_reason = None, None, ""
+    user.email_verified_at, user.last_login_at, user.suspension_reason, user.silence_reason = None, None, "", ""
     user.role = Role.ALUMNUS
     user.session_version += 1
     user.erased_at = utcnow()

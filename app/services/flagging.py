@@ -79,7 +79,7 @@ def counted_reporters(target: Post | Comment) -> list[User]:
 
 def weight_of(people: list[User], threshold: int) -> int:
     """What these reports add up to, in half reports (a threshold of 3 is reached at 6)."""
-    new_since = utcnow() - timedelta(days=site.get("flag_new_account_days"))
+    new_since = utcnow() - timedelta(days=site.get("new_account_days"))
     return sum(policy.report_weight(person, enough=2 * threshold, new_since=new_since) for person in people)
 
 

@@ -120,6 +120,8 @@ def still_visible(user: User, notification: Notification) -> bool:
     if notification.kind == NotificationKind.APPLICATION:
         application = notification.application
         return application is not None and application.is_pending and policy.can_decide_membership(user)
+    if notification.kind == NotificationKind.WARNING:
+        return notification.sanction is not None
     if notification.event is not None:
         return policy.can_read_event(user, notification.event) and not notification.event.is_cancelled
     post = notification.post
@@ -158,6 +160,10 @@ class Group:
         return self.notifications[0].event
 
     @property
+    def sanction(self):
+        return self.notifications[0].sanction
+
+    @property
     def unread(self) -> list[Notification]:
         return [n for n in self.notifications if n.read_at is None]
 
@@ -189,10 +195,11 @@ class Group:
 
     @property
     def summary(self) -> str:
-        """What the group is about, for its one-line text: event, mention, reply, personal, new_post, followed."""
+        """What the group is about, for its one-line text: applications, warning, event, mention, reply, personal,
+        new_post, followed."""
         kinds = {n.kind for n in self.unread or self.notifications}
-        if self.key[0] == "applications":
-            return "applications"
+        if self.key[0] in ("applications", "warning"):
+            return self.key[0]
         if "review" in kinds:  # more urgent than any reply in the same thread
             return "review"
         if self.event is not None:
@@ -212,7 +219,8 @@ def notification_options():
     return (joinedload(Notification.post).joinedload(Post.author),
             joinedload(Notification.comment).joinedload(Comment.author),
             joinedload(Notification.event), joinedload(Notification.actor),
-            joinedload(Notification.application).joinedload(MembershipApplication.user))
+            joinedload(Notification.application).joinedload(MembershipApplication.user),
+            joinedload(Notification.sanction))
 
 
 def _line_options():
@@ -223,13 +231,16 @@ def _line_options():
                                                      defer(Comment.body_source), defer(Comment.body_html)),
             joinedload(Notification.event).options(defer(Event.description_source), defer(Event.description_html)),
             joinedload(Notification.actor).load_only(*BYLINE),
-            joinedload(Notification.application).joinedload(MembershipApplication.user).load_only(*BYLINE))
+            joinedload(Notification.application).joinedload(MembershipApplication.user).load_only(*BYLINE),
+            joinedload(Notification.sanction))
 
 
 def _group_key(notification: Notification) -> tuple[str, int]:
-    """One line per thread or event; all membership applications make one line."""
+    """One line per thread or event; all membership applications make one line; each warning its own."""
     if notification.kind == NotificationKind.APPLICATION:
         return ("applications", 0)
+    if notification.kind == NotificationKind.WARNING:
+        return ("warning", notification.sanction_id or 0)
     if notification.event_id:
         return ("event", notification.event_id)
     return ("post", notification.post_id or 0)
@@ -238,10 +249,12 @@ def _group_key(notification: Notification) -> tuple[str, int]:
 def _keyed(user: User):
     """The person's notifications with their line's key as columns (`_group_key` in SQL)."""
     application = Notification.kind == NotificationKind.APPLICATION
+    warning = Notification.kind == NotificationKind.WARNING
     return (select(Notification.id, Notification.created_at, Notification.read_at,
-                   case((application, "applications"), (Notification.event_id.is_not(None), "event"),
-                        else_="post").label("line"),
-                   case((application, 0), (Notification.event_id.is_not(None), Notification.event_id),
+                   case((application, "applications"), (warning, "warning"),
+                        (Notification.event_id.is_not(None), "event"), else_="post").label("line"),
+                   case((application, 0), (warning, func.coalesce(Notification.sanction_id, 0)),
+                        (Notification.event_id.is_not(None), Notification.event_id),
                         else_=func.coalesce(Notification.post_id, 0)).label("target"))
             .where(Notification.user_id == user.id).subquery())
 
@@ -274,7 +287,8 @@ def page_of_groups(user: User, cursor: str | None = None) -> NotificationPage:
 
 def _newest_of(keyed, keys: list[tuple[str, int]]) -> list[Notification]:
     """The newest ROWS_PER_GROUP notifications of each of these lines, newest first, with what they show."""
-    lines = {line: [target for kind, target in keys if kind == line] for line in ("post", "event", "applications")}
+    lines = {line: [target for kind, target in keys if kind == line]
+             for line in ("post", "event", "applications", "warning")}
     rank = func.row_number().over(partition_by=(keyed.c.line, keyed.c.target),
                                   order_by=(keyed.c.created_at.desc(), keyed.c.id.desc())).label("rank")
     ranked = (select(keyed.c.id, rank)
@@ -349,7 +363,7 @@ def mark_read(user: User, key: tuple[str, int] | None = None) -> None:
     if key is not None and key[0] == "applications":
         query = query.where(Notification.kind == NotificationKind.APPLICATION)
     elif key is not None:
-        column = Notification.event_id if key[0] == "event" else Notification.post_id
+        column = {"event": Notification.event_id, "warning": Notification.sanction_id}.get(key[0], Notification.post_id)
         query = query.where(column == key[1])
     db.session.execute(query.values(read_at=utcnow()))
     user.unread_notifications = None  # counted again when shown

@@ -18,7 +18,7 @@ from app.models.post import Category, Comment, Post, PostKind, PostLike, Status,
 from app.models.types import utcnow
 from app.models.user import User
 from app.services import attachments as attachment_service
-from app.services import audit, search_index
+from app.services import audit, new_account_limits, search_index
 from app.services.errors import DomainError, PermissionDenied
 from app.services.notifications import follow, notify_followers_of_post, notify_mentions_in_post
 
@@ -60,12 +60,14 @@ def create_post(author: User, *, kind: PostKind, title: str, body: str, category
     if kind == PostKind.DISCUSSION and not policy.can_start_discussion(author, visibility):
         raise PermissionDenied(_l("You may not start this discussion."))
     _check_text(title, body)
+    new_account_limits.check_links(author, body)
     attachment_service.require_descriptions(attachments or [])
     same = (Post.submission_key == submission) if submission else and_(
         Post.title == title.strip(), Post.body_source == body, Post.created_at >= utcnow() - DUPLICATE_WINDOW)
     duplicate = db.session.scalar(select(Post).where(Post.author_id == author.id, same))
     if duplicate is not None:
         return duplicate
+    new_account_limits.check_daily(author)
     body_html = render_markdown(body)
     new_id = insert_new(Post, kind=kind, title=title.strip(), category_id=category.id if category else None,
                         visibility=visibility, public_teaser=public_teaser and visibility == Visibility.MEMBERS,
@@ -96,6 +98,7 @@ def edit_post(editor: User, post: Post, *, title: str, body: str, category: Cate
     if visibility == Visibility.MEMBERS and not policy.is_member(editor):
         raise PermissionDenied(_l("Only members may make a post members-only."))
     _check_text(title, body)
+    new_account_limits.check_links(editor, body)
     post.title = title.strip()
     _render(post, body)
     post.category = category

@@ -138,7 +138,10 @@ GET_MATRIX = {
     "admin.erase": ({"user_id": "SPARE"}, ADMINS),
     "admin.audit_log": ({}, ADMINS),
     "admin.jobs": ({}, ADMINS),
-    "admin.suspend": ({"user_id": "TARGET"}, ADMINS),
+    "moderation.person": ({"user_id": "TARGET"}, MODERATORS),
+    "moderation.person#unknown": ({"user_id": 999999}, MODERATORS | {"volunteer": 404, "admin": 404}),
+    "moderation.sanction": ({"user_id": "TARGET", "kind": "silence"}, MODERATORS),
+    "moderation.sanction#suspension": ({"user_id": "TARGET", "kind": "suspension"}, ADMINS),
     "admin.pages": ({}, ADMINS),
     "admin.edit_page": ({"slug": "imprint", "locale": "de"}, ADMINS),
     "organizer.dashboard_page": ({}, MODERATORS),
@@ -181,9 +184,13 @@ POST_MATRIX = {
                                                                     "admin": 400}),  # no reason chosen
     "moderation.attachment_action": ({"attachment_id": "PHOTO", "action": "hide"},
                                      MODERATORS | {"volunteer": 302, "admin": 302}),
-    "admin.suspend": ({"user_id": "TARGET"}, ADMINS | {"admin": 400}),  # a reason is required
+    "moderation.sanction": ({"user_id": "TARGET", "kind": "warning"},
+                            MODERATORS | {"volunteer": 400, "admin": 400}),  # a reason is required
+    "moderation.sanction#suspension": ({"user_id": "TARGET", "kind": "suspension"}, ADMINS | {"admin": 400}),
+    "moderation.lift": ({"user_id": "TARGET", "kind": "silence"},
+                        MODERATORS | {"volunteer": 302, "admin": 302}),  # none in force: nothing happens
+    "moderation.lift#suspension": ({"user_id": "TARGET", "kind": "suspension"}, ADMINS | {"admin": 302}),
     "admin.erase": ({"user_id": "SPARE"}, ADMINS | {"admin": 302}),
-    "admin.unsuspend": ({"user_id": "TARGET"}, ADMINS | {"admin": 302}),
     "admin.settings": ({}, ADMINS | {"admin": 400}),  # the association's name is required
     "admin.settings#links": ({"section": "links"}, ADMINS | {"admin": 302}),
     "admin.look": ({}, ADMINS | {"admin": 302}),

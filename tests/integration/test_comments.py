@@ -239,7 +239,7 @@ def test_comments_atom_feed_lists_the_newest_readable_comments_only(app, client,
     from app.services.threads import FEED_ENTRIES
 
     post = make_post()
-    writer = make_user()
+    writer = make_user(Role.MEMBER)  # more comments in a day than a new account may write
     ids = [add_comment(writer, post, f"Eintrag {n}") for n in range(FEED_ENTRIES + 3)]
     with app.app_context():
         db.session.execute(db.update(Comment).where(Comment.id == ids[-1]).values(hidden_at=utcnow()))

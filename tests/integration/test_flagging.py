@@ -25,7 +25,7 @@ HIDDEN_FOR_OTHERS = "This comment was hidden by the moderators."
 
 @pytest.fixture
 def established(app, make_user):
-    """An account older than `flag_new_account_days`: its reports count in full."""
+    """An account older than `new_account_days`: its reports count in full."""
 
     def factory(role: Role = Role.ALUMNUS, **kwargs):
         user = make_user(role, **kwargs)
@@ -152,7 +152,7 @@ def test_weights_new_accounts_half_members_more_volunteers_alone_authors_and_unc
 def test_a_threshold_of_zero_turns_flagging_off(app, client, make_user, make_post, add_comment, established):
     admin = make_user(Role.ADMIN)
     client.login(admin)
-    form = {"flag_hide_threshold": "0", "flag_new_account_days": "7"}
+    form = {"flag_hide_threshold": "0"}
     assert client.submit("/admin/settings/reports", form).status_code == 302
     post = make_post()
     bad = add_comment(make_user(), post, "Spam spam spam")
@@ -160,7 +160,7 @@ def test_a_threshold_of_zero_turns_flagging_off(app, client, make_user, make_pos
         report(app, established(), f"/comments/{bad}", "spam")
     report(app, make_user(Role.VOLUNTEER), f"/comments/{bad}", "spam")
     assert not comment(app, bad).is_hidden
-    junk = client.submit("/admin/settings/reports", {"flag_hide_threshold": "-1", "flag_new_account_days": "x"})
+    junk = client.submit("/admin/settings/reports", {"flag_hide_threshold": "-1"})
     assert junk.status_code == 400 and "Please enter a number from 0 to 50." in text_of(junk)
 
 

@@ -142,10 +142,10 @@ def test_a_suspended_person_is_told_why_and_until_when_but_only_with_the_right_p
     person = make_user(name="Sam Suspended")
     admin_client = english_client(app)
     admin_client.login(make_user(Role.ADMIN))
-    page = text_of(admin_client.get(f"/admin/users/{person.id}/suspend"))
+    page = text_of(admin_client.get(f"/moderation/people/{person.id}/suspension"))
     assert "Reason" in page  # suspending asks first
     until = date.today() + timedelta(days=10)
-    response = admin_client.submit(f"/admin/users/{person.id}/suspend",
+    response = admin_client.submit(f"/moderation/people/{person.id}/suspension",
                                    {"reason": "Werbung in Kommentaren", "until": until.isoformat()})
     assert response.status_code == 302
     told = mailbox.body(mailbox.wait_for(person.email)[-1])
@@ -179,7 +179,7 @@ def test_a_suspension_ends_by_itself_at_its_end(app, client, make_user):
 def test_a_suspension_with_an_end_in_the_past_is_refused(app, client, make_user):
     client.login(make_user(Role.ADMIN))
     person = make_user()
-    response = client.submit(f"/admin/users/{person.id}/suspend", {"reason": "x", "until": "2001-01-01"})
+    response = client.submit(f"/moderation/people/{person.id}/suspension", {"reason": "x", "until": "2001-01-01"})
     assert response.status_code == 400 and "must be in the future" in text_of(response)
 
 

@@ -125,18 +125,18 @@ def test_suspended_accounts_lose_their_sessions(app, client, new_client, make_us
     person_client = new_client()
     person_client.login(person)
     client.login(make_user(Role.ADMIN))
-    client.submit(f"/admin/users/{person.id}/suspend", {"reason": "Wiederholt beleidigend"})
+    client.submit(f"/moderation/people/{person.id}/suspension", {"reason": "Wiederholt beleidigend"})
     assert person_client.get("/account/").status_code == 302
     assert person_client.submit("/auth/login", {"email": person.email, "password": DEFAULT_PASSWORD}).status_code == 400
-    client.submit(f"/admin/users/{person.id}/unsuspend", form_url="/admin/")
+    client.submit(f"/moderation/people/{person.id}/lift/suspension", form_url=f"/moderation/people/{person.id}")
     person_client.login(person)
 
 
 def test_admins_cannot_suspend_themselves(client, make_user):
     admin = make_user(Role.ADMIN)
     client.login(admin)
-    assert client.submit(f"/admin/users/{admin.id}/suspend", {"reason": "x"}, form_url="/admin/").status_code == 403
-    assert client.get(f"/admin/users/{admin.id}/suspend").status_code == 403
+    assert client.submit(f"/moderation/people/{admin.id}/suspension", {"reason": "x"}, form_url="/admin/").status_code == 403
+    assert client.get(f"/moderation/people/{admin.id}/suspension").status_code == 403
 
 
 def test_categories_are_managed_by_volunteers(app, client, make_user):

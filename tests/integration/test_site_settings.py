@@ -90,7 +90,7 @@ def test_footer_and_social_links_are_checked_and_shown(app, client, make_user):
 
 def test_participation_settings_take_effect_at_once(app, client, make_user, make_post):
     client.login(make_user(Role.ADMIN))
-    response = client.submit("/admin/settings/participation", {
+    response = client.submit("/admin/settings/participation", {**PARTICIPATION_FORM,
         "comment_edit_minutes": "0", "posting_rate_limit": "1 per minute", "contact_rate_limit": "5 per hour",
         "invitation_days": "3", "reminder_hours": "48", "attachment_max_mb": "2", "attachments_per_item": "3",
         "uploads_per_hour": "20", "document_max_mb": "5", "hold_first_posts": "y", "thread_page_size": "40"})

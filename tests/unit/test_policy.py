@@ -16,10 +16,10 @@ from app.security import is_safe_next
 VISITOR = SimpleNamespace(is_authenticated=False)
 
 
-def person(role: Role, verified=True, suspended=False):
+def person(role: Role, verified=True, suspended=False, silenced=False, id=None):  # noqa: A002  (like the model)
     now = datetime.now(UTC)
-    return SimpleNamespace(is_authenticated=True, role=role.value, is_verified=verified,
-                           is_suspended=suspended, email_verified_at=now if verified else None)
+    return SimpleNamespace(is_authenticated=True, role=role.value, is_verified=verified, id=id,
+                           is_suspended=suspended, is_silenced=silenced, email_verified_at=now if verified else None)
 
 
 def test_roles_are_ordered():
@@ -44,6 +44,38 @@ def test_posting_needs_a_verified_unsuspended_account():
     assert policy.can_post(person(Role.ALUMNUS))
     assert not policy.can_post(person(Role.ADMIN, verified=False))
     assert not policy.can_post(person(Role.MEMBER, suspended=True))
+
+
+def test_a_silenced_person_takes_part_but_writes_nothing():
+    silenced = person(Role.MEMBER, silenced=True)
+    post = SimpleNamespace(is_members_only=False, is_pending=False, is_hidden=False, locked=False, author_id=0,
+                           is_news=False)
+    event = SimpleNamespace(is_members_only=False)
+    assert not policy.can_post(silenced) and not policy.can_start_discussion(silenced)
+    assert not policy.can_comment(silenced, post) and not policy.can_edit_post(silenced, post)
+    assert policy.can_react(silenced, post) and policy.can_sign_up(silenced, event) and policy.can_report(silenced)
+    assert not policy.can_write_news(person(Role.VOLUNTEER, silenced=True))
+    assert not policy.can_manage_events(person(Role.VOLUNTEER, silenced=True))
+
+
+@pytest.mark.parametrize(("actor", "subject", "sanction", "suspend"), [
+    (Role.VOLUNTEER, Role.ALUMNUS, True, False),
+    (Role.VOLUNTEER, Role.MEMBER, True, False),
+    (Role.VOLUNTEER, Role.VOLUNTEER, False, False),  # not someone of the same rank
+    (Role.VOLUNTEER, Role.ADMIN, False, False),
+    (Role.ADMIN, Role.VOLUNTEER, True, True),
+    (Role.ADMIN, Role.ADMIN, False, False),
+    (Role.MEMBER, Role.ALUMNUS, False, False),  # members do not moderate
+])
+def test_sanctions_go_down_the_ranks_only(actor, subject, sanction, suspend):
+    moderator, target = person(actor, id=1), person(subject, id=2)
+    assert policy.can_sanction(moderator, target) is sanction
+    assert policy.can_suspend(moderator, target) is suspend
+
+
+def test_nobody_sanctions_themselves():
+    admin = person(Role.ADMIN, id=1)
+    assert not policy.can_sanction(admin, admin) and not policy.can_suspend(admin, admin)
 
 
 def test_only_admins_assign_roles():
