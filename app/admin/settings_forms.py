@@ -129,10 +129,10 @@ class ReportsForm(SettingsForm):
     GROUPS = ((_l("Community flagging"), ("flag_hide_threshold",)),)
     flag_hide_threshold = _number(
         _l("Reports that hide a post or comment until a moderator has looked at it (0: never)"),
-        description=_l("Reports from different people add up: an alumnus counts 1, a member 1½, an alumni account in "
-                       "its first days (Participation → New accounts) ½, a volunteer’s report is enough on its own. Unconfirmed and suspended "
-                       "accounts and the author count nothing. The author is told why and can edit it; moderators "
-                       "restore it or confirm the hiding."))
+        description=_l("Reports from different people add up: an alumnus counts 1, a member 1½, an alumni "
+                       "account in its first days (Participation → New accounts) ½, a volunteer’s report is "
+                       "enough on its own. Unconfirmed and suspended accounts and the author count nothing. The "
+                       "author is told why and can edit it; moderators restore it or confirm the hiding."))
 
 
 class LinksForm(SettingsForm):
