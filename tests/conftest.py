@@ -24,6 +24,7 @@ from sqlalchemy import create_engine, text
 
 from app import create_app, fragments, site
 from app.extensions import db, limiter
+from app.services import screening
 from app.models.post import Category, Comment, Post
 from app.models.user import Role, User
 from config import TestingConfig
@@ -39,7 +40,7 @@ DEFAULT_PASSWORD = "correct horse battery staple"
 PARTICIPATION_FORM = {"comment_edit_minutes": "30", "thread_page_size": "50", "posting_rate_limit": "10 per minute; 100 per day",
                       "contact_rate_limit": "5 per hour", "invitation_days": "14", "reminder_hours": "24",
                       "attachment_max_mb": "15", "attachments_per_item": "10", "uploads_per_hour": "60",
-                      "document_max_mb": "10"}
+                      "document_max_mb": "10", "new_account_link_limit": "2", "new_account_link_posts": "3"}
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -187,6 +188,7 @@ def _clean_database(request):
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
         site.forget()  # the settings a test stored are gone with their table
+        screening.forget()  # ... and so are the watched words
         fragments.html.clear()
         if application.config["RATELIMIT_ENABLED"]:
             limiter.reset()

@@ -27,6 +27,7 @@ from app.models.page import PAGE_SLUGS, Page
 from app.models.post import Category, Comment, CommentLike, Post, PostKind, PostLike, Status, Visibility
 from app.models.settings import SiteSetting
 from app.models.user import Role, User
+from app.models.watched_word import WatchAction, WatchedWord, WatchKind
 
 __all__ = [
     "Attachment", "AttachmentKind", "Goal", "GoalMetric", "GoalPeriod",
@@ -34,5 +35,5 @@ __all__ = [
     "ApplicationStatus", "Document", "Invitation", "InvitationStatus", "MemberProfile", "MembershipApplication",
     "PAGE_SLUGS", "AuditEntry", "Category", "Comment", "CommentLike", "Event", "OutgoingMail", "Page", "Post",
     "PostKind", "PostLike", "Signup", "SignupStatus", "Report", "ReportReason", "ReportResolution", "Role",
-    "SiteSetting", "Status", "User", "Visibility",
+    "SiteSetting", "Status", "User", "Visibility", "WatchAction", "WatchKind", "WatchedWord",
 ]

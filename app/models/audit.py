@@ -45,6 +45,9 @@ class AuditAction(enum.StrEnum):
     GOAL_SET = "goal.set"
     GOAL_ARCHIVED = "goal.archived"
     NEWS_CONSENT_IMPORTED = "news_consent.imported"
+    WATCHED_WORDS_ADDED = "watched_words.added"
+    WATCHED_WORD_CHANGED = "watched_word.changed"
+    WATCHED_WORD_DELETED = "watched_word.deleted"
 
 
 class AuditEntry(db.Model):

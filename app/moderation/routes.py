@@ -9,7 +9,7 @@ from flask_login import current_user
 from app import policy
 from app.extensions import db
 from app.forms import ConfirmForm, populate_errors
-from app.i18n import REPORT_REASON_LABELS
+from app.i18n import REPORT_REASON_LABELS, SCREENING_REASON_LABELS
 from app.loaders import load_attachment
 from app.models.moderation import Report, ReportResolution
 from app.models.post import Category, Comment, Post
@@ -35,12 +35,16 @@ COMMENT_ACTIONS = {
     "approve": comments.approve_comment,
 }
 
+# Hiding settles every report about the thing; approving held content settles what the screening said about it.
+RESOLUTIONS = {"hide": ReportResolution.HIDDEN, "approve": ReportResolution.DISMISSED}
+
 
 @bp.get("/")
 @policy.require(policy.can_moderate)
 def queue():
-    return render_template("moderation/queue.html", queue=reports.moderation_queue(), reasons=REPORT_REASON_LABELS,
-                           form=ConfirmForm())
+    return render_template("moderation/queue.html", queue=reports.moderation_queue(),
+                           reasons=REPORT_REASON_LABELS | SCREENING_REASON_LABELS,
+                           reasons_found=SCREENING_REASON_LABELS, form=ConfirmForm())
 
 
 def _back(default: str):
@@ -55,8 +59,8 @@ def post_action(post_id: int, action: str):
         abort(404 if action not in POST_ACTIONS else 400)
     try:
         POST_ACTIONS[action](current_user, post)
-        if action == "hide":
-            reports.resolve_all_for(current_user, post=post, resolution=ReportResolution.HIDDEN)
+        if action in ("hide", "approve"):
+            reports.resolve_all_for(current_user, post=post, resolution=RESOLUTIONS[action])
     except PermissionDenied:
         abort(403)
     except DomainError as error:
@@ -73,8 +77,8 @@ def comment_action(comment_id: int, action: str):
     if action not in COMMENT_ACTIONS or not ConfirmForm().validate_on_submit():
         abort(404 if action not in COMMENT_ACTIONS else 400)
     COMMENT_ACTIONS[action](current_user, comment)
-    if action == "hide":
-        reports.resolve_all_for(current_user, comment=comment, resolution=ReportResolution.HIDDEN)
+    if action in ("hide", "approve"):
+        reports.resolve_all_for(current_user, comment=comment, resolution=RESOLUTIONS[action])
     flash(_("Done."), "success")
     return _back(url_for("feed.show", post_id=comment.post_id) + f"#c{comment.id}")
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from app import policy
 from app.extensions import db
 from app.models.attachment import Attachment, AttachmentKind
-from app.models.moderation import Report, ReportReason, ReportResolution
+from app.models.moderation import AUTOMATIC_REASONS, Report, ReportReason, ReportResolution
 from app.models.post import Comment, Post, Status
 from app.models.types import utcnow
 from app.models.user import User
@@ -26,7 +26,7 @@ def report(reporter: User, *, post: Post | None = None, comment: Comment | None 
     again adds nothing."""
     if not policy.can_report(reporter):
         raise PermissionDenied(_l("Please log in to report content."))
-    if reason not in set(ReportReason):
+    if reason not in set(ReportReason) or reason in AUTOMATIC_REASONS:
         raise DomainError(_l("Please choose a reason."), "reason")
     existing = db.session.scalar(select(Report).where(
         Report.reporter_id == reporter.id, _about(post, comment, attachment), Report.resolved_at.is_(None)))
@@ -85,6 +85,7 @@ class ModerationQueue:
     held_posts: list[Post]
     held_comments: list[Comment]
     photos: dict = field(default_factory=dict)  # ("post"|"comment", id) -> its photos, for thumbnails
+    reasons: dict = field(default_factory=dict)  # ("post"|"comment", id) -> the screening's reports: why it is held
 
 
 def moderation_queue(limit: int = 200) -> ModerationQueue:
@@ -94,7 +95,7 @@ def moderation_queue(limit: int = 200) -> ModerationQueue:
         reports=list(db.session.scalars(
             select(Report).where(Report.resolved_at.is_(None))
             .options(joinedload(Report.reporter), joinedload(Report.post), joinedload(Report.comment),
-                     joinedload(Report.attachment))
+                     joinedload(Report.attachment), joinedload(Report.person))
             .order_by(Report.created_at).limit(limit))),
         held_posts=list(db.session.scalars(select(Post).where(Post.status == Status.PENDING)
                                            .options(joinedload(Post.author)).order_by(Post.created_at))),
@@ -102,7 +103,22 @@ def moderation_queue(limit: int = 200) -> ModerationQueue:
                                               .options(joinedload(Comment.author), joinedload(Comment.post))
                                               .order_by(Comment.created_at))))
     queue.photos = _photos_of(queue)
+    _held_reasons(queue)
     return queue
+
+
+def _held_reasons(queue: ModerationQueue) -> None:
+    """The screening's reports about held posts and comments go with them (approving or rejecting settles them),
+    not into the list of reports."""
+    held = {("post", post.id) for post in queue.held_posts} | {("comment", c.id) for c in queue.held_comments}
+    kept = []
+    for entry in queue.reports:
+        key = ("comment", entry.comment_id) if entry.comment_id else ("post", entry.post_id)
+        if entry.reporter_id is None and entry.attachment_id is None and key in held:
+            queue.reasons.setdefault(key, []).append(entry)
+        else:
+            kept.append(entry)
+    queue.reports = kept
 
 
 def _photos_of(queue: ModerationQueue) -> dict:

@@ -45,6 +45,7 @@ GET_MATRIX = {
     "feed.report_comment": ({"comment_id": "COMMENT"}, LOGGED_IN_ONLY),
     "moderation.queue": ({}, MODERATORS),
     "moderation.categories": ({}, MODERATORS),
+    "moderation.words": ({}, MODERATORS),
     "admin.settings": ({}, ADMINS),
     "admin.settings#section": ({"section": "imprint"}, ADMINS),
     "admin.settings#unknown": ({"section": "nonsense"}, ADMINS | {"admin": 404}),
@@ -166,6 +167,10 @@ POST_MATRIX = {
     "moderation.categories": ({}, MODERATORS | {"volunteer": 400, "admin": 400}),
     "moderation.change_category": ({"category_id": "CATEGORY"}, MODERATORS | {"volunteer": 400, "admin": 400}),
     "moderation.dismiss_report": ({"report_id": "REPORT"}, MODERATORS | {"volunteer": 302, "admin": 302}),
+    "moderation.words": ({}, MODERATORS | {"volunteer": 400, "admin": 400}),  # no words given
+    "moderation.test_words": ({}, MODERATORS | {"volunteer": 400, "admin": 400}),  # no text given
+    "moderation.change_word": ({"word_id": 999999}, MODERATORS | {"volunteer": 404, "admin": 404}),
+    "moderation.load_default_words": ({}, MODERATORS | {"volunteer": 302, "admin": 302}),
     "moderation.post_action": ({"post_id": "PUBLIC_POST", "action": "lock"},
                                MODERATORS | {"volunteer": 302, "admin": 302}),
     "moderation.comment_action": ({"comment_id": "COMMENT", "action": "hide"},
