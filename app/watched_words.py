@@ -19,7 +19,8 @@ import re
 import time
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from bisect import bisect_right
+from dataclasses import dataclass
 from pathlib import Path
 
 import regex
@@ -53,14 +54,14 @@ _SPECIAL = {"ø": "o", "đ": "d", "ł": "l", "ħ": "h", "ı": "i", "æ": "ae", "
 # 1, l, I, ! and | look alike; so do "ae" and "ä" and "a" (someone writing "Bloede" or "Blode" means "Blöde").
 _CANONICAL = {"l": "i"}
 _DIGRAPH_VOWELS = frozenset("aou")
-_LEET_TABLE = str.maketrans(_LEET)
+_LETTER_TABLE = str.maketrans(_LEET | _CANONICAL)  # in a word with letters, digits are letters too
 _LOOKALIKE_TABLE = str.maketrans(_LOOKALIKES)
-_CANONICAL_TABLE = str.maketrans(_CANONICAL)
 # A word: letters and digits, and the symbols above when a letter or digit follows ("idiot!" is not "idioti").
 _WORD = re.compile(r"(?:[^\W_]|[@$!|€](?=[^\W_]))+")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _HAS_LATIN = re.compile(r"[a-z]")
 _SQUEEZE = re.compile(r"(.)\1|[aou]e")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _FOLDED: dict[str, str] = {}
 _FOLD_CACHE_LIMIT = 50_000
 
@@ -83,6 +84,7 @@ class Entry:
     action: str  # one of ACTIONS
     replacement: str = DEFAULT_REPLACEMENT
     rule: str = ""  # which rule it breaks, in the volunteers' words (shown to the writer when blocked)
+    key: str = ""  # entry_key(text, kind) when already known (stored with the entry): spares normalising it again
 
 
 @dataclass(frozen=True)
@@ -95,25 +97,68 @@ class Hit:
     timed_out: bool = False
 
 
-@dataclass
 class Normalised:
     """A text as the rules read it: words folded and squeezed ("idiooot" -> "idiot"), one space between words.
-    For each character: how many letters it stands for (`runs`: 3 for that "o") and the original span it came
-    from (starts[i]:ends[i])."""
+    Which original characters a letter came from, and how many letters it stands for (3 for that "o"), is worked
+    out only where a rule matches: most words of a text never need it."""
 
-    text: str
-    runs: list[int] = field(default_factory=list)
-    starts: list[int] = field(default_factory=list)
-    ends: list[int] = field(default_factory=list)
-    words: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of each word in `text`
+    def __init__(self, text: str, words: list[tuple[int, int]], letters: list, origin: list[int] | None):
+        self.text = text
+        self.words = words  # (start, end) of each word in `text`
+        self._word_starts = [start for start, _end in words]
+        # per word, per letter: its index in the folded text, or (first index, last index, run) when squeezed
+        self._letters = letters
+        self._origin = origin  # folded index -> original index (None: the same)
+
+    def _letter(self, position: int) -> tuple[int, int, int] | None:
+        """(first and last folded index, run) of the letter at a position of `text`; None for a space."""
+        word = bisect_right(self._word_starts, position) - 1
+        start, end = self.words[word]
+        if position >= end:
+            return None
+        item = self._letters[word][position - start]
+        return (item, item, 1) if isinstance(item, int) else item
+
+    def _original(self, index: int) -> int:
+        return index if self._origin is None else self._origin[index]
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
-        return self.starts[start], self.ends[end - 1]
+        """The original text's span that `text[start:end]` (which begins and ends with a letter) was read from."""
+        first, last = self._letter(start), self._letter(end - 1)
+        if first is None or last is None:
+            raise ValueError("a span of the normalised text starts and ends with a letter")
+        return self._original(first[0]), self._original(last[1]) + 1
 
     def has_runs(self, start: int, runs: tuple[int, ...]) -> bool:
         """At least as many repeated letters from `start` as an entry has: "Depp" is not "Dep" nor "deep",
         while "Deppp" is still "Depp"."""
-        return all(have >= need for have, need in zip(self.runs[start:start + len(runs)], runs, strict=True))
+        for offset, needed in enumerate(runs):
+            if needed > 1:
+                letter = self._letter(start + offset)
+                if letter is None or letter[2] < needed:
+                    return False
+        return True
+
+    @property
+    def runs(self) -> list[int]:
+        """How many letters each character of `text` stands for (a space: 1)."""
+        runs: list[int] = []
+        for number, letters in enumerate(self._letters):
+            if number:
+                runs.append(1)
+            runs.extend(1 if isinstance(item, int) else item[2] for item in letters)
+        return runs
+
+    def spans(self) -> list[tuple[int, int]]:
+        """The original span of each character of `text` (a space: what lies between its words)."""
+        spans: list[tuple[int, int]] = []
+        for position, char in enumerate(self.text):
+            if char == " " and self._letter(position) is None:
+                end = spans[-1][1]
+                spans.append((end, max(end, self.original_span(position + 1, position + 2)[0])))
+            else:
+                spans.append(self.original_span(position, position + 1))
+        return spans
 
 
 # ---------------------------------------------------------------- normalising
@@ -142,15 +187,24 @@ def _fold(char: str) -> str:
 
 def _folded_text(text: str) -> tuple[str, list[int] | None]:
     """The folded text and, for each of its characters, the index of the original character it came from (None
-    when that is the same index: plain ASCII, the common case, folds by lower-casing)."""
+    when that is the same index: plain ASCII, the common case, folds by lower-casing). Runs of ASCII are
+    lower-cased at once; only the other characters (umlauts, emoji, other scripts) are folded one by one."""
     if text.isascii():
         return text.lower(), None
     parts: list[str] = []
     origin: list[int] = []
-    for index, char in enumerate(text):
-        folded = _fold(char)
+    done = 0
+    for match in _NON_ASCII.finditer(text):
+        index = match.start()
+        if index > done:
+            parts.append(text[done:index].lower())
+            origin.extend(range(done, index))
+        folded = _fold(text[index])
         parts.append(folded)
         origin.extend([index] * len(folded))
+        done = index + 1
+    parts.append(text[done:].lower())
+    origin.extend(range(done, len(text)))
     return "".join(parts), origin
 
 
@@ -174,7 +228,8 @@ def _word_spans(folded: str) -> list[list[int] | range]:
                 close_row()
             row.append(start)
         else:
-            close_row()
+            if row:
+                close_row()
             words.append(range(start, end))
     close_row()
     return words
@@ -185,37 +240,38 @@ def _close_enough(gap: str) -> bool:
 
 
 def _read_word(word: str) -> str:
-    """One word's letters as the rules read them, before squeezing (every mapping keeps the length)."""
-    if _HAS_LETTER.search(word):
-        word = word.translate(_LEET_TABLE)
-        if not word.isascii() and _HAS_LATIN.search(word):
-            word = word.translate(_LOOKALIKE_TABLE)
-    return word.translate(_CANONICAL_TABLE)
+    """One word's letters as the rules read them, before squeezing (every mapping keeps the length); a number
+    stays a number."""
+    if not word.isalpha() and not _HAS_LETTER.search(word):
+        return word
+    word = word.translate(_LETTER_TABLE)
+    if not word.isascii() and _HAS_LATIN.search(word):
+        word = word.translate(_LOOKALIKE_TABLE)
+    return word
 
 
-def _squeezed(word: str, starts: list[int], ends: list[int]) -> tuple[str, list[int], list[int], list[int]]:
-    """"idiooot" -> "idiot" (the "o" counts 3), "bloede" -> "blode": a merged letter stands for all the original
-    ones."""
-    letters, runs = [word[0]], [1]
-    new_starts, new_ends = [starts[0]], [ends[0]]
-    for char, start, end in zip(word[1:], starts[1:], ends[1:], strict=True):
+def _squeezed(word: str, indexes: range | list[int]) -> tuple[str, list[tuple[int, int, int]]]:
+    """"idiooot" -> "idiot", "bloede" -> "blode": each letter with the first and last folded index it stands for
+    and how often it was repeated (the "o": 3; a merged "e" is no repeat)."""
+    letters = [word[0]]
+    mapped = [(indexes[0], indexes[0], 1)]
+    for char, index in zip(word[1:], indexes[1:], strict=True):
         previous = letters[-1]
         if char == previous or (char == "e" and previous in _DIGRAPH_VOWELS):
-            new_ends[-1] = end
-            runs[-1] += char == previous
+            first, _last, run = mapped[-1]
+            mapped[-1] = (first, index, run + (char == previous))
         else:
             letters.append(char)
-            runs.append(1)
-            new_starts.append(start)
-            new_ends.append(end)
-    return "".join(letters), runs, new_starts, new_ends
+            mapped.append((index, index, 1))
+    return "".join(letters), mapped
 
 
 def normalise(text: str) -> Normalised:
     """The text as the rules read it: its words, folded and squeezed, separated by single spaces."""
     folded, origin = _folded_text(text)
-    result = Normalised("")
     parts: list[str] = []
+    words: list[tuple[int, int]] = []
+    letters: list = []
     position = 0
     for indexes in _word_spans(folded):
         if isinstance(indexes, range):
@@ -223,26 +279,17 @@ def normalise(text: str) -> Normalised:
         else:
             word = "".join(folded[index] for index in indexes)
         word = _read_word(word)
-        starts = list(indexes) if origin is None else [origin[index] for index in indexes]
-        ends = [start + 1 for start in starts]
+        mapped: range | list = indexes
         if _SQUEEZE.search(word):
-            word, runs, starts, ends = _squeezed(word, starts, ends)
-        else:
-            runs = [1] * len(word)
-        if parts:  # the space between two words stands for what was between them
+            word, mapped = _squeezed(word, indexes)
+        if parts:
             parts.append(" ")
-            result.runs.append(1)
-            result.starts.append(result.ends[-1])
-            result.ends.append(starts[0])
             position += 1
         parts.append(word)
-        result.runs += runs
-        result.starts += starts
-        result.ends += ends
-        result.words.append((position, position + len(word)))
+        words.append((position, position + len(word)))
+        letters.append(mapped)
         position += len(word)
-    result.text = "".join(parts)
-    return result
+    return Normalised("".join(parts), words, letters, origin)
 
 
 def entry_key(text: str, kind: str) -> str:
@@ -371,7 +418,7 @@ class WatchList:
                 pass  # stored before a check existed, or by hand: it cannot match anything
             return
         try:
-            squeezed, runs = _squeezed_key(entry_key(entry.text, entry.kind))
+            squeezed, runs = _squeezed_key(entry.key or entry_key(entry.text, entry.kind))
         except EntryProblem:
             return
         table = self.words if entry.kind == "word" else self.parts

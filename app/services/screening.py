@@ -105,9 +105,11 @@ def current_list() -> WatchList:
         cached = _compiled.get(database)
         if cached is None or cached[0] != version:
             rows = db.session.execute(select(WatchedWord.id, WatchedWord.text, WatchedWord.kind, WatchedWord.action,
-                                             WatchedWord.replacement, WatchedWord.rule)).all()
+                                             WatchedWord.replacement, WatchedWord.rule,
+                                             WatchedWord.normalised)).all()
             watch = WatchList(Entry(row.id, row.text, str(row.kind), str(row.action),
-                                    row.replacement or DEFAULT_REPLACEMENT, row.rule) for row in rows)
+                                    row.replacement or DEFAULT_REPLACEMENT, row.rule, key=row.normalised)
+                              for row in rows)
             cached = _compiled[database] = (version, watch)
             log.info("watched words compiled: %d entries (version %r)", watch.size, version)
     return cached[1]

@@ -1,6 +1,7 @@
-"""watched words: the moderators' list of words (blocked, held, flagged or censored), the default German and
-English lists loaded into it (new sites and sites upgrading alike), and reports about a person's name, profile
-or message
+"""watched words, with the default German and English lists; reports about a person
+
+The moderators' list of words (blocked, held, flagged or censored) is filled from app/data/watched_words on new
+sites and sites upgrading alike; reports can be about a person's name, profile or message.
 
 Revision ID: 0021
 Revises: 0020
