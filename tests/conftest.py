@@ -163,6 +163,12 @@ def app(database_url, smtp_server):
         from flask_migrate import upgrade
 
         upgrade()  # the schema comes only from the migrations
+        # Every test starts with empty tables (the clean-up after each test empties them): also the first, although
+        # the migrations load the default watched words. Tests of those load them themselves.
+        from app.models.watched_word import WatchedWord
+
+        with db.engine.begin() as conn:
+            conn.execute(WatchedWord.__table__.delete())
     return application
 
 
