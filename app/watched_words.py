@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
-from collections.abc import Iterable
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 

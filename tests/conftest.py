@@ -24,9 +24,9 @@ from sqlalchemy import create_engine, text
 
 from app import create_app, fragments, site
 from app.extensions import db, limiter
-from app.services import screening
 from app.models.post import Category, Comment, Post
 from app.models.user import Role, User
+from app.services import screening
 from config import TestingConfig
 from tests.objectstore import object_store  # noqa: F401  (a session fixture for the storage tests)
 

@@ -64,7 +64,9 @@ def _screen(organizer: User, details: EventDetails) -> EventDetails:
     verdict = screening.screen(organizer, {"title": details.title, "description": details.description,
                                            "place": details.place, "note_label": details.note_label},
                                where=screening.EVENT)
-    return replace(details, **verdict.texts)
+    texts = verdict.texts
+    return replace(details, title=texts["title"], description=texts["description"], place=texts["place"],
+                   note_label=texts["note_label"])
 
 
 def _apply(event: Event, details: EventDetails) -> None:

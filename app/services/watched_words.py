@@ -128,16 +128,18 @@ def add_entries(actor: User | None, lines: str, *, kind: WatchKind | str, action
     replacement, rule = _checked_extras(replacement, rule)
     keyed = _keyed_lines(lines, kind)
     existing = _existing(kind, list(keyed))
-    rows = [{"text": text, "normalised": key, "kind": kind, "action": action, "replacement": replacement,
+    new = {key: text for key, text in keyed.items() if key not in existing}
+    if new:
+        db.session.execute(insert(WatchedWord), [
+            {"text": text, "normalised": key, "kind": kind, "action": action, "replacement": replacement,
              "rule": rule, "created_by_id": actor.id if actor else None, "created_at": utcnow()}
-            for key, text in keyed.items() if key not in existing]
-    if rows:
-        db.session.execute(insert(WatchedWord), rows)
-        shown = ", ".join(row["text"] for row in rows[:AUDIT_SHOWN]) + (" …" if len(rows) > AUDIT_SHOWN else "")
-        audit.record(actor, AuditAction.WATCHED_WORDS_ADDED, new_value=f"{len(rows)} {kind}/{action}: {shown}"[:255])
+            for key, text in new.items()])
+        texts = list(new.values())
+        shown = ", ".join(texts[:AUDIT_SHOWN]) + (" …" if len(texts) > AUDIT_SHOWN else "")
+        audit.record(actor, AuditAction.WATCHED_WORDS_ADDED, new_value=f"{len(new)} {kind}/{action}: {shown}"[:255])
         screening.list_changed()
-    log.info("%d watched words added (%s, %s) by %s", len(rows), kind, action, actor.id if actor else "command line")
-    return Added(len(rows), len(keyed) - len(rows))
+    log.info("%d watched words added (%s, %s) by %s", len(new), kind, action, actor.id if actor else "command line")
+    return Added(len(new), len(keyed) - len(new))
 
 
 def _describe(entry: WatchedWord) -> str:
