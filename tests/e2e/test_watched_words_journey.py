@@ -22,6 +22,12 @@ HELD = "Was für eine Schl@mpe, wirklich."
 def test_a_new_account_s_insult_is_held_and_a_blocked_word_keeps_the_text(app, make_user, make_post, page_factory,
                                                                            live_server, axe_check, browser_problems,
                                                                            screenshot_dir):
+    with app.app_context():  # the moderators' notes come in the site's language
+        from app.extensions import db
+        from app.services import settings
+
+        settings.save(None, {"default_locale": "en"})
+        db.session.commit()
     volunteer = make_user(Role.VOLUNTEER, name="Vera Volunteer")
     newcomer = make_user(Role.ALUMNUS, name="Nico Newcomer")
     post = make_post(title="Sommerfest: wer hilft?", body="Wir suchen noch Leute.")

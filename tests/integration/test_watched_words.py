@@ -49,6 +49,12 @@ def set_settings(app, **values):
 
 
 @pytest.fixture
+def english_site(app):
+    """The notes for the moderators are written in the site's language (German by default): English here."""
+    set_settings(app, default_locale="en")
+
+
+@pytest.fixture
 def newcomer(client, make_user):
     """A brand-new alumnus, logged in."""
     user = make_user(name="Nora Neu")
@@ -78,7 +84,7 @@ def test_the_rule_of_an_entry_is_what_the_writer_is_told(app, client, newcomer, 
         response)
 
 
-def test_a_held_word_holds_the_comment_and_the_queue_says_why(app, client, new_client, newcomer, make_user,
+def test_a_held_word_holds_the_comment_and_the_queue_says_why(app, english_site, client, new_client, newcomer, make_user,
                                                              make_post):
     watch(app, "Schlampe", action="hold")
     post = make_post()
@@ -188,7 +194,7 @@ def test_editing_cannot_hold_again_but_flags_and_still_blocks(app, client, newco
 LINKS = "Schaut mal: https://spam-shop.com/a, www.cheap-pills.net/b und [hier](https://spam-shop.com/c)."
 
 
-def test_a_new_account_s_comment_with_many_links_is_held_with_the_reason(app, client, new_client, newcomer,
+def test_a_new_account_s_comment_with_many_links_is_held_with_the_reason(app, english_site, client, new_client, newcomer,
                                                                           make_user, make_post):
     post = make_post()
     response = client.submit(f"/posts/{post.id}/comments", {"body": LINKS}, form_url=f"/posts/{post.id}",
@@ -243,7 +249,7 @@ def test_names_are_refused_for_any_watched_word(app, client, make_user):
     assert 'value="Idiot vom Dienst"' in text_of(response)
 
 
-def test_contact_messages_flag_the_sender_or_are_refused(app, client, make_user, mailbox):
+def test_contact_messages_flag_the_sender_or_are_refused(app, english_site, client, make_user, mailbox):
     watch(app, "Trottel", action="flag")
     watch(app, "Schlampe", action="hold")
     recipient = make_user(Role.MEMBER, name="Ada Directory")
@@ -309,7 +315,7 @@ def test_every_process_picks_up_a_changed_list(app, client, newcomer, make_post)
                          form_url=f"/posts/{post.id}").status_code == 400
 
 
-def test_a_pattern_that_runs_out_of_time_holds_the_comment(app, client, newcomer, make_post):
+def test_a_pattern_that_runs_out_of_time_holds_the_comment(app, english_site, client, newcomer, make_post):
     with app.app_context():  # stored before patterns were checked (or by hand): the check on saving refuses it
         db.session.execute(text("INSERT INTO watched_words (text, normalised, kind, action, replacement, rule, "
                                 "created_at) VALUES ('(a+)+$', '(a+)+$', 'regex', 'block', '', '', :now)"),
