@@ -34,6 +34,7 @@ from app.watched_words import (
 log = logging.getLogger(__name__)
 PAGE_SIZE = 50
 MAX_LINES = 10_000
+MAX_PATTERNS = 100
 REPLACEMENT_MAX = 40
 RULE_MAX = 200
 TRIAL_MAX = 20_000
@@ -91,8 +92,9 @@ def _keyed_lines(lines: str, kind: WatchKind) -> dict[str, str]:
     texts = [line.strip() for line in (lines or "").splitlines() if line.strip()]
     if not texts:
         raise DomainError(_l("Please enter at least one word."), "lines")
-    if len(texts) > MAX_LINES:
-        raise DomainError(_l("Please add at most %(max)d lines at once.", max=MAX_LINES), "lines")
+    limit = MAX_PATTERNS if kind == WatchKind.REGEX else MAX_LINES  # each pattern is tried on slow texts first
+    if len(texts) > limit:
+        raise DomainError(_l("Please add at most %(max)d lines at once.", max=limit), "lines")
     keyed: dict[str, str] = {}
     for number, text in enumerate(texts, start=1):
         try:
