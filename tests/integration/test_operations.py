@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 
@@ -11,9 +10,9 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models.mail import OutgoingMail
 from app.models.user import User
-from tests.conftest import DEFAULT_PASSWORD, english_client, free_port, make_app, text_of
+from tests.conftest import DEFAULT_PASSWORD, POSTGRES_FOR_FAULTS, english_client, free_port, make_app, text_of
 
-POSTGRES = os.environ.get("TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+POSTGRES = POSTGRES_FOR_FAULTS  # the suite's own, or the one the SQLite pass borrows (TEST_FAULTS_DATABASE_URL)
 
 
 def test_healthz_reports_the_database(client):
