@@ -100,7 +100,7 @@ def register_extensions(app: Flask) -> None:
 BLUEPRINTS = (
     ("feed", None, ("routes", "comments")),
     ("main", None, ("routes", "brand")),
-    ("moderation", "/moderation", ("routes", "threads", "people")),
+    ("moderation", "/moderation", ("routes", "threads", "people", "words")),
     ("auth", "/auth", ("routes",)),
     ("account", "/account", ("routes",)),
     ("members", "/members", ("routes", "directory", "documents", "invitations")),

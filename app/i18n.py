@@ -13,6 +13,7 @@ from app.models.moderation import ReportReason
 from app.models.notification import MailKind, MailMode
 from app.models.sanction import SanctionEnding, SanctionKind
 from app.models.user import Role
+from app.models.watched_word import WatchAction, WatchKind
 
 LOCALE_COOKIE = "lang"
 LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}
@@ -77,6 +78,21 @@ SANCTION_ENDING_LABELS = {
     SanctionEnding.EXPIRED: _l("ended at its end date"),
     SanctionEnding.REPLACED: _l("replaced by a newer one"),
 }
+SCREENING_REASON_LABELS = {  # reports the site files itself (app.services.screening)
+    ReportReason.WATCHED_WORD: _l("Watched word"),
+    ReportReason.LINKS: _l("Many links from a new account"),
+}
+WATCH_ACTION_LABELS = {
+    WatchAction.BLOCK: _l("Block"),
+    WatchAction.HOLD: _l("Hold for approval"),
+    WatchAction.FLAG: _l("Flag for review"),
+    WatchAction.CENSOR: _l("Replace (censor)"),
+}
+WATCH_KIND_LABELS = {
+    WatchKind.WORD: _l("Whole word or phrase"),
+    WatchKind.SUBSTRING: _l("Also inside words"),
+    WatchKind.REGEX: _l("Regular expression"),
+}
 MAIL_MODE_LABELS = {
     MailMode.OFF: _l("Off"),
     MailMode.IMMEDIATELY: _l("Right away"),
@@ -135,6 +151,9 @@ AUDIT_ACTION_LABELS = {
     AuditAction.ACCOUNT_UNSILENCED: _l("Silence lifted"),
     AuditAction.SILENCE_ENDED: _l("Silence ended at its end date"),
     AuditAction.SUSPENSION_ENDED: _l("Suspension ended at its end date"),
+    AuditAction.WATCHED_WORDS_ADDED: _l("Watched words added"),
+    AuditAction.WATCHED_WORD_CHANGED: _l("Watched word changed"),
+    AuditAction.WATCHED_WORD_DELETED: _l("Watched word deleted"),
 }
 JOB_LABELS = {  # the worker's periodic jobs (app.queue.PERIODIC), as the admins' page names them
     "mail": _l("Send due mail"),

@@ -84,6 +84,15 @@ def can_manage_categories(user) -> bool:
     return is_volunteer(user)
 
 
+def can_manage_watched_words(user) -> bool:
+    return is_volunteer(user)
+
+
+def can_write_patterns(user) -> bool:
+    """Regular expressions in the watched words: a careless one holds back everything or nothing, so admins only."""
+    return is_admin(user)
+
+
 def can_change_settings(user) -> bool:
     return is_admin(user)
 

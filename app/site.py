@@ -66,6 +66,10 @@ _DECLARED = [
     Setting("new_accounts_follow_events", "bool", "0"),
     # participation
     Setting("hold_first_posts", "bool", "0"),
+    # link spam: a post or comment with more links than this, from an account with fewer published posts and
+    # comments than new_account_link_posts, is held for approval (0 published needed: the rule is off)
+    Setting("new_account_link_limit", "int", "2", minimum=0, maximum=100),
+    Setting("new_account_link_posts", "int", "3", minimum=0, maximum=100),
     Setting("posting_rate_limit", "rate", _config("POSTING_RATE_LIMIT"), maximum=100),
     Setting("contact_rate_limit", "rate", _config("CONTACT_RATE_LIMIT"), maximum=100),
     Setting("thread_page_size", "int", "50", minimum=5, maximum=500),
@@ -91,6 +95,9 @@ _DECLARED = [
     # an intro paragraph of system mails, per language (Markdown)
     *(Setting(f"mail_intro_{kind}_{locale}", "markdown", maximum=2000)
       for kind in MAIL_INTRO_KINDS for locale in ("de", "en")),
+    # the watched words' version: changed with every change to the list, so every process compiles it anew
+    # (app.services.screening); never shown in a form
+    Setting("watched_words_version", "text", maximum=40),
     # the first-run setup: finished (or skipped) once
     Setting("setup_finished", "bool", "0"),
 ]

@@ -26,6 +26,7 @@ from app import create_app, fragments, site
 from app.extensions import db, limiter
 from app.models.post import Category, Comment, Post
 from app.models.user import Role, User
+from app.services import screening
 from config import TestingConfig
 from tests.objectstore import object_store  # noqa: F401  (a session fixture for the storage tests)
 
@@ -41,7 +42,8 @@ PARTICIPATION_FORM = {"comment_edit_minutes": "30", "thread_page_size": "50", "p
                       "attachment_max_mb": "15", "attachments_per_item": "10", "uploads_per_hour": "60",
                       "document_max_mb": "10",
                       "new_account_days": "7", "new_account_posts_per_day": "10", "new_account_links_per_post": "2",
-                      "new_account_uploads_per_day": "5"}
+                      "new_account_uploads_per_day": "5",
+                      "new_account_link_limit": "2", "new_account_link_posts": "3"}
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -164,6 +166,12 @@ def app(database_url, smtp_server):
         from flask_migrate import upgrade
 
         upgrade()  # the schema comes only from the migrations
+        # Every test starts with empty tables (the clean-up after each test empties them): also the first, although
+        # the migrations load the default watched words. Tests of those load them themselves.
+        from app.models.watched_word import WatchedWord
+
+        with db.engine.begin() as conn:
+            conn.execute(WatchedWord.__table__.delete())
     return application
 
 
@@ -189,6 +197,7 @@ def _clean_database(request):
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
         site.forget()  # the settings a test stored are gone with their table
+        screening.forget()  # ... and so are the watched words
         fragments.html.clear()
         if application.config["RATELIMIT_ENABLED"]:
             limiter.reset()

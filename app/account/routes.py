@@ -33,12 +33,16 @@ from app.services.signups import upcoming_signups
 def settings():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        accounts.update_profile(current_user, form.display_name.data, form.locale.data)
-        flash(_("Your settings are saved."), "success")
-        response = redirect(url_for("account.settings"))
-        # The language chosen here wins over an earlier choice made with the switch on this device.
-        response.delete_cookie(LOCALE_COOKIE)
-        return response
+        try:
+            accounts.update_profile(current_user, form.display_name.data, form.locale.data)
+        except DomainError as error:
+            populate_errors(form, error)
+        else:
+            flash(_("Your settings are saved."), "success")
+            response = redirect(url_for("account.settings"))
+            # The language chosen here wins over an earlier choice made with the switch on this device.
+            response.delete_cookie(LOCALE_COOKIE)
+            return response
     if not form.is_submitted():
         form.locale.data = current_user.locale or ""
     return render_template("account/settings.html", form=form, resend_form=ConfirmForm(),

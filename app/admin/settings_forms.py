@@ -95,6 +95,7 @@ class ParticipationForm(SettingsForm):
     GROUPS = (
         (_l("Comments and discussions"), ("hold_first_posts", "comment_edit_minutes", "thread_page_size",
                                           "posting_rate_limit", "contact_rate_limit")),
+        (_l("Links from new accounts"), ("new_account_link_limit", "new_account_link_posts")),
         (_l("Invitations and events"), ("invitation_days", "reminder_hours")),
         (_l("Uploads"), ("attachment_max_mb", "attachments_per_item", "uploads_per_hour", "document_max_mb")),
         (_l("New accounts in their first days"), ("new_account_days", "new_account_posts_per_day",
@@ -110,6 +111,12 @@ class ParticipationForm(SettingsForm):
                                               "per day”."))
     contact_rate_limit = _text(_l("Messages through the member directory per person"), maximum=100,
                                description=_l("E.g. “5 per hour”."))
+    new_account_link_limit = _number(
+        _l("Links a new account may put in one post or comment"),
+        description=_l("More links hold it for approval, with the reason in the moderation queue."))
+    new_account_link_posts = _number(
+        _l("An account counts as new until this many of its posts and comments are published"),
+        description=_l("0 turns the link rule off. The words watched for are under Moderation → Watched words."))
     invitation_days = _number(_l("Days an invitation link stays valid"))
     reminder_hours = _number(_l("Hours before an event its reminder is sent"))
     attachment_max_mb = _number(_l("Largest photo or file in posts and comments (MB)"))

@@ -14,7 +14,7 @@ from app.forms import CommentForm, ConfirmForm, ReportForm, populate_errors, sub
 from app.loaders import id_or_404, load_comment, load_post
 from app.models.post import Comment
 from app.models.types import utcnow
-from app.services import comments, feed_queries, flagging, threads
+from app.services import comments, feed_queries, flagging, screening, threads
 from app.services.errors import DomainError, PermissionDenied
 from app.templating import DateTexts
 
@@ -60,7 +60,10 @@ def add_comment(post_id: int):
             populate_errors(form, error)
         else:
             if comment.is_pending:
-                flash(_("Thank you! Your comment will appear once a moderator has approved it."), "info")
+                because = screening.held_reason(comment=comment)
+                flash(_("Thank you! Your comment is held for review: %(reason)s It will appear once a moderator has "
+                        "approved it.", reason=because) if because else
+                      _("Thank you! Your comment will appear once a moderator has approved it."), "info")
             return redirect(comment_url(comment))
     return _comment_form_again(post, parent, form, files)
 

@@ -17,7 +17,7 @@ from app.loaders import load_event_of_discussion, load_post
 from app.models.notification import FollowTarget
 from app.models.post import Category, PostKind, Visibility
 from app.models.types import utcnow
-from app.services import categories, feed_queries, posts, threads
+from app.services import categories, feed_queries, posts, screening, threads
 from app.services.errors import DomainError, PermissionDenied
 from app.services.notifications import is_following
 from app.templating import DateTexts
@@ -154,7 +154,10 @@ def new_post():
             populate_errors(form, error)
         else:
             if post.is_pending:
-                flash(_("Thank you! Your post will appear once a moderator has approved it."), "info")
+                because = screening.held_reason(post=post)
+                flash(_("Thank you! Your post is held for review: %(reason)s It will appear once a moderator has "
+                        "approved it.", reason=because) if because else
+                      _("Thank you! Your post will appear once a moderator has approved it."), "info")
             return redirect(url_for("feed.show", post_id=post.id))
     return render_template("feed/edit_post.html", form=form, kind=kind, post=None,
                            files=files), 400 if form.errors else 200

@@ -102,6 +102,9 @@ def contact(user_id: int):
             directory.contact(current_user, entry, form.subject.data, form.message.data)
         except PermissionDenied:
             abort(403)
-        flash(_("Your message is sent. Replies come to your email address."), "success")
-        return redirect(url_for("members.profile", user_id=entry.user_id))
+        except DomainError as error:
+            populate_errors(form, error)
+        else:
+            flash(_("Your message is sent. Replies come to your email address."), "success")
+            return redirect(url_for("members.profile", user_id=entry.user_id))
     return render_template("members/contact.html", form=form, profile=entry), 400 if form.errors else 200

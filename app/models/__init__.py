@@ -28,6 +28,7 @@ from app.models.post import Category, Comment, CommentLike, Post, PostKind, Post
 from app.models.sanction import Sanction, SanctionEnding, SanctionKind
 from app.models.settings import SiteSetting
 from app.models.user import Role, User
+from app.models.watched_word import WatchAction, WatchedWord, WatchKind
 
 __all__ = [
     "Attachment", "AttachmentKind", "Goal", "GoalMetric", "GoalPeriod",
@@ -36,5 +37,5 @@ __all__ = [
     "PAGE_SLUGS", "AuditEntry", "Category", "Comment", "CommentLike", "Event", "OutgoingMail", "Page", "Post",
     "PostKind", "PostLike", "Sanction", "SanctionEnding", "SanctionKind",
     "Signup", "SignupStatus", "Report", "ReportReason", "ReportResolution", "Role",
-    "SiteSetting", "Status", "User", "Visibility",
+    "SiteSetting", "Status", "User", "Visibility", "WatchAction", "WatchKind", "WatchedWord",
 ]

@@ -59,6 +59,9 @@ class AuditAction(enum.StrEnum):
     ACCOUNT_UNSILENCED = "account.unsilenced"
     SILENCE_ENDED = "account.silence_ended"  # at its end date, by the worker
     SUSPENSION_ENDED = "account.suspension_ended"  # at its end date, by the worker
+    WATCHED_WORDS_ADDED = "watched_words.added"
+    WATCHED_WORD_CHANGED = "watched_word.changed"
+    WATCHED_WORD_DELETED = "watched_word.deleted"
 
 
 # Done by the worker on its schedule (no actor): the audit log says so rather than "command line".

@@ -1,4 +1,5 @@
-"""Reports from the community: what was flagged, why, and how a moderator settled it."""
+"""Reports from the community (and from the watched words): what was flagged, why, and how a moderator settled
+it."""
 
 from __future__ import annotations
 
@@ -21,6 +22,12 @@ class ReportReason(enum.StrEnum):
     PRIVACY = "privacy"
     OFF_TOPIC = "off_topic"
     OTHER = "other"
+    # Filed by the site itself (no reporter): a watched word, or too many links from a new account.
+    WATCHED_WORD = "watched_word"
+    LINKS = "links"
+
+
+AUTOMATIC_REASONS = frozenset({ReportReason.WATCHED_WORD, ReportReason.LINKS})  # never chosen by a person
 
 
 class ReportResolution(enum.StrEnum):
@@ -37,6 +44,8 @@ class Report(db.Model):
     comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
     # A single photo or file (its post or comment, if any, is filled in too, for context).
     attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id", ondelete="CASCADE"), index=True)
+    # Whose name, profile or message it is about, when it is none of those (a watched word found there).
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     reason: Mapped[ReportReason] = mapped_column(str_enum(ReportReason, 40))
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -48,3 +57,4 @@ class Report(db.Model):
     post: Mapped[Post | None] = relationship()
     comment: Mapped[Comment | None] = relationship()
     attachment: Mapped[Attachment | None] = relationship()
+    person: Mapped[User | None] = relationship(foreign_keys=[person_id])

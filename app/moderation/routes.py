@@ -10,7 +10,7 @@ from flask_login import current_user
 from app import policy
 from app.extensions import db
 from app.forms import ConfirmForm, populate_errors
-from app.i18n import REPORT_REASON_LABELS
+from app.i18n import REPORT_REASON_LABELS, SCREENING_REASON_LABELS
 from app.loaders import load_attachment
 from app.models.moderation import Report, ReportResolution
 from app.models.post import Category, Comment, Post
@@ -39,13 +39,17 @@ def _page() -> int:
     value = request.args.get("page", "")
     return int(value) if value.isdigit() and 0 < int(value) <= PAGE_LIMIT else 1
 
+# Hiding settles every report about the thing; approving held content settles what the screening said about it.
+RESOLUTIONS = {"hide": ReportResolution.HIDDEN, "approve": ReportResolution.DISMISSED}
+
 
 @bp.get("/")
 @policy.require(policy.can_moderate)
 def queue():
     filters = review_queue.QueueFilter.from_args(request.args)
     return render_template("moderation/queue.html", queue=review_queue.queue_page(filters, _page()), filters=filters,
-                           reasons=REPORT_REASON_LABELS, form=ConfirmForm(),
+                           reasons=REPORT_REASON_LABELS | SCREENING_REASON_LABELS,
+                           reasons_found=SCREENING_REASON_LABELS, form=ConfirmForm(),
                            here=url_for("moderation.queue", **filters.args(), page=_page()))
 
 

@@ -20,7 +20,7 @@ from app.models.notification import Follow, FollowTarget, Notification
 from app.models.types import utcnow
 from app.models.user import Role, User
 from app.security import log_security_event
-from app.services import mail_preferences
+from app.services import mail_preferences, screening
 from app.services.errors import AccountAwaitingApproval, AccountSuspended, DomainError, InvalidToken
 from app.services.passwords import check_password_rules, hash_password, password_matches
 from app.services.tokens import make_token, password_fingerprint, read_token
@@ -91,8 +91,10 @@ def register(email: str, display_name: str, password: str, locale: str | None, *
     """Register an unverified alumnus and mail a verification link (and, for news by mail, the double opt-in).
 
     A taken address gets a mail to its owner instead, and the caller answers the same either
-    way, so the form cannot be used to find out who has an account.
+    way, so the form cannot be used to find out who has an account. The name is screened first, for the same
+    reason: a refused name says nothing about the address.
     """
+    screen_name(None, display_name)
     existing = find_user_by_email(email)
     if existing is not None:
         queue_mail(existing.email, "account_exists", locale=existing.locale or locale, user=existing,
@@ -167,8 +169,15 @@ def set_password(user: User, new_password: str, reason: str) -> None:
     end_all_sessions(user, reason)
 
 
+def screen_name(user: User | None, display_name: str) -> None:
+    """A display name someone chose, against the watched words (DomainError at the field)."""
+    screening.screen(user, {"display_name": display_name}, where=screening.NAME)
+
+
 def update_profile(user: User, display_name: str, locale: str | None) -> None:
     """Change display name and preferred language."""
+    if display_name.strip() != user.display_name:
+        screen_name(user, display_name)
     user.display_name = display_name.strip()
     user.locale = locale or None
 
@@ -289,6 +298,8 @@ def change_handle(user: User, handle: str) -> None:
     owner = db.session.scalar(select(User.id).where(User.handle == handle))
     if owner is not None and owner != user.id:
         raise DomainError(_l("This handle is taken."), "handle")
+    if handle != user.handle:
+        screening.screen(user, {"handle": handle}, where=screening.NAME)
     user.handle = handle
 
 

@@ -17,7 +17,7 @@ from app.models.post import Comment, CommentLike, Post, Status
 from app.models.types import utcnow
 from app.models.user import User
 from app.services import attachments as attachment_service
-from app.services import audit, new_account_limits, search_index, thread_limits
+from app.services import audit, new_account_limits, screening, search_index, thread_limits
 from app.services.errors import DomainError, PermissionDenied
 from app.services.notifications import notify_about_comment
 from app.services.posts import DUPLICATE_WINDOW, needs_approval
@@ -43,12 +43,14 @@ def add_comment(author: User, post: Post, body: str, parent: Comment | None = No
     a key, a repeat within minutes does."""
     _check_comment(author, post, body, parent)
     attachment_service.require_descriptions(attachments or [])
+    verdict = screening.screen(author, {"body": body}, where=screening.CONTRIBUTION)
+    body = verdict.texts["body"]
     earlier = _earlier_copy(author, post, body, parent, submission)
     if earlier is not None:
         return earlier
     thread_limits.check_pace(author, post)  # after the earlier copy: a double click is not a second comment
     new_account_limits.check_daily(author)
-    held = needs_approval(author)
+    held = verdict.hold or needs_approval(author)
     new_id = insert_new(Comment, post_id=post.id, parent_id=parent.id if parent else None, author_id=author.id,
                         body_source=body, body_html=render_markdown(body), depth=parent.depth + 1 if parent else 0,
                         status=Status.PENDING if held else Status.PUBLISHED, created_at=utcnow(),
@@ -57,6 +59,7 @@ def add_comment(author: User, post: Post, body: str, parent: Comment | None = No
         return db.session.scalars(select(Comment).where(Comment.author_id == author.id,
                                                         Comment.submission_key == submission)).one()
     comment = db.session.get_one(Comment, new_id)
+    screening.record(verdict, comment=comment)
     search_index.index_new(comment)
     if attachments:
         attachment_service.attach(attachments, comment=comment)
@@ -105,6 +108,9 @@ def edit_comment(editor: User, comment: Comment, body: str) -> None:
     if not body.strip():
         raise DomainError(_l("Please write something."), "body")
     new_account_limits.check_links(editor, body)
+    verdict = screening.screen(editor, {"body": body}, where=screening.CONTRIBUTION, editing=True)
+    body = verdict.texts["body"]
+    screening.record(verdict, comment=comment)
     comment.body_source = body
     comment.body_html = render_markdown(body)
     comment.edited_at = utcnow()

@@ -36,6 +36,8 @@ EXPORTED: dict[tuple[str, str], tuple[str, Any]] = {
     ("post_likes", "user_id"): ("likes_of_posts.json", _l("Posts you liked")),
     ("comment_likes", "user_id"): ("likes_of_comments.json", _l("Comments you liked")),
     ("reports", "reporter_id"): ("reports.json", _l("Content you reported to the moderators")),
+    ("reports", "person_id"): ("watched_words_found.json", _l("What the watched words found in your profile, "
+                                                              "directory entry or messages, for the moderators")),
     ("follows", "user_id"): ("follows.json", _l("Threads, categories and calendars you follow")),
     ("notifications", "user_id"): ("notifications.json", _l("Your notifications")),
     ("mail_preferences", "user_id"): ("mail_preferences.json", _l("Which mail you chose to get, and how often")),
@@ -75,6 +77,8 @@ NOT_EXPORTED: dict[tuple[str, str], str] = {
                                 "in audit_log_by_you.json",
     ("news_consents", "recorded_by_id"): "the admin who recorded someone else's consent from a file; your imports "
                                          "are in audit_log_by_you.json",
+    ("watched_words", "created_by_id"): "who put a word on the moderators' list; the words you added are in "
+                                        "audit_log_by_you.json",
 }
 ACCOUNT_FIELDS = ("id", "email", "display_name", "handle", "role", "locale", "bio", "profile_visibility",
                   "show_activity", "created_at", "email_verified_at", "last_login_at", "mail_consent_at",

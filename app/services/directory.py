@@ -15,11 +15,12 @@ from app.extensions import db
 from app.mail import links, queue_mail
 from app.models.membership import PROFILE_FIELDS, MemberProfile
 from app.models.user import User
-from app.services import uploads
+from app.services import screening, uploads
 from app.services.errors import DomainError, PermissionDenied
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 24
+SCREENED_FIELDS = ("programme", "city", "employer", "position", "bio")  # what members write in their own words
 
 
 def find_entry(user_id: int) -> MemberProfile | None:
@@ -59,8 +60,10 @@ def save_profile(user: User, changes: ProfileChanges) -> MemberProfile:
         if value and not value.lower().startswith(("http://", "https://")):
             raise DomainError(_l("Please enter a web address starting with https://"), name)
     profile = profile_of(user)
+    verdict = screening.screen(user, {name: getattr(changes, name) for name in SCREENED_FIELDS
+                                      if getattr(changes, name) != getattr(profile, name)}, where=screening.PROFILE)
     for name in ("listed", "programme", "year", "city", "employer", "position", "bio", "website", "social_url"):
-        setattr(profile, name, getattr(changes, name))
+        setattr(profile, name, verdict.texts.get(name, getattr(changes, name)))
     profile.private_fields = ",".join(sorted(changes.private_fields & set(PROFILE_FIELDS)))
     if changes.photo is not None:
         jpeg = uploads.reencode_photo(changes.photo)
@@ -71,6 +74,7 @@ def save_profile(user: User, changes: ProfileChanges) -> MemberProfile:
         profile.photo_name = None
     db.session.add(profile)
     db.session.flush()
+    screening.record(verdict, person=user)
     return profile
 
 
@@ -104,6 +108,10 @@ def contact(sender: User, profile: MemberProfile, subject: str, message: str) ->
     if not policy.can_contact(sender, profile):
         raise PermissionDenied(_l("You cannot contact this member."))
     recipient = profile.user
+    verdict = screening.screen(sender, {"subject": subject, "message": message}, where=screening.MESSAGE)
+    subject, message = verdict.texts["subject"], verdict.texts["message"]
+    # A flagged message goes out; the queue hears of the sender, not what was said (it was meant for one person).
+    screening.record(verdict, person=sender)
     queue_mail(recipient.email, "member_contact", locale=recipient.locale, reply_to=sender.email,
                user=recipient, sender=sender.display_name, subject=subject.strip(), message=message,
                url=links.directory_profile(sender.id))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -20,6 +20,7 @@ from app.models.post import Post, PostKind
 from app.models.types import utcnow
 from app.models.user import User
 from app.services import attachments as attachment_service
+from app.services import screening
 from app.services.errors import DomainError, PermissionDenied
 from app.services.notifications import notify_followers_of_events
 from app.services.signups import confirmed_seats, lock_event, promote_waitlist
@@ -58,6 +59,16 @@ def _check(details: EventDetails) -> None:
         raise DomainError(_l("Sign-up must close before the event ends."), "signup_closes_at")
 
 
+def _screen(organizer: User, details: EventDetails) -> EventDetails:
+    """The event's texts against the watched words (organizers are volunteers: only block and censor apply)."""
+    verdict = screening.screen(organizer, {"title": details.title, "description": details.description,
+                                           "place": details.place, "note_label": details.note_label},
+                               where=screening.EVENT)
+    texts = verdict.texts
+    return replace(details, title=texts["title"], description=texts["description"], place=texts["place"],
+                   note_label=texts["note_label"])
+
+
 def _apply(event: Event, details: EventDetails) -> None:
     event.title = details.title.strip()
     event.description_source = details.description
@@ -82,6 +93,7 @@ def create_event(organizer: User, details: EventDetails, attachments: list | Non
     if not policy.can_manage_events(organizer):
         raise PermissionDenied(_l("Only volunteers create events."))
     _check(details)
+    details = _screen(organizer, details)
     attachment_service.require_descriptions(attachments or [])
     event = Event(created_by=organizer)
     _apply(event, details)
@@ -101,6 +113,7 @@ def edit_event(organizer: User, event: Event, details: EventDetails, attachments
     if not policy.can_manage_events(organizer):
         raise PermissionDenied(_l("Only volunteers edit events."))
     _check(details)
+    details = _screen(organizer, details)
     attachment_service.require_descriptions(attachments or [])
     lock_event(event.id)
     taken = confirmed_seats(event.id)

@@ -23,7 +23,7 @@ from app.models.membership import ApplicationStatus, Invitation, InvitationStatu
 from app.models.types import utcnow
 from app.models.user import Role, User
 from app.services import audit, mail_preferences, spreadsheets
-from app.services.accounts import create_account, find_user_by_email, normalise_email
+from app.services.accounts import create_account, find_user_by_email, normalise_email, screen_name
 from app.services.errors import DomainError, InvalidToken, PermissionDenied
 from app.services.notifications import notify_deciders_of_application
 from app.services.roles import apply_role
@@ -261,6 +261,8 @@ def accept(token: str, user: User | None, *, display_name: str = "", password: s
         if existing is not None:
             raise DomainError(_l("An account with this email address exists. Please log in first, then open "
                                  "the link again."))
+        if display_name:
+            screen_name(None, display_name)
         user = create_account(invitation.email, display_name or invitation.name, password, verified=True,
                               locale=str(get_locale()))
     elif normalise_email(user.email) != invitation.email:

@@ -18,7 +18,7 @@ from app.models.post import Category, Comment, Post, PostKind, PostLike, Status,
 from app.models.types import utcnow
 from app.models.user import User
 from app.services import attachments as attachment_service
-from app.services import audit, new_account_limits, search_index
+from app.services import audit, new_account_limits, screening, search_index
 from app.services.errors import DomainError, PermissionDenied
 from app.services.notifications import follow, notify_followers_of_post, notify_mentions_in_post
 
@@ -62,6 +62,8 @@ def create_post(author: User, *, kind: PostKind, title: str, body: str, category
     _check_text(title, body)
     new_account_limits.check_links(author, body)
     attachment_service.require_descriptions(attachments or [])
+    verdict = screening.screen(author, {"title": title, "body": body}, where=screening.CONTRIBUTION)
+    title, body = verdict.texts["title"], verdict.texts["body"]
     same = (Post.submission_key == submission) if submission else and_(
         Post.title == title.strip(), Post.body_source == body, Post.created_at >= utcnow() - DUPLICATE_WINDOW)
     duplicate = db.session.scalar(select(Post).where(Post.author_id == author.id, same))
@@ -74,10 +76,11 @@ def create_post(author: User, *, kind: PostKind, title: str, body: str, category
                         pinned=pinned and kind == PostKind.NEWS, author_id=author.id, body_source=body,
                         body_html=body_html, excerpt=excerpt_from_html(body_html), created_at=utcnow(),
                         last_activity_at=utcnow(), submission_key=submission,
-                        status=Status.PENDING if needs_approval(author) else Status.PUBLISHED)
+                        status=Status.PENDING if verdict.hold or needs_approval(author) else Status.PUBLISHED)
     if new_id is None:  # the other copy of this submission was stored a moment ago
         return db.session.scalars(select(Post).where(Post.author_id == author.id, same)).one()
     post = db.session.get_one(Post, new_id)
+    screening.record(verdict, post=post)
     search_index.index_new(post)
     if attachments:
         attachment_service.attach(attachments, post=post)
@@ -99,6 +102,8 @@ def edit_post(editor: User, post: Post, *, title: str, body: str, category: Cate
         raise PermissionDenied(_l("Only members may make a post members-only."))
     _check_text(title, body)
     new_account_limits.check_links(editor, body)
+    verdict = screening.screen(editor, {"title": title, "body": body}, where=screening.CONTRIBUTION, editing=True)
+    title, body = verdict.texts["title"], verdict.texts["body"]
     post.title = title.strip()
     _render(post, body)
     post.category = category
@@ -110,6 +115,7 @@ def edit_post(editor: User, post: Post, *, title: str, body: str, category: Cate
     if attachments is not None:
         attachment_service.require_descriptions(attachments)
         attachment_service.attach(attachments, post=post)
+    screening.record(verdict, post=post)
     notify_mentions_in_post(post)
     log.info("post %s edited by %s", post.id, editor.id)
 

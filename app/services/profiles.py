@@ -21,7 +21,7 @@ from app.extensions import db
 from app.models.membership import PROFILE_FIELDS, MemberProfile
 from app.models.post import Comment, Post
 from app.models.user import ProfileVisibility, User
-from app.services import attachments, uploads
+from app.services import attachments, screening, uploads
 from app.services.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,10 @@ def directory_fields(viewer, person: User) -> list[tuple[str, str]]:
 
 
 def update(person: User, *, bio: str, visibility: ProfileVisibility, show_activity: bool) -> None:
-    person.bio = bio.strip()[:500]
+    if bio.strip() != person.bio:
+        verdict = screening.screen(person, {"bio": bio}, where=screening.PROFILE)
+        person.bio = verdict.texts["bio"].strip()[:500]
+        screening.record(verdict, person=person)
     person.profile_visibility = visibility
     person.show_activity = show_activity
 

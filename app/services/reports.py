@@ -12,7 +12,7 @@ from app import policy
 from app.extensions import db
 from app.models.attachment import Attachment
 from app.models.audit import AuditAction
-from app.models.moderation import Report, ReportReason, ReportResolution
+from app.models.moderation import AUTOMATIC_REASONS, Report, ReportReason, ReportResolution
 from app.models.post import Comment, Post
 from app.models.types import utcnow
 from app.models.user import User
@@ -28,7 +28,7 @@ def report(reporter: User, *, post: Post | None = None, comment: Comment | None 
     again adds nothing."""
     if not policy.can_report(reporter):
         raise PermissionDenied(_l("Please log in to report content."))
-    if reason not in set(ReportReason):
+    if reason not in set(ReportReason) or reason in AUTOMATIC_REASONS:
         raise DomainError(_l("Please choose a reason."), "reason")
     existing = db.session.scalar(select(Report).where(
         Report.reporter_id == reporter.id, about(post, comment, attachment), Report.resolved_at.is_(None)))

@@ -46,6 +46,7 @@ GET_MATRIX = {
     "moderation.queue": ({}, MODERATORS),
     "moderation.categories": ({}, MODERATORS),
     "moderation.thread_settings": ({"post_id": "PUBLIC_POST"}, MODERATORS),
+    "moderation.words": ({}, MODERATORS),
     "admin.settings": ({}, ADMINS),
     "admin.settings#section": ({"section": "imprint"}, ADMINS),
     "admin.settings#unknown": ({"section": "nonsense"}, ADMINS | {"admin": 404}),
@@ -172,6 +173,10 @@ POST_MATRIX = {
     "moderation.dismiss_report": ({"report_id": "REPORT"}, MODERATORS | {"volunteer": 302, "admin": 302}),
     "moderation.decide": ({}, MODERATORS | {"volunteer": 302, "admin": 302}),  # nothing selected: said so
     "moderation.thread_settings": ({"post_id": "PUBLIC_POST"}, MODERATORS | {"volunteer": 400, "admin": 400}),
+    "moderation.words": ({}, MODERATORS | {"volunteer": 400, "admin": 400}),  # no words given
+    "moderation.test_words": ({}, MODERATORS | {"volunteer": 400, "admin": 400}),  # no text given
+    "moderation.change_word": ({"word_id": 999999}, MODERATORS | {"volunteer": 404, "admin": 404}),
+    "moderation.load_default_words": ({}, MODERATORS | {"volunteer": 302, "admin": 302}),
     "moderation.post_action": ({"post_id": "PUBLIC_POST", "action": "lock"},
                                MODERATORS | {"volunteer": 302, "admin": 302}),
     "moderation.comment_action": ({"comment_id": "COMMENT", "action": "hide"},
