@@ -85,7 +85,7 @@ _DECLARED = [
     # the first days of new accounts (app.services.new_account_limits); 0 days: no limits
     Setting("new_account_days", "int", "7", minimum=0, maximum=365),
     Setting("new_account_posts_per_day", "int", "10", minimum=1, maximum=1000),
-    Setting("new_account_links_per_post", "int", "2", minimum=0, maximum=100),
+    Setting("new_account_links_per_post", "int", "10", minimum=0, maximum=100),
     Setting("new_account_uploads_per_day", "int", "5", minimum=0, maximum=1000),
     # links in the footer: one "Label | https://…" per line
     Setting("footer_links", "lines", maximum=2000),

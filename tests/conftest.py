@@ -41,7 +41,7 @@ PARTICIPATION_FORM = {"comment_edit_minutes": "30", "thread_page_size": "50", "p
                       "contact_rate_limit": "5 per hour", "invitation_days": "14", "reminder_hours": "24",
                       "attachment_max_mb": "15", "attachments_per_item": "10", "uploads_per_hour": "60",
                       "document_max_mb": "10",
-                      "new_account_days": "7", "new_account_posts_per_day": "10", "new_account_links_per_post": "2",
+                      "new_account_days": "7", "new_account_posts_per_day": "10", "new_account_links_per_post": "10",
                       "new_account_uploads_per_day": "5",
                       "new_account_link_limit": "2", "new_account_link_posts": "3"}
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

@@ -18,7 +18,7 @@ from app.moderation import bp
 from app.moderation.forms import CategoryForm
 from app.security import safe_next
 from app.services import categories as category_service
-from app.services import comments, posts, reports, review_queue
+from app.services import posts, reports, review_queue
 from app.services.errors import DomainError, PermissionDenied
 
 # A thing's own moderation buttons (on its page): hide and restore are the queue's decisions on it (they settle
@@ -91,7 +91,7 @@ def post_action(post_id: int, action: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        if action in DECISIONS:
+        if action in DECISIONS or action == "approve":  # the queue's rules: approving settles the screening's notes
             review_queue.decide_one(current_user, action, post)
         else:
             POST_ACTIONS[action](current_user, post)
@@ -112,10 +112,7 @@ def comment_action(comment_id: int, action: str):
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if action == "approve":
-        comments.approve_comment(current_user, comment)
-    else:
-        review_queue.decide_one(current_user, action, comment)
+    review_queue.decide_one(current_user, action, comment)
     flash(_("Done."), "success")
     return _back(url_for("feed.show", post_id=comment.post_id) + f"#c{comment.id}")
 

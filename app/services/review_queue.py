@@ -32,7 +32,7 @@ from app.services import attachments, audit, comments, flagging, posts, reports
 from app.services.errors import DomainError, PermissionDenied
 
 log = logging.getLogger(__name__)
-KINDS = ("post", "comment", "file", "held_post", "held_comment")
+KINDS = ("post", "comment", "file", "person", "held_post", "held_comment")  # person: a name, profile or message
 AGES = {"day": timedelta(days=1), "week": timedelta(days=7), "older": timedelta(days=7)}
 ACTIONS = ("approve", "hide", "restore", "dismiss")
 PER_PAGE = 30
@@ -62,7 +62,7 @@ class QueueFilter:
 @dataclass
 class Case:
     kind: str  # one of KINDS
-    item: Any  # Post, Comment or Attachment
+    item: Any  # Post, Comment, Attachment or (a name, profile or message the screening flagged) User
     since: datetime  # the first open report, or when the held post or comment was written
     reports: list[Report] = field(default_factory=list)
 
@@ -76,7 +76,7 @@ class Case:
 
     @property
     def is_hidden(self) -> bool:
-        return self.item.hidden_at is not None
+        return getattr(self.item, "hidden_at", None) is not None
 
     @property
     def awaiting_review(self) -> bool:
@@ -111,13 +111,23 @@ def _held_comments():
     return and_(Comment.status == Status.PENDING, Comment.hidden_at.is_(None), Comment.deleted_at.is_(None))
 
 
+def _open_reports():
+    """Open reports, less what the screening noted about held posts and comments: that shows with the held case
+    (approving or rejecting it settles them), not as a second case."""
+    held_comment = and_(Report.comment_id.is_not(None),
+                        Report.comment_id.in_(select(Comment.id).where(_held_comments())))
+    held_post = and_(Report.comment_id.is_(None), Report.post_id.is_not(None),
+                     Report.post_id.in_(select(Post.id).where(_held_posts())))
+    return and_(Report.resolved_at.is_(None), ~and_(Report.reporter_id.is_(None), or_(held_comment, held_post)))
+
+
 def moderation_count(user) -> int:
     """What waits for moderators: reported things, held posts and held comments (one statement; 0 for everyone
     else, without a query). The header's badge."""
     if not policy.can_moderate(user):
         return 0
-    reported = select(Report.post_id, Report.comment_id, Report.attachment_id).where(
-        Report.resolved_at.is_(None)).distinct().subquery()
+    reported = select(Report.post_id, Report.comment_id, Report.attachment_id, Report.person_id).where(
+        _open_reports()).distinct().subquery()
     counts = (select(func.count()).select_from(reported).scalar_subquery()
               + select(func.count()).select_from(Post).where(_held_posts()).scalar_subquery()
               + select(func.count()).select_from(Comment).where(_held_comments()).scalar_subquery())
@@ -131,8 +141,8 @@ def _text(value: str):
 
 def _reported(filters: QueueFilter):
     """The reported things, one row each: (kind, item_id, since)."""
-    grouped = select(Report.post_id, Report.comment_id, Report.attachment_id,
-                     func.min(Report.created_at).label("since")).where(Report.resolved_at.is_(None))
+    grouped = select(Report.post_id, Report.comment_id, Report.attachment_id, Report.person_id,
+                     func.min(Report.created_at).label("since")).where(_open_reports())
     if filters.reason is not None:
         grouped = grouped.where(Report.reason == filters.reason)
     if filters.kind == "file":
@@ -140,18 +150,21 @@ def _reported(filters: QueueFilter):
     elif filters.kind == "comment":
         grouped = grouped.where(Report.attachment_id.is_(None), Report.comment_id.is_not(None))
     elif filters.kind == "post":
-        grouped = grouped.where(Report.attachment_id.is_(None), Report.comment_id.is_(None))
-    rows = grouped.group_by(Report.post_id, Report.comment_id, Report.attachment_id).subquery()
+        grouped = grouped.where(Report.attachment_id.is_(None), Report.comment_id.is_(None),
+                                Report.post_id.is_not(None))
+    elif filters.kind == "person":
+        grouped = grouped.where(Report.post_id.is_(None), Report.person_id.is_not(None))
+    rows = grouped.group_by(Report.post_id, Report.comment_id, Report.attachment_id, Report.person_id).subquery()
     kind = case((rows.c.attachment_id.is_not(None), _text("file")), (rows.c.comment_id.is_not(None), _text("comment")),
-                else_=_text("post"))
-    return select(kind.label("kind"), func.coalesce(rows.c.attachment_id, rows.c.comment_id, rows.c.post_id)
-                  .label("item_id"), rows.c.since)
+                (rows.c.post_id.is_not(None), _text("post")), else_=_text("person"))
+    return select(kind.label("kind"), func.coalesce(rows.c.attachment_id, rows.c.comment_id, rows.c.post_id,
+                                                    rows.c.person_id).label("item_id"), rows.c.since)
 
 
 def _case_rows(filters: QueueFilter, now: datetime):
     """One SELECT of (kind, item_id, since) for every case the filters let through, oldest first; None: none can."""
     parts: list[Any] = []  # Selects of the same three columns
-    if filters.kind in (None, "post", "comment", "file"):
+    if filters.kind in (None, "post", "comment", "file", "person"):
         parts.append(_reported(filters))
     if filters.reason is None and filters.kind in (None, "held_post"):
         parts.append(select(_text("held_post").label("kind"), Post.id.label("item_id"),
@@ -201,26 +214,35 @@ def _load(keys: list[tuple[str, int]]) -> dict[tuple[str, int], Any]:
         for attachment in db.session.scalars(select(Attachment).where(Attachment.id.in_(wanted["file"])).options(
                 joinedload(Attachment.owner), joinedload(Attachment.post), joinedload(Attachment.comment))):
             found[("file", attachment.id)] = attachment
+    if wanted["person"]:
+        for person in db.session.scalars(select(User).where(User.id.in_(wanted["person"]))):
+            found[("person", person.id)] = person
     return found
 
 
 def _attach_reports(cases: list[Case]) -> None:
-    """Every open report about the reported cases (one query), oldest first."""
-    by_kind = {kind: {case.item.id: case for case in cases if case.kind == kind}
-               for kind in ("post", "comment", "file")}
+    """Every open report about the cases (one query), oldest first; a held case gets what the screening noted."""
+    by_kind = {kind: {case.item.id: case for case in cases if case.kind == kind} for kind in KINDS}
     if not any(by_kind.values()):
         return
+    comments_ = [*by_kind["comment"], *by_kind["held_comment"]]
+    posts_ = [*by_kind["post"], *by_kind["held_post"]]
     about = or_(Report.attachment_id.in_(by_kind["file"]),
-                and_(Report.comment_id.in_(by_kind["comment"]), Report.attachment_id.is_(None)),
-                and_(Report.post_id.in_(by_kind["post"]), Report.comment_id.is_(None), Report.attachment_id.is_(None)))
+                and_(Report.comment_id.in_(comments_), Report.attachment_id.is_(None)),
+                and_(Report.post_id.in_(posts_), Report.comment_id.is_(None), Report.attachment_id.is_(None)),
+                and_(Report.person_id.in_(by_kind["person"]), Report.post_id.is_(None)))
     for entry in db.session.scalars(select(Report).where(Report.resolved_at.is_(None), about)
                                     .options(joinedload(Report.reporter)).order_by(Report.created_at, Report.id)):
         if entry.attachment_id is not None:
-            by_kind["file"][entry.attachment_id].reports.append(entry)
+            case_ = by_kind["file"].get(entry.attachment_id)
         elif entry.comment_id is not None:
-            by_kind["comment"][entry.comment_id].reports.append(entry)
+            case_ = by_kind["comment"].get(entry.comment_id) or by_kind["held_comment"].get(entry.comment_id)
         elif entry.post_id is not None:
-            by_kind["post"][entry.post_id].reports.append(entry)
+            case_ = by_kind["post"].get(entry.post_id) or by_kind["held_post"].get(entry.post_id)
+        else:
+            case_ = by_kind["person"].get(entry.person_id)
+        if case_ is not None:
+            case_.reports.append(entry)
 
 
 def _photos_of(cases: list[Case]) -> dict:
@@ -272,6 +294,8 @@ def decide_one(actor: User, action: str, item: Post | Comment | Attachment) -> b
     if not policy.can_moderate(actor):
         raise PermissionDenied(_l("Only moderators may do this."))
     kind = "file" if isinstance(item, Attachment) else "comment" if isinstance(item, Comment) else "post"
+    if kind != "file" and item.is_pending:
+        kind = f"held_{kind}"
     return _apply(actor, action, kind, item)
 
 
@@ -282,6 +306,8 @@ def _apply(actor: User, action: str, kind: str, item) -> bool:
         return _held(actor, action, item, comments.approve_comment, comments.set_comment_hidden)
     if kind == "file":
         return _file(actor, action, item)
+    if kind == "person":
+        return _person(actor, action, item)
     return _reported_content(actor, action, kind, item)
 
 
@@ -294,7 +320,24 @@ def _held(actor: User, action: str, item, approve, set_hidden) -> bool:
         set_hidden(actor, item, True)
     else:
         return False
+    about = {"comment": item} if isinstance(item, Comment) else {"post": item}  # what the screening said is settled
+    reports.resolve_all_for(actor, resolution=ReportResolution.HIDDEN if action == "hide"
+                            else ReportResolution.DISMISSED, **about)
     return True
+
+
+def _person(actor: User, action: str, person: User) -> bool:
+    """A name, profile or message the screening flagged: the moderator looked (dismiss); sanctions are on the
+    person's page."""
+    if action != "dismiss":
+        return False
+    found = list(db.session.scalars(select(Report).where(Report.person_id == person.id, Report.post_id.is_(None),
+                                                         Report.resolved_at.is_(None))))
+    for entry in found:
+        reports.resolve(actor, entry, ReportResolution.DISMISSED)
+    if found:
+        audit.record(actor, AuditAction.REPORT_DISMISSED, subject_id=person.id, new_value=f"person:{person.id}")
+    return bool(found)
 
 
 def _file(actor: User, action: str, attachment: Attachment) -> bool:
