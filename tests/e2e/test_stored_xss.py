@@ -247,18 +247,16 @@ def check_atom(page, url: str) -> ET.Element:
 def test_stored_xss_payloads_stay_inert(app, make_user, page_factory, live_server, screenshot_dir):
     writer = make_user(Role.ALUMNUS, name="Mallory <b onmouseover=alert('name')>Writer</b>")
     reader = make_user(Role.ALUMNUS, name="Rita Reader")
-    with app.app_context():  # past an account's first days: a new one may not post this many links
+    with app.app_context():  # this test is about rendering: past an account's first days (a new one may not post
+        # this many links), and the link-spam rule off (a newcomer's many links would be held)
         from datetime import timedelta
 
         from app.extensions import db
         from app.models.types import utcnow
         from app.models.user import User
-
-        db.session.get(User, writer.id).created_at = utcnow() - timedelta(days=30)
-    with app.app_context():  # a new account's many links would be held (link spam): this test is about rendering
-        from app.extensions import db
         from app.services import settings
 
+        db.session.get(User, writer.id).created_at = utcnow() - timedelta(days=30)
         settings.save(None, {"new_account_link_posts": "0"})
         db.session.commit()
 

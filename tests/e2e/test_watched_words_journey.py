@@ -90,11 +90,13 @@ def test_a_new_account_s_insult_is_held_and_a_blocked_word_keeps_the_text(app, m
 
     # The volunteer finds it in the queue with the reason, and approves it.
     moderator.goto("/moderation/")
-    held = moderator.locator("ul.queue li").filter(has_text="Nico Newcomer")
-    expect(held).to_contain_text("Watched word: Text: “Schl@mpe” (watched: “Schlampe”)")
+    held = moderator.locator("li.case").filter(has_text="Nico Newcomer")
+    expect(held).to_contain_text("Held comment by Nico Newcomer")
+    expect(held).to_contain_text("Watched word — found when it was written")
+    expect(held).to_contain_text("Text: “Schl@mpe” (watched: “Schlampe”)")
     checked(moderator, "the queue with a held comment")
     moderator.screenshot(path=str(screenshot_dir / "watched-words-phone-03-queue.png"), full_page=True)
     held.get_by_role("button", name="Approve").click()
-    expect(moderator.locator(".flashes")).to_contain_text("Done.")
+    expect(moderator.locator(".flashes")).to_contain_text("Done")
     visitor.reload()
     expect(visitor.get_by_text("Was für eine Schl@mpe, wirklich.")).to_be_visible()
