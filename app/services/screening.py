@@ -35,7 +35,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app import policy, site
-from app.content import render_markdown
 from app.extensions import db
 from app.models.moderation import Report, ReportReason
 from app.models.post import Comment, Post, Status
@@ -43,6 +42,7 @@ from app.models.settings import SiteSetting
 from app.models.user import User
 from app.models.watched_word import WatchedWord
 from app.services.errors import DomainError
+from app.services.new_account_limits import count_links
 from app.watched_words import DEFAULT_REPLACEMENT, Entry, Hit, WatchList, censor
 
 log = logging.getLogger(__name__)
@@ -205,7 +205,7 @@ def link_count(texts: dict[str, str]) -> int:
     total = 0
     for name, text in texts.items():
         if name != "title" and text and len(_LINK_HINT.findall(text)) > limit - total:
-            total += render_markdown(text).count("<a ")
+            total += count_links(text)  # the one link count (app.services.new_account_limits)
     return total
 
 
