@@ -198,7 +198,10 @@ _SEVERITY = {"censor": 0, "flag": 1, "hold": 2, "block": 3}
 
 
 def censor(text: str, hits: Iterable[Hit]) -> str:
-    """The text with the span of every given hit replaced by its entry's replacement (overlapping spans as one)."""
+    """The text with the span of every given hit replaced by its entry's replacement (overlapping spans as one).
+
+    A replacement longer than the span it replaces is cut to the span's length: the censored text is never longer
+    than what the person wrote, so a title or name at its column's limit still fits after censoring."""
     spans = sorted((hit.start, hit.end, hit.entry.replacement or DEFAULT_REPLACEMENT) for hit in hits
                    if hit.end > hit.start)
     merged: list[list] = []
@@ -208,7 +211,7 @@ def censor(text: str, hits: Iterable[Hit]) -> str:
         else:
             merged.append([start, end, replacement])
     for start, end, replacement in reversed(merged):
-        text = text[:start] + replacement + text[end:]
+        text = text[:start] + replacement[:end - start] + text[end:]
     return text
 
 

@@ -104,6 +104,14 @@ def test_censor_replaces_what_the_person_wrote():
     assert censor("Mistkerl und Meister", custom.find("Mistkerl und Meister")) == "***kerl und Meister"
 
 
+def test_censored_text_never_grows_longer():
+    """A 40-character replacement of a two-letter word in a 200-character title must still fit the column."""
+    long = WatchList([Entry(1, "xy", "word", "censor", replacement="[entfernt durch die Moderation]")])
+    title = "xy " + "a" * 197
+    censored = censor(title, long.find(title))
+    assert censored.startswith("[e ") and len(censored) == len(title) == 200
+
+
 def test_censor_joins_overlapping_spans():
     words = watch(("blöde kuh", "word", "censor"), ("kuh", "word", "censor"))
     assert censor("Du blöde Kuh.", words.find("Du blöde Kuh.")) == "Du ■■■."
