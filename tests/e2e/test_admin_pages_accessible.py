@@ -15,7 +15,8 @@ PAGES = ("/admin/settings", "/admin/settings/look", "/admin/settings/access", "/
          "/admin/settings/mail/preview?kind=event_confirmation&locale=de", "/admin/setup/association",
          "/admin/setup/look", "/admin/setup/access", "/admin/setup/imprint", "/admin/setup/privacy",
          "/admin/setup/guidelines", "/admin/news-consent", "/admin/", "/moderation/categories",
-         "/notifications/announce/{news}", "/admin/settings/reports", "/moderation/posts/{news}/thread")
+         "/notifications/announce/{news}", "/admin/settings/reports", "/moderation/posts/{news}/thread",
+         "/moderation/words")
 
 
 @pytest.mark.parametrize("language", ["de", "en"])

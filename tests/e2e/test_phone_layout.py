@@ -53,7 +53,7 @@ PAGES = ("/", "/?kind=news", "/posts/{post}", "/posts/{post}/report", "/events/"
          "/privacy", "/admin/settings/look", "/admin/settings/access", "/admin/settings/participation",
          "/admin/settings/links", "/admin/settings/imprint", "/admin/settings/mail", "/admin/setup/privacy",
          "/admin/setup/guidelines", "/admin/news-consent", "/organizer/", "/organizer/goals", "/guidelines",
-         "/admin/settings/reports", "/moderation/posts/{post}/thread")
+         "/admin/settings/reports", "/moderation/posts/{post}/thread", "/moderation/words")
 
 
 def ids_path(path: str, ids: dict) -> str:
