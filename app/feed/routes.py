@@ -141,6 +141,8 @@ def new_post():
     form = _post_form(choices)
     if not form.is_submitted() and request.args.get("visibility") == "members":
         form.visibility.data = "members"
+    if not form.is_submitted() and request.args.get("idea") == "1":  # "Propose an idea" on the ideas page
+        form.idea.data = True
     files = attaching.from_request(current_user) if form.is_submitted() else attaching.Choices()
     if form.validate_on_submit() and files.ready(form):
         category, visibility = _chosen(form, choices)

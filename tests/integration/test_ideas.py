@@ -61,7 +61,8 @@ def test_the_start_discussion_form_makes_an_idea(app, client, make_user):
     author = make_user(Role.MEMBER)
     client.login(author)
     page = text_of(client.get("/posts/new"))
-    assert "This is an idea: others can vote for it" in page
+    assert "This is an idea: others can vote for it" in page and 'name="idea" type="checkbox" value="y">' in page
+    assert re.search(r'<input checked id="idea"', text_of(client.get("/posts/new?idea=1")))  # "Propose an idea"
     response = client.submit("/posts/new", {"title": "Mentoring", "body": "Let us start mentoring.",
                                             "visibility": "public", "idea": "y"})
     assert response.status_code == 302
@@ -486,5 +487,23 @@ def test_a_teaser_shows_no_votes_or_answer(app, client, make_user, make_post):
         db.session.get(Idea, post.id).vote_count = 9
         db.session.get(Idea, post.id).status_reason = "Secret answer"
         db.session.commit()
-    page = text_of(client.get(f"/posts/{post.id}"))
-    assert "Teaser idea" in page and "9 votes" not in page and "Secret answer" not in page
+    for url in (f"/posts/{post.id}", "/"):
+        page = text_of(client.get(url))
+        assert "Teaser idea" in page and "9 votes" not in page and "Secret answer" not in page
+        assert "Idea:" not in page, url
+
+
+def test_an_erased_accounts_votes_go_with_their_count(app, make_user, make_post):
+    from app.services.erasure import erase
+
+    post = make_idea(app, make_post)
+    voter, other = make_user(Role.MEMBER), make_user(Role.MEMBER)
+    from app.services.ideas import set_vote
+
+    with app.test_request_context():
+        for person in (voter, other):
+            set_vote(db.session.get(User, person.id), db.session.get(Post, post.id), voted=True)
+        db.session.commit()
+        erase(db.session.get(User, voter.id))
+        db.session.commit()
+    assert idea(app, post.id).vote_count == 1 == votes(app, post.id)
