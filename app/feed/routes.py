@@ -125,6 +125,16 @@ def _chosen(form, choices):
     return chosen, Visibility(form.visibility.data if form.visibility.data in ("public", "members") else "public")
 
 
+def _preselect(form) -> None:
+    """A link to the empty form may preselect members-only (members area) or the idea box (the ideas page)."""
+    if form.is_submitted():
+        return
+    if request.args.get("visibility") == "members":
+        form.visibility.data = "members"
+    if request.args.get("idea") == "1":
+        form.idea.data = True
+
+
 @bp.route("/posts/new", methods=["GET", "POST"])
 @login_required
 @limiter.limit(limits.posting, key_func=limits.per_person, methods=["POST"])
@@ -139,10 +149,7 @@ def new_post():
         abort(403)
     choices = categories.all_categories()
     form = _post_form(choices)
-    if not form.is_submitted() and request.args.get("visibility") == "members":
-        form.visibility.data = "members"
-    if not form.is_submitted() and request.args.get("idea") == "1":  # "Propose an idea" on the ideas page
-        form.idea.data = True
+    _preselect(form)
     files = attaching.from_request(current_user) if form.is_submitted() else attaching.Choices()
     if form.validate_on_submit() and files.ready(form):
         category, visibility = _chosen(form, choices)
