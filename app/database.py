@@ -11,7 +11,7 @@ from sqlalchemy.engine import CursorResult, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
-from app.models.types import UTCDateTime
+from app.models.types import UTCDateTime, utcnow
 
 
 def configure_sqlite(engine: Engine) -> None:
@@ -65,6 +65,15 @@ def insert_if_absent(model, **values) -> bool:
     table = model.__table__
     statement = insert(table).values(**values).on_conflict_do_nothing().returning(*table.primary_key.columns)
     return db.session.execute(statement).first() is not None
+
+
+def set_row_present(model, present: bool, **key) -> bool:
+    """Make the row with this unique `key` exist (insert if absent) or not (delete); True when a row changed.
+    A vote, a like: two concurrent clicks change one row, so a counter moved only on True stays right."""
+    if present:
+        return insert_if_absent(model, **key, created_at=utcnow())
+    table = model.__table__
+    return bool(rows_changed(table.delete().where(*(table.c[name] == value for name, value in key.items()))))
 
 
 def rows_changed(statement) -> int:

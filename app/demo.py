@@ -7,10 +7,11 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.models.idea import IdeaStatus
 from app.models.post import Category, PostKind, Visibility
 from app.models.types import utcnow
 from app.models.user import Role, User
-from app.services import accounts, settings
+from app.services import accounts, ideas, settings
 from app.services.comments import add_comment
 from app.services.events import EventDetails, create_event
 from app.services.pages import save_page
@@ -60,6 +61,20 @@ POSTS = (
      "Das Protokoll liegt im Mitgliederbereich. Wichtigster Beschluss: Der Beitrag bleibt stabil."),
 )
 
+IDEAS = (
+    # (author index, category, visibility, title, body, voter indexes, status, the volunteers' answer)
+    (2, "verein", "public", "Mentoring: Alumni begleiten Studierende",
+     "Jede:r von uns könnte ein, zwei Studierende im letzten Jahr begleiten. Wer wäre dabei?", (0, 1),
+     IdeaStatus.PLANNED, "Wir starten im Frühjahr mit einer ersten Runde; Anmeldung folgt hier."),
+    (3, "treffen", "public", "Stammtisch auch online",
+     "Nicht alle wohnen noch in der Nähe. Wie wäre ein Online-Stammtisch einmal im Quartal?", (0, 2),
+     IdeaStatus.UNDER_REVIEW, ""),
+    (2, "verein", "members", "Jahresbeitrag per Lastschrift",
+     "Überweisungen vergisst man leicht. Könnten wir den Beitrag per Lastschrift einziehen?", (1,),
+     IdeaStatus.DECLINED, "Der Aufwand für das Lastschriftverfahren ist für uns zu groß; die Erinnerung per "
+     "Mail bleibt."),
+)
+
 COMMENTS = (
     # (post index, author index, parent comment index or None, body)
     (0, 3, None, "Endlich! Gefällt mir sehr."),
@@ -88,7 +103,19 @@ def seed(password: str) -> None:
     for post, author, parent, body in COMMENTS:
         comments.append(add_comment(users[author], posts[post], body, comments[parent] if parent is not None else None))
     _seed_events(users[1])
+    _seed_ideas(users, categories)
     settings.save(None, {"setup_finished": True, "tagline": "Das Netzwerk der Ehemaligen – Demo"})  # a demo is set up
+
+
+def _seed_ideas(users, categories) -> None:
+    """A few ideas with votes, one answered in each way the volunteers answer."""
+    for author, category, visibility, title, body, voters, status, answer in IDEAS:
+        post = create_post(users[author], kind=PostKind.DISCUSSION, title=title, body=body,
+                           category=categories[category], visibility=Visibility(visibility))
+        ideas.propose(users[author], post)
+        for voter in voters:
+            ideas.set_vote(users[voter], post, voted=True)
+        ideas.set_status(users[1], post, status, answer)
 
 
 def _seed_events(organizer) -> None:

@@ -32,11 +32,12 @@ def feed_entry(context, post) -> Markup:
     viewer, signed_in, locale = _page(context)
     dates = context["dates"]
     teaser_only = policy.shows_teaser(viewer, post)
-    author, category = post.author, post.category
+    author, category, idea = post.author, post.category, post.idea
     key = ("entry", post.id, post.title, post.excerpt, post.kind, post.visibility, post.status, post.pinned,
            post.created_at, post.last_activity_at, post.comment_count, post.like_count,
            (category.slug, category.name) if category else None,
            (author.display_name, author.handle, author.avatar_name, author.is_suspended) if author else None,
+           (idea.status, idea.vote_count) if idea else None,
            locale, signed_in, teaser_only)
 
     def render() -> str:

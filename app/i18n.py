@@ -154,6 +154,9 @@ AUDIT_ACTION_LABELS = {
     AuditAction.WATCHED_WORDS_ADDED: _l("Watched words added"),
     AuditAction.WATCHED_WORD_CHANGED: _l("Watched word changed"),
     AuditAction.WATCHED_WORD_DELETED: _l("Watched word deleted"),
+    AuditAction.IDEA_MARKED: _l("Discussion made an idea"),
+    AuditAction.IDEA_UNMARKED: _l("Idea made a plain discussion again"),
+    AuditAction.IDEA_STATUS: _l("Status of an idea changed"),
 }
 JOB_LABELS = {  # the worker's periodic jobs (app.queue.PERIODIC), as the admins' page names them
     "mail": _l("Send due mail"),

@@ -54,7 +54,7 @@ def page_number(name: str = "page") -> int:
 def load_post(post_id: int, *, allow_teaser: bool = False) -> Post:
     """The post if the viewer may read it (or only its teaser, where allowed); otherwise 404."""
     post = db.session.scalar(select(Post).where(Post.id == id_or_404(post_id))
-                             .options(joinedload(Post.author), joinedload(Post.category)))
+                             .options(joinedload(Post.author), joinedload(Post.category), joinedload(Post.idea)))
     if post is None:
         abort(404)
     if policy.can_read_post(current_user, post):

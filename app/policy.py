@@ -14,8 +14,10 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import and_, false, or_, true
 
+from app import site
 from app.extensions import login_manager
 from app.models.event import Event
+from app.models.idea import Idea
 from app.models.membership import PROFILE_FIELDS, MemberProfile
 from app.models.post import Comment, Post, PostKind, Status, Visibility
 from app.models.user import ProfileVisibility, Role, User
@@ -301,6 +303,42 @@ def can_edit_comment(user, comment, now, window) -> bool:
 
 def can_delete_comment(user, comment) -> bool:
     return rank_of(user) > VISITOR_RANK and comment.author_id == user.id and not comment.is_deleted
+
+
+# ---------------------------------------------------------------- ideas
+# An idea is a discussion others vote for (app.services.ideas); it is read wherever its post may be read.
+
+
+def visible_ideas(user):
+    """The ideas page: ideas whose post this person may read in full (members-only ones for members only; no
+    teasers, so votes and comments of members-only ideas never show outside)."""
+    readable = or_(Post.visibility == Visibility.PUBLIC, true() if is_member(user) else false())
+    return and_(Idea.post_id == Post.id, _in_feeds(), _published_or_own(Post, user), readable)
+
+
+def can_manage_ideas(user) -> bool:
+    """Give ideas their status, turn discussions into ideas and back: volunteers and admins."""
+    return is_volunteer(user) and can_post(user)
+
+
+def can_propose_idea(user, post) -> bool:
+    """Mark one's own new discussion as an idea (the start-discussion form); volunteers any discussion."""
+    return post.kind == PostKind.DISCUSSION and (post.author_id == _user_id(user) or can_manage_ideas(user))
+
+
+def may_vote_for_ideas(user) -> bool:
+    """Members vote; registered alumni too when the admins turned that on (Settings → Participation)."""
+    return can_take_part(user) and (is_member(user) or bool(site.get("ideas_alumni_vote")))
+
+
+def can_vote_for_idea(user, post, idea) -> bool:
+    """Vote (or take the vote back) while the idea is open: not its author (one's own idea is one's vote
+    already), not on a held, hidden or locked thread, not once it is done or declined."""
+    if idea is None or not may_vote_for_ideas(user) or not can_read_post(user, post):
+        return False
+    if post.author_id == user.id or post.is_hidden or post.is_pending or post.is_locked:
+        return False
+    return not idea.is_closed
 
 
 # ---------------------------------------------------------------- events

@@ -66,6 +66,8 @@ _DECLARED = [
     Setting("new_accounts_follow_events", "bool", "0"),
     # participation
     Setting("hold_first_posts", "bool", "0"),
+    # ideas (app.services.ideas): members vote; with this on, registered alumni with a confirmed address too
+    Setting("ideas_alumni_vote", "bool", "0"),
     # link spam: a post or comment with more links than this, from an account with fewer published posts and
     # comments than new_account_link_posts, is held for approval (0 published needed: the rule is off)
     Setting("new_account_link_limit", "int", "2", minimum=0, maximum=100),

@@ -422,6 +422,9 @@ def world(app, make_user):
             storage.current().put(picture.key(320), b"RIFF", "image/webp")
             pictures.append(picture)
         db.session.add_all(pictures)
+        from app.models.idea import Idea
+
+        db.session.add_all([Idea(post_id=public.id), Idea(post_id=members.id)])  # both discussions are ideas
         db.session.commit()
         with app.test_request_context():
             from app.services.signups import cancel_token
@@ -440,7 +443,8 @@ def world(app, make_user):
                 "INVITATION": invitation.id, "INVITATION_TOKEN": invitation_token, "NEWS_POST": news.id,
                 "UNSUBSCRIBE_TOKEN": unsubscribe_token, "CONSENT_TOKEN": consent_token,
                 "PHOTO": pictures[0].id, "MEMBERS_PHOTO": pictures[1].id,
-                "AUTHOR_HANDLE": db.session.get(User, author.id).handle, "SPARE": spare.id}
+                "AUTHOR_HANDLE": db.session.get(User, author.id).handle, "SPARE": spare.id,
+                "PUBLIC_IDEA": public.id, "MEMBERS_IDEA": members.id}
 
 
 @pytest.fixture

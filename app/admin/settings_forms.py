@@ -95,6 +95,7 @@ class ParticipationForm(SettingsForm):
     GROUPS = (
         (_l("Comments and discussions"), ("hold_first_posts", "comment_edit_minutes", "thread_page_size",
                                           "posting_rate_limit", "contact_rate_limit")),
+        (_l("Ideas"), ("ideas_alumni_vote",)),
         (_l("Links from new accounts"), ("new_account_link_limit", "new_account_link_posts")),
         (_l("Invitations and events"), ("invitation_days", "reminder_hours")),
         (_l("Uploads"), ("attachment_max_mb", "attachments_per_item", "uploads_per_hour", "document_max_mb")),
@@ -103,6 +104,7 @@ class ParticipationForm(SettingsForm):
     )
     hold_first_posts = BooleanField(
         _l("Hold the first comment or discussion of new accounts until a moderator approves it"))
+    ideas_alumni_vote = BooleanField(_l("Registered alumni may vote for ideas too (otherwise members only)"))
     comment_edit_minutes = _number(_l("Minutes in which a comment can still be edited"))
     thread_page_size = _number(_l("Top-level comments shown at once in a discussion (with their replies)"),
                                description=_l("Long discussions show this many, then “Show more comments”."))

@@ -27,6 +27,7 @@ class PostForm(FlaskForm):
     ])
     public_teaser = BooleanField(_l("Show title and first lines publicly, with a link for members"))
     pinned = BooleanField(_l("Pin to the top of the feed"))
+    idea = BooleanField(_l("This is an idea: others can vote for it"))
     files = attachments_field()
     submission = submission_field()
 

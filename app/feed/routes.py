@@ -17,7 +17,7 @@ from app.loaders import load_event_of_discussion, load_post
 from app.models.notification import FollowTarget
 from app.models.post import Category, PostKind, Visibility
 from app.models.types import utcnow
-from app.services import categories, feed_queries, posts, screening, threads
+from app.services import categories, feed_queries, ideas, posts, screening, threads
 from app.services.errors import DomainError, PermissionDenied
 from app.services.notifications import is_following
 from app.templating import DateTexts
@@ -72,6 +72,7 @@ def show(post_id: int):
     return render_template("feed/post.html", post=post, comments=comments, thread=renderer,
                            new_since_visit=_unread(post), newest_first=newest_first, attachments=own_files,
                            files=attaching.Choices(), post_liked=post_liked,
+                           idea_voted=post.idea is not None and ideas.has_voted(current_user, post.id),
                            # A form makes a CSRF token and so a session cookie: only for those who may write.
                            form=CommentForm() if policy.can_comment(current_user, post) else None,
                            following=is_following(current_user, FollowTarget.POST, post.id))
@@ -124,6 +125,16 @@ def _chosen(form, choices):
     return chosen, Visibility(form.visibility.data if form.visibility.data in ("public", "members") else "public")
 
 
+def _preselect(form) -> None:
+    """A link to the empty form may preselect members-only (members area) or the idea box (the ideas page)."""
+    if form.is_submitted():
+        return
+    if request.args.get("visibility") == "members":
+        form.visibility.data = "members"
+    if request.args.get("idea") == "1":
+        form.idea.data = True
+
+
 @bp.route("/posts/new", methods=["GET", "POST"])
 @login_required
 @limiter.limit(limits.posting, key_func=limits.per_person, methods=["POST"])
@@ -138,8 +149,7 @@ def new_post():
         abort(403)
     choices = categories.all_categories()
     form = _post_form(choices)
-    if not form.is_submitted() and request.args.get("visibility") == "members":
-        form.visibility.data = "members"
+    _preselect(form)
     files = attaching.from_request(current_user) if form.is_submitted() else attaching.Choices()
     if form.validate_on_submit() and files.ready(form):
         category, visibility = _chosen(form, choices)
@@ -153,6 +163,8 @@ def new_post():
         except DomainError as error:
             populate_errors(form, error)
         else:
+            if form.idea.data and kind == PostKind.DISCUSSION:
+                ideas.propose(current_user, post)
             if post.is_pending:
                 because = screening.held_reason(post=post)
                 flash(_("Thank you! Your post is held for review: %(reason)s It will appear once a moderator has "

@@ -4,6 +4,7 @@ from app.models.attachment import Attachment, AttachmentKind
 from app.models.audit import AuditEntry
 from app.models.event import Event, Signup, SignupStatus
 from app.models.goal import Goal, GoalMetric, GoalPeriod
+from app.models.idea import Idea, IdeaStatus, IdeaVote
 from app.models.mail import OutgoingMail
 from app.models.membership import (
     ApplicationStatus,
@@ -31,7 +32,7 @@ from app.models.user import Role, User
 from app.models.watched_word import WatchAction, WatchedWord, WatchKind
 
 __all__ = [
-    "Attachment", "AttachmentKind", "Goal", "GoalMetric", "GoalPeriod",
+    "Attachment", "AttachmentKind", "Goal", "GoalMetric", "GoalPeriod", "Idea", "IdeaStatus", "IdeaVote",
     "Announcement", "AnnouncementDelivery", "DigestClaim", "Follow", "MailPreference", "NewsConsent", "Notification",
     "ApplicationStatus", "Document", "Invitation", "InvitationStatus", "MemberProfile", "MembershipApplication",
     "PAGE_SLUGS", "AuditEntry", "Category", "Comment", "CommentLike", "Event", "OutgoingMail", "Page", "Post",

@@ -62,6 +62,10 @@ class AuditAction(enum.StrEnum):
     WATCHED_WORDS_ADDED = "watched_words.added"
     WATCHED_WORD_CHANGED = "watched_word.changed"
     WATCHED_WORD_DELETED = "watched_word.deleted"
+    # Ideas with votes (app.services.ideas)
+    IDEA_MARKED = "idea.marked"
+    IDEA_UNMARKED = "idea.unmarked"
+    IDEA_STATUS = "idea.status"
 
 
 # Done by the worker on its schedule (no actor): the audit log says so rather than "command line".

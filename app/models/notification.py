@@ -44,6 +44,7 @@ class NotificationKind(enum.StrEnum):
     APPLICATION = "application"  # a membership application, for those who decide on them
     REVIEW = "review"  # the person's own post or comment was hidden after reports, awaiting a moderator
     WARNING = "warning"  # a moderator's warning with its reason (app.services.sanctions)
+    IDEA_STATUS = "idea_status"  # an idea one follows or wrote got a new status (app.services.ideas)
 
 
 class Notification(db.Model):

@@ -97,6 +97,9 @@ class Post(db.Model):
 
     author: Mapped[User] = relationship()
     category: Mapped[Category | None] = relationship()
+    # Set when the discussion is an idea others vote for (app.models.idea); loaded with the post where shown.
+    # (Named, not imported: app.models.idea builds on this module.)
+    idea: Mapped[Idea | None] = relationship(back_populates="post", uselist=False, viewonly=True)  # noqa: F821
 
     @property
     def is_news(self) -> bool:

@@ -35,6 +35,7 @@ EXPORTED: dict[tuple[str, str], tuple[str, Any]] = {
     ("comments", "author_id"): ("comments.json", _l("Comments you wrote")),
     ("post_likes", "user_id"): ("likes_of_posts.json", _l("Posts you liked")),
     ("comment_likes", "user_id"): ("likes_of_comments.json", _l("Comments you liked")),
+    ("idea_votes", "user_id"): ("idea_votes.json", _l("Ideas you voted for")),
     ("reports", "reporter_id"): ("reports.json", _l("Content you reported to the moderators")),
     ("reports", "person_id"): ("watched_words_found.json", _l("What the watched words found in your profile, "
                                                               "directory entry or messages, for the moderators")),
@@ -69,6 +70,8 @@ NOT_EXPORTED: dict[tuple[str, str], str] = {
     ("notifications", "actor_id"): "you as the cause of someone else's notification; what you did is exported "
                                    "as your posts, comments and likes",
     ("pages", "updated_by_id"): "who last edited a site page; your edits are in audit_log_by_you.json",
+    ("ideas", "status_changed_by_id"): "the volunteer who last answered an idea (shown on it); your answers are in "
+                                       "audit_log_by_you.json",
     ("sanctions", "created_by_id"): "the moderator who warned, silenced or suspended someone else; your decisions "
                                     "are in audit_log_by_you.json",
     ("sanctions", "lifted_by_id"): "the moderator who lifted someone else's silence or suspension; your decisions "

@@ -46,7 +46,7 @@ from app.models.post import Comment, Post
 from app.models.types import utcnow
 from app.models.user import Role, User
 from app.security import log_security_event
-from app.services import attachments, audit, profiles, signups, uploads
+from app.services import attachments, audit, ideas, profiles, signups, uploads
 from app.services.accounts import end_all_sessions
 from app.services.errors import DomainError, PermissionDenied
 from app.services.passwords import hash_password, password_matches
@@ -107,6 +107,7 @@ def erase(user: User, actor: User | None = None) -> None:
         return
     _cancel_signups(user)
     _remove_likes(user)
+    ideas.withdraw_votes(user)
     _remove_own_rows(user)
     _remove_files(user)
     if not user.deletion_keeps_content:

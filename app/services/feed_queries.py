@@ -49,7 +49,7 @@ def feed_page(visible, *, kind: str | None = None, category: Category | None = N
     shown, so posts arriving meanwhile never shift what "older posts" shows.
     """
     query = (select(Post).where(visible)
-             .options(joinedload(Post.author), joinedload(Post.category)))
+             .options(joinedload(Post.author), joinedload(Post.category), joinedload(Post.idea)))
     if not with_body:  # lists show the excerpt; the bodies are most of a post's bytes
         query = query.options(defer(Post.body_source), defer(Post.body_html))
     if kind in (PostKind.NEWS, PostKind.DISCUSSION):

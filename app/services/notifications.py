@@ -195,13 +195,15 @@ class Group:
 
     @property
     def summary(self) -> str:
-        """What the group is about, for its one-line text: applications, warning, event, mention, reply, personal,
-        new_post, followed."""
+        """What the group is about, for its one-line text: applications, warning, event, idea_status, mention,
+        reply, personal, new_post, followed."""
         kinds = {n.kind for n in self.unread or self.notifications}
         if self.key[0] in ("applications", "warning"):
             return self.key[0]
         if "review" in kinds:  # more urgent than any reply in the same thread
             return "review"
+        if "idea_status" in kinds:  # the association's answer to an idea outweighs the comments around it
+            return "idea_status"
         if self.event is not None:
             return "event"
         if kinds in ({"mention"}, {"reply"}, {"new_post"}):

@@ -151,6 +151,10 @@ GET_MATRIX = {
     "organizer.export#unknown": ({"key": "nonsense"}, MODERATORS | {"volunteer": 404, "admin": 404}),
     "organizer.goals": ({}, ADMINS),
     "admin.import_consent": ({}, ADMINS),
+    "ideas.index": ({}, ALL),
+    "ideas.status": ({"post_id": "PUBLIC_IDEA"}, MODERATORS),
+    "ideas.status#members-only": ({"post_id": "MEMBERS_IDEA"}, MODERATORS),
+    "ideas.status#not-an-idea": ({"post_id": "NEWS_POST"}, MODERATORS | {"volunteer": 404, "admin": 404}),
 }
 
 # endpoint -> (url arguments, expected status of a POST with a valid CSRF token and no other data)
@@ -160,6 +164,14 @@ POST_MATRIX = {
     "feed.like_post": ({"post_id": "PUBLIC_POST"}, dict.fromkeys(ROLES, 302)),
     "feed.like_post#members-only": ({"post_id": "MEMBERS_POST"}, MEMBERS_READ | {
         "visitor": 302, "member": 302, "volunteer": 302, "admin": 302}),
+    # Members vote (alumni only when the setting is on); not an idea, or not readable: 404.
+    "ideas.vote": ({"post_id": "PUBLIC_IDEA"}, {"visitor": 302, "alumnus": 403, "member": 302, "volunteer": 302,
+                                                "admin": 302}),
+    "ideas.vote#members-only": ({"post_id": "MEMBERS_IDEA"}, MEMBERS_READ | {
+        "visitor": 302, "member": 302, "volunteer": 302, "admin": 302}),
+    "ideas.vote#not-an-idea": ({"post_id": "NEWS_POST"}, {"visitor": 302, **dict.fromkeys(ROLES[1:], 404)}),
+    "ideas.status": ({"post_id": "PUBLIC_IDEA"}, MODERATORS | {"volunteer": 400, "admin": 400}),  # no status
+    "ideas.mark": ({"post_id": "PUBLIC_POST"}, MODERATORS | {"volunteer": 400, "admin": 400}),  # neither way said
     "feed.add_comment": ({"post_id": "PUBLIC_POST"}, {"visitor": 302, **dict.fromkeys(ROLES[1:], 400)}),
     "feed.add_comment#members-only": ({"post_id": "MEMBERS_POST"}, MEMBERS_READ | {
         "visitor": 302, "member": 400, "volunteer": 400, "admin": 400}),

@@ -36,6 +36,11 @@ def secrets_world(app, make_user, make_post, add_comment, make_event):
         from app.services import uploads
 
         db.session.get(Post, secret.id).like_count = 7
+        from app.models.idea import Idea
+
+        # Members-only ideas: the ideas page, their votes and the volunteers' answer stay inside.
+        db.session.add_all([Idea(post_id=secret.id, vote_count=7, status="planned", status_reason=f"Answer {MARKER}"),
+                            Idea(post_id=teaser.id, vote_count=5)])
         db.session.add(MemberProfile(user_id=member.id, listed=True, city=f"City {MARKER}", bio=f"Bio {MARKER}"))
         stored = uploads.store("documents", f"%PDF-1.4 {MARKER}".encode(), "pdf", "application/pdf")
         document = Document(title=f"Doc {MARKER}", original_name=f"{MARKER}.pdf", stored_name=stored,
@@ -64,7 +69,7 @@ def secrets_world(app, make_user, make_post, add_comment, make_event):
             "APPLICATION": 1, "INVITATION": 1, "INVITATION_TOKEN": "x", "SIGNUP": 1,
             "CANCEL_TOKEN": "x", "CALENDAR_TOKEN": "x" * 24, "NEWS_POST": secret.id, "UNSUBSCRIBE_TOKEN": "x",
             "CONSENT_TOKEN": "x", "PHOTO": picture_id, "MEMBERS_PHOTO": picture_id, "HANDLE": handle,
-            "AUTHOR_HANDLE": handle, "SPARE": member.id}
+            "AUTHOR_HANDLE": handle, "SPARE": member.id, "PUBLIC_IDEA": secret.id, "MEMBERS_IDEA": secret.id}
 
 
 @pytest.mark.parametrize("role", [None, Role.ALUMNUS])
@@ -81,7 +86,8 @@ def test_members_only_marker_appears_in_no_response(app, client, make_user, secr
              f"/search?q={MARKER}", f"/search?q=Title+{MARKER}", "/search?q=Hidden", "/search?q=City",
              f"/search?q={MARKER}&kind=document", f"/search?q={MARKER}&kind=profile", "/search?q=Doc&sort=date",
              f'/search?q="{MARKER}"', "/search?q=ZZ*", f"/search?q={MARKER}&members_area=y",
-             f"/people/{secrets_world['HANDLE']}", f"/people/{secrets_world['HANDLE']}/avatar.svg"}
+             f"/people/{secrets_world['HANDLE']}", f"/people/{secrets_world['HANDLE']}/avatar.svg",
+             "/ideas/", "/ideas/?sort=newest", "/ideas/?status=planned", "/ideas/?status=new"}
     for url in sorted(urls):
         response = client.get(url, follow_redirects=True)
         body = response.get_data(as_text=True).replace(f"{MARKER}-name-is-public-ok", "")
