@@ -154,6 +154,7 @@ AUDIT_ACTION_LABELS = {
     AuditAction.WATCHED_WORDS_ADDED: _l("Watched words added"),
     AuditAction.WATCHED_WORD_CHANGED: _l("Watched word changed"),
     AuditAction.WATCHED_WORD_DELETED: _l("Watched word deleted"),
+    AuditAction.POLL_CLOSED: _l("Poll closed early"),
 }
 JOB_LABELS = {  # the worker's periodic jobs (app.queue.PERIODIC), as the admins' page names them
     "mail": _l("Send due mail"),
@@ -165,5 +166,6 @@ JOB_LABELS = {  # the worker's periodic jobs (app.queue.PERIODIC), as the admins
     "clean-up": _l("Delete old stored mail and unused uploads"),
     "erase-accounts": _l("Erase accounts whose deletion is due"),
     "end-sanctions": _l("End silences and suspensions at their end date"),
+    "forget-poll-voters": _l("Forget who voted in closed polls"),
     "heartbeat": _l("Heartbeat"),
 }

@@ -62,6 +62,7 @@ class AuditAction(enum.StrEnum):
     WATCHED_WORDS_ADDED = "watched_words.added"
     WATCHED_WORD_CHANGED = "watched_word.changed"
     WATCHED_WORD_DELETED = "watched_word.deleted"
+    POLL_CLOSED = "poll.closed"  # a moderator closed someone else's poll early (app.services.polls)
 
 
 # Done by the worker on its schedule (no actor): the audit log says so rather than "command line".

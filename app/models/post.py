@@ -97,6 +97,9 @@ class Post(db.Model):
 
     author: Mapped[User] = relationship()
     category: Mapped[Category | None] = relationship()
+    # Its poll, if it carries one (app.models.poll); the feed loads it with the post, in the same query.
+    # (Named, not imported: app.models.poll builds on this module.)
+    poll: Mapped[Poll | None] = relationship(back_populates="post", passive_deletes=True)  # noqa: F821
 
     @property
     def is_news(self) -> bool:
