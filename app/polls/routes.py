@@ -58,33 +58,31 @@ def edit(post_id: int):
     return render_template("polls/edit.html", post=post, poll=poll, form=form, fields=fields), 400 if failed else 200
 
 
-@bp.post("/posts/<int:post_id>/poll/vote")
-@login_required
-def vote(post_id: int):
+def _act_on_poll(post_id: int, act, done: str):
+    """Load the post and its poll (or 404), act, and go back to the poll saying how it went."""
     post = load_post(post_id)
     poll = _poll_or_404(post)
     try:
-        polls.vote(current_user, post, poll, polls.chosen_ids(request.form.getlist("option")))
+        act(post, poll)
     except PermissionDenied:
         abort(403)
     except DomainError as error:
         flash(error.message, "error")
     else:
-        flash(_("Thank you: your vote is counted."), "success")
+        flash(done, "success")
     return redirect(_back(post))
+
+
+@bp.post("/posts/<int:post_id>/poll/vote")
+@login_required
+def vote(post_id: int):
+    choice = request.form.getlist("option")
+    return _act_on_poll(post_id, lambda post, poll: polls.vote(current_user, post, poll, polls.chosen_ids(choice)),
+                        _("Thank you: your vote is counted."))
 
 
 @bp.post("/posts/<int:post_id>/poll/close")
 @login_required
 def close(post_id: int):
-    post = load_post(post_id)
-    poll = _poll_or_404(post)
-    try:
-        polls.close_poll(current_user, post, poll)
-    except PermissionDenied:
-        abort(403)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("The poll is closed."), "success")
-    return redirect(_back(post))
+    return _act_on_poll(post_id, lambda post, poll: polls.close_poll(current_user, post, poll),
+                        _("The poll is closed."))

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from email import message_from_string
+from email.policy import default
 
 import pytest
 from sqlalchemy import func, select
@@ -109,7 +111,7 @@ def test_bad_polls_are_refused_with_the_text_kept(app, client, member, fields, m
 def test_the_author_adds_a_poll_later_and_changes_it_until_the_first_vote(app, client, member, make_post,
                                                                           new_client, make_user):
     post = make_post(member, title="Sommerfest")
-    assert 'href="/posts/%d/poll"' % post.id in text_of(client.get(f"/posts/{post.id}"))
+    assert f'href="/posts/{post.id}/poll"' in text_of(client.get(f"/posts/{post.id}"))
     response = client.submit(f"/posts/{post.id}/poll", {"poll-question": "Which day?",
                                                         "poll-options": "Saturday\nSunday",
                                                         "poll-multiple": "single", "poll-results": "after_close",
@@ -398,6 +400,41 @@ def test_a_members_only_poll_stays_with_members(app, client, make_user, make_pos
     assert counts(app, poll_id)[0] == 1
 
 
+def test_a_members_only_poll_is_in_no_mail(app, client, make_user):
+    """The mail about a followed category's new post carries the post, never its poll (for anyone)."""
+    from app.models.mail import OutgoingMail
+    from app.models.notification import FollowTarget
+    from app.models.post import Category
+    from app.services import digests
+    from app.services.notifications import follow
+    from tests.integration.test_notifications import consent
+
+    with app.app_context():
+        category = Category(slug="verein", name="Verein")
+        db.session.add(category)
+        db.session.commit()
+        category_id = category.id
+    for reader in (make_user(Role.MEMBER), make_user()):
+        with app.test_request_context():
+            follow(db.session.get(User, reader.id), FollowTarget.CATEGORY, category_id)
+            db.session.commit()
+        consent(app, reader, followed="immediately")
+    client.login(make_user(Role.MEMBER))
+    response = client.submit("/posts/new", {**NEW_POST, "visibility": "members", "category": str(category_id),
+                                            "poll-question": "Mail-secret question?",
+                                            "poll-options": "Mail-secret A\nMail-secret B"})
+    assert response.status_code == 302
+    with app.test_request_context():
+        digests.send_immediate(utcnow() + timedelta(minutes=10))
+        db.session.commit()
+    with app.app_context():
+        raw = db.session.scalars(select(OutgoingMail.message)).all()
+    texts = [" ".join(part.get_content() for part in message_from_string(message, policy=default).walk()
+                      if part.get_content_maintype() == "text") for message in raw]
+    assert any("Where shall we meet?" in text for text in texts), texts
+    assert not any("Mail-secret" in text for text in texts)
+
+
 def test_poll_texts_are_screened_like_the_post(app, client, member):
     watch(app, "Idiot", kind="substring", action="block")
     response = client.submit("/posts/new", {**NEW_POST, "poll-options": "Köln\nIdioten"})
@@ -437,3 +474,15 @@ def test_the_options_stored_are_at_most_twenty(app):
     with pytest.raises(DomainError):
         parse_options("\n".join(f"o{n}" for n in range(21)))
     assert PollOption.__table__.c.label.type.length == 200
+
+
+def test_the_demo_has_a_poll_in_a_discussion(app, client):
+    from app import demo
+
+    with app.test_request_context():
+        demo.seed("demo-password-for-tests")
+        db.session.commit()
+        poll = db.session.scalar(select(Poll))
+        post_id = poll.post_id
+        assert poll.voter_count == 2 and poll.multiple and not poll.post.is_members_only
+    assert "Welche Angebote wünscht ihr euch hier?" in text_of(client.get(f"/posts/{post_id}"))
