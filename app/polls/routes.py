@@ -36,7 +36,8 @@ def edit(post_id: int):
         abort(403)
     poll = polls.poll_of(post)
     if poll is not None and (poll.voter_count or poll.is_closed):
-        flash(_("People have voted already: the poll can no longer be changed."), "error")
+        flash(_("This poll is closed.") if poll.is_closed else
+              _("People have voted already: the poll can no longer be changed."), "error")
         return redirect(_back(post))
     form, fields = ConfirmForm(), poll_fields()
     if poll is not None and not form.is_submitted():

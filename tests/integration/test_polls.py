@@ -486,3 +486,32 @@ def test_the_demo_has_a_poll_in_a_discussion(app, client):
         post_id = poll.post_id
         assert poll.voter_count == 2 and poll.multiple and not poll.post.is_members_only
     assert "Welche Angebote wünscht ihr euch hier?" in text_of(client.get(f"/posts/{post_id}"))
+
+
+def test_polls_add_no_queries_that_grow_with_them(app, client, make_user, make_post):
+    """The post page reads a poll in one query (and whether this person voted in one more), however many options
+    and votes; the feed reads the posts' polls with the posts, however many carry one."""
+    from tests.integration.test_query_counts import count_queries
+
+    def page_queries(url):
+        with count_queries(app) as statements:
+            assert client.get(url).status_code == 200
+        return len(statements)
+
+    client.login(make_user())
+    small, large = make_post(title="Small"), make_post(title="Large")
+    make_poll(app, small, options=("A", "B"))
+    _poll, ids = make_poll(app, large, options=[f"Option {n}" for n in range(20)], multiple=True)
+    for _n in range(5):
+        voter = make_user()
+        with app.test_request_context():
+            from app.services import polls
+
+            stored = db.session.get(Post, large.id)
+            polls.vote(db.session.get(User, voter.id), stored, polls.poll_of(stored), ids[:3])
+            db.session.commit()
+    assert page_queries(f"/posts/{small.id}") == page_queries(f"/posts/{large.id}")
+    before = page_queries("/")
+    for number in range(6):
+        make_poll(app, make_post(title=f"More {number}"))
+    assert page_queries("/") == before
