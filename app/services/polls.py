@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, insert, or_, select, update
@@ -37,7 +37,8 @@ from app.services import audit, posts, screening
 from app.services.errors import DomainError, PermissionDenied
 
 log = logging.getLogger(__name__)
-MAX_OPTION_ID = 2**31 - 1  # ids are PostgreSQL integers: anything larger is junk, not an option
+MAX_OPTION_ID = 2**31 - 1
+CLOSING_MAX = timedelta(days=3653)  # ids are PostgreSQL integers: anything larger is junk, not an option
 
 
 class AlreadyVoted(DomainError):
@@ -93,8 +94,11 @@ def check_draft(draft: PollDraft, now: datetime | None = None) -> list[str]:
     if draft.multiple and draft.max_choices is not None and not 2 <= draft.max_choices <= len(options):
         raise DomainError(_l("Please enter a number from %(min)d to %(max)d (the number of options), or leave it "
                              "empty.", min=2, max=len(options)), "max_choices")
-    if draft.closes_at is not None and draft.closes_at <= (now or utcnow()):
+    now = now or utcnow()
+    if draft.closes_at is not None and draft.closes_at <= now:
         raise DomainError(_l("The closing time must lie in the future."), "closes_at")
+    if draft.closes_at is not None and draft.closes_at > now + CLOSING_MAX:  # also: no year 9999 to overflow
+        raise DomainError(_l("The closing time must lie within the next %(years)d years.", years=10), "closes_at")
     return options
 
 

@@ -90,6 +90,7 @@ def test_a_post_without_poll_stays_without(app, client, member):
     ({"poll-options": "Köln\nköln"}, "is there twice"),
     ({"poll-options": "A\nB", "poll-closes_at": "2020-01-01T10:00"}, "The closing time must lie in the future."),
     ({"poll-options": "A\nB", "poll-closes_at": "not a time"}, "Not a valid datetime value."),
+    ({"poll-options": "A\nB", "poll-closes_at": "9999-12-31T23:59"}, "within the next 10 years"),
     ({"poll-options": "A\nB\nC", "poll-multiple": "multiple", "poll-max_choices": "5"}, "from 2 to 3"),
     ({"poll-options": "A\nB", "poll-max_choices": "99999999999999999999"}, "Please enter a number"),
     ({"poll-options": "A\nB", "poll-question": "q" * 301}, "Use at most 300 characters."),
@@ -379,6 +380,33 @@ def test_many_people_voting_at_once_are_all_counted(app, make_user, make_post):
     assert errors == []
     expected = [sum(1 for v in voters if v % 2), sum(1 for v in voters if not v % 2), 0]
     assert counts(app, poll_id) == (8, expected, 8)
+
+
+def test_votes_arriving_while_the_poll_closes_are_counted_whole_or_not_at_all(app, make_user, make_post):
+    from app.services import polls
+
+    author = make_user(Role.MEMBER)
+    post = make_post(author)
+    poll_id, (first, *_rest) = make_poll(app, post)
+    voters = [make_user().id for _n in range(7)]
+
+    def work(who):
+        person = db.session.get(User, author.id if who == "close" else who)
+        stored, poll = db.session.get(Post, post.id), db.session.get(Poll, poll_id)
+        try:
+            if who == "close":
+                polls.close_poll(person, stored, poll)
+            else:
+                polls.vote(person, stored, poll, [first])
+        except polls.PollClosed:
+            return "closed"
+        return "done"
+
+    results, errors = run_together(app, work, [*voters, "close"])
+    assert errors == [] and results["close"] == "done"
+    counted = sum(1 for who in voters if results[who] == "done")
+    voter_count, options, ballots = counts(app, poll_id)
+    assert voter_count == options[0] == ballots == counted
 
 
 # ---------------------------------------------------------------- boundary, screening, the feed
