@@ -29,6 +29,8 @@ def test_a_poll_is_answered_and_shows_its_results(viewport_name, app, make_user,
     author.locator("summary", has_text="Add a poll").click()
     author.get_by_label("Options, one per line").fill("\n".join(OPTIONS))
     author.get_by_label("Several choices", exact=True).check()
+    assert_accessible(author, f"the post form with its poll ({viewport_name})")
+    assert_fits_viewport(author, f"the post form with its poll ({viewport_name})")
     author.get_by_role("button", name="Publish").click()
     poll = author.locator("#poll")
     expect(poll.get_by_role("heading", name=TITLE)).to_be_visible()
@@ -58,3 +60,5 @@ def test_a_poll_is_answered_and_shows_its_results(viewport_name, app, make_user,
     assert_fits_viewport(voter, f"the poll's results ({viewport_name})")
     voter.goto("/")
     expect(voter.locator(".entry", has_text=TITLE).locator(".badge.poll")).to_have_text("Poll, open")
+    author.goto(post_url.split("#")[0] + "/poll")  # nobody may change it now: back to the poll, said why
+    expect(author.locator(".flashes")).to_contain_text("can no longer be changed")
