@@ -112,6 +112,7 @@ BLUEPRINTS = (
     ("people", "/people", ("routes",)),
     ("organizer", "/organizer", ("routes",)),
     ("ideas", "/ideas", ("routes",)),
+    ("polls", None, ("routes",)),
 )
 
 

@@ -11,7 +11,7 @@ from app.models.idea import IdeaStatus
 from app.models.post import Category, PostKind, Visibility
 from app.models.types import utcnow
 from app.models.user import Role, User
-from app.services import accounts, ideas, settings
+from app.services import accounts, ideas, polls, settings
 from app.services.comments import add_comment
 from app.services.events import EventDetails, create_event
 from app.services.pages import save_page
@@ -104,6 +104,7 @@ def seed(password: str) -> None:
         comments.append(add_comment(users[author], posts[post], body, comments[parent] if parent is not None else None))
     _seed_events(users[1])
     _seed_ideas(users, categories)
+    _seed_poll(users, posts[1])
     settings.save(None, {"setup_finished": True, "tagline": "Das Netzwerk der Ehemaligen – Demo"})  # a demo is set up
 
 
@@ -130,3 +131,15 @@ def _seed_events(organizer) -> None:
         title="Mitgliederversammlung", description="Tagesordnung folgt im Mitgliederbereich.",
         starts_at=start + timedelta(days=7), ends_at=start + timedelta(days=7, hours=2), place="Raum 1.23",
         visibility="members", capacity=None, max_guests=0, note_label="", **common))
+
+
+def _seed_poll(users, post) -> None:
+    """A poll in a public demo discussion, with two votes (results show after voting)."""
+    polls.add_poll(post.author, post, polls.PollDraft(
+        question="Welche Angebote wünscht ihr euch hier?", multiple=True,
+        options="Praktika\nWerkstudierenden-Stellen\nAbschlussarbeiten\nEhrenamtliche Mitarbeit",
+        closes_at=utcnow() + timedelta(days=21)))
+    poll = polls.poll_of(post)
+    if poll is not None:
+        for voter, choice in ((users[2], [0, 2]), (users[1], [3])):
+            polls.vote(voter, post, poll, [poll.options[index].id for index in choice])

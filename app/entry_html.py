@@ -33,15 +33,18 @@ def feed_entry(context, post) -> Markup:
     dates = context["dates"]
     teaser_only = policy.shows_teaser(viewer, post)
     author, category, idea = post.author, post.category, post.idea
+    poll = None if teaser_only else post.poll  # loaded with the feed's posts; never shown with a teaser
+    poll_state = (poll.is_closed, poll.closes_at) if poll is not None else None
     key = ("entry", post.id, post.title, post.excerpt, post.kind, post.visibility, post.status, post.pinned,
            post.created_at, post.last_activity_at, post.comment_count, post.like_count,
            (category.slug, category.name) if category else None,
            (author.display_name, author.handle, author.avatar_name, author.is_suspended) if author else None,
            (idea.status, idea.vote_count) if idea else None,
-           locale, signed_in, teaser_only)
+           locale, signed_in, teaser_only, poll_state)
 
     def render() -> str:
         return render_template("feed/_entry_card.html", post=post, signed_in=signed_in, teaser_only=teaser_only,
+                               poll_state=poll_state,
                                created_absolute=dates.absolute(post.created_at), created_marker=CREATED_MARKER,
                                active_absolute=dates.absolute(post.last_activity_at), active_marker=ACTIVE_MARKER)
 

@@ -157,6 +157,7 @@ AUDIT_ACTION_LABELS = {
     AuditAction.IDEA_MARKED: _l("Discussion made an idea"),
     AuditAction.IDEA_UNMARKED: _l("Idea made a plain discussion again"),
     AuditAction.IDEA_STATUS: _l("Status of an idea changed"),
+    AuditAction.POLL_CLOSED: _l("Poll closed early"),
 }
 JOB_LABELS = {  # the worker's periodic jobs (app.queue.PERIODIC), as the admins' page names them
     "mail": _l("Send due mail"),
@@ -168,5 +169,6 @@ JOB_LABELS = {  # the worker's periodic jobs (app.queue.PERIODIC), as the admins
     "clean-up": _l("Delete old stored mail and unused uploads"),
     "erase-accounts": _l("Erase accounts whose deletion is due"),
     "end-sanctions": _l("End silences and suspensions at their end date"),
+    "forget-poll-voters": _l("Forget who voted in closed polls"),
     "heartbeat": _l("Heartbeat"),
 }

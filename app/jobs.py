@@ -18,7 +18,7 @@ from app.extensions import db
 from app.mail.sending import send_pending, send_queued
 from app.models.notification import MailMode
 from app.queue import huey, record_run
-from app.services import announcements, attachments, digests, erasure, notifications, outbox, sanctions, signups
+from app.services import announcements, attachments, digests, erasure, notifications, outbox, polls, sanctions, signups
 
 log = logging.getLogger(__name__)
 _worker_app: Flask | None = None
@@ -128,4 +128,6 @@ clean_up_task = _periodic("clean-up", crontab(minute="30", hour="3"), clean_up)
 # Silences and suspensions stop counting at their end by themselves (the account row's date is read); this job
 # clears them, writes the history and mails the person.
 end_sanctions = _periodic("end-sanctions", crontab(minute="*/5"), sanctions.end_due)
+# Who voted in a poll is kept only while it is open (to refuse a second vote): soon after it closes, it is gone.
+forget_poll_voters = _periodic("forget-poll-voters", crontab(minute="*/10"), polls.forget_voters)
 heartbeat = _periodic("heartbeat", crontab(minute="*"), lambda: "alive")

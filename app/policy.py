@@ -339,6 +339,40 @@ def can_vote_for_idea(user, post, idea) -> bool:
     if post.author_id == user.id or post.is_hidden or post.is_pending or post.is_locked:
         return False
     return not idea.is_closed
+# ---------------------------------------------------------------- polls
+# A poll is part of its post: whoever cannot read the post sees nothing of it (members-only polls live in
+# members-only posts). Ballots are anonymous: no rule here ever shows who voted, nor for what.
+
+
+def can_vote_in_poll(user, post) -> bool:
+    """Those who may write on the post: a verified account, neither silenced nor suspended, that may read the post
+    (not hidden or held). A lock on the comments does not stop the vote: the poll's own closing time does."""
+    return (can_post(user) and can_read_post(user, post) and not post.is_hidden and not post.is_pending)
+
+
+def can_edit_poll(user, post) -> bool:
+    """Adding a poll to a post, or changing it while nobody has voted: the post's author."""
+    return can_post(user) and can_read_post(user, post) and post.author_id == user.id and post.kind != PostKind.EVENT
+
+
+def can_close_poll(user, post) -> bool:
+    """Closing a poll early: its author, or a moderator."""
+    if rank_of(user) == VISITOR_RANK or not can_read_post(user, post):
+        return False
+    return (post.author_id == user.id and not user.is_suspended) or can_moderate(user)
+
+
+def can_see_poll_results(user, post, poll, *, voted: bool) -> bool:
+    """The counts, as the author chose: after voting (and to its author and the moderators, who follow it, from the
+    start), or only once it is closed (to everyone alike: nobody's early look can sway the later votes). Once
+    closed, everyone who reads the post sees them."""
+    if not can_read_post(user, post):
+        return False
+    if poll.is_closed:
+        return True
+    if poll.results_shown != "after_vote":
+        return False
+    return voted or post.author_id == _user_id(user) or can_moderate(user)
 
 
 # ---------------------------------------------------------------- events

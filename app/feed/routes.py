@@ -17,7 +17,8 @@ from app.loaders import load_event_of_discussion, load_post
 from app.models.notification import FollowTarget
 from app.models.post import Category, PostKind, Visibility
 from app.models.types import utcnow
-from app.services import categories, feed_queries, ideas, posts, screening, threads
+from app.poll_form import place_error, poll_fields
+from app.services import categories, feed_queries, ideas, polls, posts, screening, threads
 from app.services.errors import DomainError, PermissionDenied
 from app.services.notifications import is_following
 from app.templating import DateTexts
@@ -75,7 +76,8 @@ def show(post_id: int):
                            idea_voted=post.idea is not None and ideas.has_voted(current_user, post.id),
                            # A form makes a CSRF token and so a session cookie: only for those who may write.
                            form=CommentForm() if policy.can_comment(current_user, post) else None,
-                           following=is_following(current_user, FollowTarget.POST, post.id))
+                           following=is_following(current_user, FollowTarget.POST, post.id),
+                           poll=polls.poll_view(current_user, post))
 
 
 SEEN_THREADS = 40  # threads whose last visit this browser remembers
@@ -151,17 +153,19 @@ def new_post():
     form = _post_form(choices)
     _preselect(form)
     files = attaching.from_request(current_user) if form.is_submitted() else attaching.Choices()
-    if form.validate_on_submit() and files.ready(form):
+    poll = poll_fields()  # an optional poll, its own part of the form (app.poll_form)
+    if (form.validate_on_submit() & poll.checked(required=False)) and files.ready(form):
         category, visibility = _chosen(form, choices)
         try:
-            post = posts.create_post(current_user, kind=kind, title=form.title.data, body=form.body.data,
-                                     category=category, visibility=visibility,
-                                     public_teaser=form.public_teaser.data, pinned=form.pinned.data,
-                                     submission=submission_key(form), attachments=files.items)
+            post = polls.create_post(current_user, poll=None if poll.is_empty else poll.draft(), kind=kind,
+                                     title=form.title.data, body=form.body.data, category=category,
+                                     visibility=visibility, public_teaser=form.public_teaser.data,
+                                     pinned=form.pinned.data, submission=submission_key(form),
+                                     attachments=files.items)
         except PermissionDenied as error:
             populate_errors(form, DomainError(error.message))
         except DomainError as error:
-            populate_errors(form, error)
+            place_error(form, poll, error)
         else:
             if form.idea.data and kind == PostKind.DISCUSSION:
                 ideas.propose(current_user, post)
@@ -171,8 +175,8 @@ def new_post():
                         "approved it.", reason=because) if because else
                       _("Thank you! Your post will appear once a moderator has approved it."), "info")
             return redirect(url_for("feed.show", post_id=post.id))
-    return render_template("feed/edit_post.html", form=form, kind=kind, post=None,
-                           files=files), 400 if form.errors else 200
+    return render_template("feed/edit_post.html", form=form, kind=kind, post=None, files=files,
+                           poll_form=poll), 400 if form.errors or poll.errors or poll.form_errors else 200
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])

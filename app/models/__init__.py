@@ -25,6 +25,7 @@ from app.models.notification import (
     Notification,
 )
 from app.models.page import PAGE_SLUGS, Page
+from app.models.poll import Poll, PollBallot, PollOption, ResultsShown
 from app.models.post import Category, Comment, CommentLike, Post, PostKind, PostLike, Status, Visibility
 from app.models.sanction import Sanction, SanctionEnding, SanctionKind
 from app.models.settings import SiteSetting
@@ -36,7 +37,8 @@ __all__ = [
     "Announcement", "AnnouncementDelivery", "DigestClaim", "Follow", "MailPreference", "NewsConsent", "Notification",
     "ApplicationStatus", "Document", "Invitation", "InvitationStatus", "MemberProfile", "MembershipApplication",
     "PAGE_SLUGS", "AuditEntry", "Category", "Comment", "CommentLike", "Event", "OutgoingMail", "Page", "Post",
-    "PostKind", "PostLike", "Sanction", "SanctionEnding", "SanctionKind",
+    "Poll", "PollBallot", "PollOption", "PostKind", "PostLike", "ResultsShown",
+    "Sanction", "SanctionEnding", "SanctionKind",
     "Signup", "SignupStatus", "Report", "ReportReason", "ReportResolution", "Role",
     "SiteSetting", "Status", "User", "Visibility", "WatchAction", "WatchKind", "WatchedWord",
 ]

@@ -66,6 +66,7 @@ class AuditAction(enum.StrEnum):
     IDEA_MARKED = "idea.marked"
     IDEA_UNMARKED = "idea.unmarked"
     IDEA_STATUS = "idea.status"
+    POLL_CLOSED = "poll.closed"  # a moderator closed someone else's poll early (app.services.polls)
 
 
 # Done by the worker on its schedule (no actor): the audit log says so rather than "command line".

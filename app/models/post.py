@@ -100,6 +100,9 @@ class Post(db.Model):
     # Set when the discussion is an idea others vote for (app.models.idea); loaded with the post where shown.
     # (Named, not imported: app.models.idea builds on this module.)
     idea: Mapped[Idea | None] = relationship(back_populates="post", uselist=False, viewonly=True)  # noqa: F821
+    # Its poll, if it carries one (app.models.poll); the feed loads it with the post, in the same query.
+    # (Named, not imported: app.models.poll builds on this module.)
+    poll: Mapped[Poll | None] = relationship(back_populates="post", passive_deletes=True)  # noqa: F821
 
     @property
     def is_news(self) -> bool:

@@ -48,8 +48,10 @@ def feed_page(visible, *, kind: str | None = None, category: Category | None = N
     Keyset pagination on (last_activity_at, id): a page continues strictly after the last post
     shown, so posts arriving meanwhile never shift what "older posts" shows.
     """
+    # The poll comes in the same query (one row per post at most): the card says "Poll, open until …".
     query = (select(Post).where(visible)
-             .options(joinedload(Post.author), joinedload(Post.category), joinedload(Post.idea)))
+             .options(joinedload(Post.author), joinedload(Post.category), joinedload(Post.idea),
+                      joinedload(Post.poll)))
     if not with_body:  # lists show the excerpt; the bodies are most of a post's bytes
         query = query.options(defer(Post.body_source), defer(Post.body_html))
     if kind in (PostKind.NEWS, PostKind.DISCUSSION):

@@ -51,10 +51,11 @@ def _render(post: Post, body: str) -> None:
 
 def create_post(author: User, *, kind: PostKind, title: str, body: str, category: Category | None,
                 visibility: Visibility, public_teaser: bool = False, pinned: bool = False,
-                submission: str | None = None, attachments: list | None = None) -> Post:
+                submission: str | None = None, attachments: list | None = None, hold: bool = False) -> Post:
     """Start a discussion or write news, with its photos and files (the author's drafts, each photo described).
     The same form submitted twice (its `submission` key, even when both copies arrive at once) stores one
-    post; without a key, a repeat within minutes does."""
+    post; without a key, a repeat within minutes does. `hold`: held for approval whatever its own text (what
+    comes with it, a poll, was screened and held)."""
     if kind == PostKind.NEWS and not policy.can_write_news(author):
         raise PermissionDenied(_l("Only volunteers write news."))
     if kind == PostKind.DISCUSSION and not policy.can_start_discussion(author, visibility):
@@ -76,7 +77,8 @@ def create_post(author: User, *, kind: PostKind, title: str, body: str, category
                         pinned=pinned and kind == PostKind.NEWS, author_id=author.id, body_source=body,
                         body_html=body_html, excerpt=excerpt_from_html(body_html), created_at=utcnow(),
                         last_activity_at=utcnow(), submission_key=submission,
-                        status=Status.PENDING if verdict.hold or needs_approval(author) else Status.PUBLISHED)
+                        status=Status.PENDING if verdict.hold or hold or needs_approval(author)
+                        else Status.PUBLISHED)
     if new_id is None:  # the other copy of this submission was stored a moment ago
         return db.session.scalars(select(Post).where(Post.author_id == author.id, same)).one()
     post = db.session.get_one(Post, new_id)

@@ -59,6 +59,7 @@ FIELD_LABELS = {
     "note_label": _l("Question to people signing up"), "display_name": _l("Display name"), "handle": _l("Handle"),
     "bio": _l("About me"), "programme": _l("Programme"), "city": _l("City"), "employer": _l("Employer"),
     "position": _l("Position"), "subject": _l("Subject"), "message": _l("Message"),
+    "poll_question": _l("Poll question"), "poll_options": _l("Poll options"),
 }
 # Every link has a dot or a colon; a text with few of these cannot have many links, and is not rendered to count.
 _LINK_HINT = re.compile(r"[.:]")

@@ -155,6 +155,10 @@ GET_MATRIX = {
     "ideas.status": ({"post_id": "PUBLIC_IDEA"}, MODERATORS),
     "ideas.status#members-only": ({"post_id": "MEMBERS_IDEA"}, MODERATORS),
     "ideas.status#not-an-idea": ({"post_id": "NEWS_POST"}, MODERATORS | {"volunteer": 404, "admin": 404}),
+    # Polls (the world's two posts carry one, see the `world` fixture below): only the post's author changes it.
+    "polls.edit": ({"post_id": "PUBLIC_POST"}, NOT_THE_AUTHOR),
+    "polls.edit#members-only": ({"post_id": "MEMBERS_POST"}, MEMBERS_READ | {
+        "visitor": 302, "member": 403, "volunteer": 403, "admin": 403}),
 }
 
 # endpoint -> (url arguments, expected status of a POST with a valid CSRF token and no other data)
@@ -180,6 +184,14 @@ POST_MATRIX = {
     "feed.like_comment": ({"comment_id": "COMMENT"}, dict.fromkeys(ROLES, 302)),
     "feed.report_post": ({"post_id": "PUBLIC_POST"}, {"visitor": 302, **dict.fromkeys(ROLES[1:], 400)}),
     "feed.report_comment": ({"comment_id": "COMMENT"}, {"visitor": 302, **dict.fromkeys(ROLES[1:], 400)}),
+    # No option chosen: said so on the post's page, nothing counted.
+    "polls.vote": ({"post_id": "PUBLIC_POST"}, dict.fromkeys(ROLES, 302)),
+    "polls.vote#members-only": ({"post_id": "MEMBERS_POST"}, MEMBERS_READ | {
+        "visitor": 302, "member": 302, "volunteer": 302, "admin": 302}),
+    "polls.edit": ({"post_id": "PUBLIC_POST"}, NOT_THE_AUTHOR),
+    "polls.close": ({"post_id": "PUBLIC_POST"}, MODERATORS | {"volunteer": 302, "admin": 302}),
+    "polls.close#members-only": ({"post_id": "MEMBERS_POST"}, MODERATORS | {
+        "alumnus": 404, "volunteer": 302, "admin": 302}),
     "moderation.categories": ({}, MODERATORS | {"volunteer": 400, "admin": 400}),
     "moderation.change_category": ({"category_id": "CATEGORY"}, MODERATORS | {"volunteer": 400, "admin": 400}),
     "moderation.dismiss_report": ({"report_id": "REPORT"}, MODERATORS | {"volunteer": 302, "admin": 302}),
@@ -271,6 +283,18 @@ POST_MATRIX = {
     "organizer.archive_goal": ({"goal_id": 999999}, ADMINS | {"admin": 404}),
     "admin.import_consent": ({}, ADMINS | {"admin": 400}),  # no file chosen
 }
+
+
+@pytest.fixture
+def world(world, app):
+    """The world of conftest, its public and members-only posts each with a poll by their author."""
+    from types import SimpleNamespace
+
+    from tests.integration.test_polls import make_poll
+
+    for key in ("PUBLIC_POST", "MEMBERS_POST"):
+        make_poll(app, SimpleNamespace(id=world[key]))
+    return world
 
 
 def rules(app, method):

@@ -30,6 +30,10 @@ def secrets_world(app, make_user, make_post, add_comment, make_event):
     public = make_post(member, title="Public post", body="nothing secret")
     add_comment(member, public, "public comment")
     event = make_event(title=f"Event {MARKER}", visibility="members", capacity=3)
+    from tests.integration.test_polls import make_poll
+
+    for post in (secret, teaser):  # a poll's question and options are as members-only as its post
+        make_poll(app, post, question=f"Poll {MARKER}?", options=(f"Yes {MARKER}", f"No {MARKER}"))
     with app.app_context():
         from app.models.membership import Document, MemberProfile
         from app.models.post import Post
