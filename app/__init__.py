@@ -111,6 +111,7 @@ BLUEPRINTS = (
     ("files", "/files", ("routes",)),
     ("people", "/people", ("routes",)),
     ("organizer", "/organizer", ("routes",)),
+    ("opportunities", "/jobs", ("routes",)),
 )
 
 

@@ -7,12 +7,14 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.models.opportunity import OpportunityKind, WorkMode
 from app.models.post import Category, PostKind, Visibility
 from app.models.types import utcnow
 from app.models.user import Role, User
 from app.services import accounts, settings
 from app.services.comments import add_comment
 from app.services.events import EventDetails, create_event
+from app.services.opportunities import OfferDetails, create_offer
 from app.services.pages import save_page
 from app.services.posts import create_post
 
@@ -88,6 +90,7 @@ def seed(password: str) -> None:
     for post, author, parent, body in COMMENTS:
         comments.append(add_comment(users[author], posts[post], body, comments[parent] if parent is not None else None))
     _seed_events(users[1])
+    _seed_offers(users, categories["karriere"])
     settings.save(None, {"setup_finished": True, "tagline": "Das Netzwerk der Ehemaligen – Demo"})  # a demo is set up
 
 
@@ -103,3 +106,29 @@ def _seed_events(organizer) -> None:
         title="Mitgliederversammlung", description="Tagesordnung folgt im Mitgliederbereich.",
         starts_at=start + timedelta(days=7), ends_at=start + timedelta(days=7, hours=2), place="Raum 1.23",
         visibility="members", capacity=None, max_guests=0, note_label="", **common))
+
+
+def _seed_offers(users, category) -> None:
+    """A few offers on the jobs and volunteering board, in German like the rest of the demo."""
+    offers = (
+        (2, OfferDetails(kind=OpportunityKind.WORKING_STUDENT, title="Werkstudent:in Datenanalyse (m/w/d)",
+                         organisation="Stadtwerke Musterstadt", place="Musterstadt", work_mode=WorkMode.HYBRID,
+                         hours="15–20 Stunden pro Woche", category=category,
+                         body="Du hilfst uns, Verbrauchsdaten **verständlich** aufzubereiten.\n\n"
+                              "- Python oder R\n- Spaß an Zahlen\n- Studium im Hauptfach",
+                         apply_url="https://example.org/karriere/werkstudent-daten")),
+        (1, OfferDetails(kind=OpportunityKind.VOLUNTEER, title="Helfer:innen für das Sommerfest gesucht",
+                         organisation="Alumni Commons e. V.", place="Campus, Innenhof", hours="ein Nachmittag",
+                         body="Für Aufbau, Grill und Abbau suchen wir noch Unterstützung. Melde dich einfach hier.")),
+        (3, OfferDetails(kind=OpportunityKind.MENTORING, title="Mentoring für den Berufseinstieg in der IT",
+                         organisation="Alex Alumnus (privat)", work_mode=WorkMode.REMOTE,
+                         hours="ein Gespräch im Monat",
+                         body="Ich begleite zwei Studierende ein halbes Jahr lang beim Einstieg ins Berufsleben.")),
+        (2, OfferDetails(kind=OpportunityKind.INTERNSHIP, title="Praktikum im Vorstandsbüro",
+                         organisation="Alumni Commons e. V.", place="Musterstadt", visibility=Visibility.MEMBERS,
+                         hours="Vollzeit, 3 Monate",
+                         body="Nur für Mitglieder: Einblick in die Vereinsarbeit, von der Mitgliederverwaltung bis "
+                              "zur Planung der Jahresversammlung.")),
+    )
+    for author, details in offers:
+        create_offer(users[author], details)

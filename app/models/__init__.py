@@ -23,6 +23,7 @@ from app.models.notification import (
     NewsConsent,
     Notification,
 )
+from app.models.opportunity import Opportunity, OpportunityKind, WorkMode
 from app.models.page import PAGE_SLUGS, Page
 from app.models.post import Category, Comment, CommentLike, Post, PostKind, PostLike, Status, Visibility
 from app.models.sanction import Sanction, SanctionEnding, SanctionKind
@@ -35,7 +36,7 @@ __all__ = [
     "Announcement", "AnnouncementDelivery", "DigestClaim", "Follow", "MailPreference", "NewsConsent", "Notification",
     "ApplicationStatus", "Document", "Invitation", "InvitationStatus", "MemberProfile", "MembershipApplication",
     "PAGE_SLUGS", "AuditEntry", "Category", "Comment", "CommentLike", "Event", "OutgoingMail", "Page", "Post",
-    "PostKind", "PostLike", "Sanction", "SanctionEnding", "SanctionKind",
+    "Opportunity", "OpportunityKind", "WorkMode", "PostKind", "PostLike", "Sanction", "SanctionEnding", "SanctionKind",
     "Signup", "SignupStatus", "Report", "ReportReason", "ReportResolution", "Role",
     "SiteSetting", "Status", "User", "Visibility", "WatchAction", "WatchKind", "WatchedWord",
 ]
