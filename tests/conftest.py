@@ -422,6 +422,12 @@ def world(app, make_user):
             storage.current().put(picture.key(320), b"RIFF", "image/webp")
             pictures.append(picture)
         db.session.add_all(pictures)
+        from app.models.opportunity import Opportunity
+
+        offers = [Opportunity(kind="job", title=f"{visibility} offer", organisation="Firma", body_source="o",
+                              body_html="<p>o</p>", excerpt="o", visibility=visibility, author_id=author.id,
+                              expires_at=utcnow() + timedelta(days=60)) for visibility in ("public", "members")]
+        db.session.add_all(offers)
         db.session.commit()
         with app.test_request_context():
             from app.services.signups import cancel_token
@@ -440,7 +446,8 @@ def world(app, make_user):
                 "INVITATION": invitation.id, "INVITATION_TOKEN": invitation_token, "NEWS_POST": news.id,
                 "UNSUBSCRIBE_TOKEN": unsubscribe_token, "CONSENT_TOKEN": consent_token,
                 "PHOTO": pictures[0].id, "MEMBERS_PHOTO": pictures[1].id,
-                "AUTHOR_HANDLE": db.session.get(User, author.id).handle, "SPARE": spare.id}
+                "AUTHOR_HANDLE": db.session.get(User, author.id).handle, "SPARE": spare.id,
+                "OFFER": offers[0].id, "MEMBERS_OFFER": offers[1].id}
 
 
 @pytest.fixture

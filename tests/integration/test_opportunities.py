@@ -152,7 +152,7 @@ def test_members_only_offers_leak_nowhere(app, client, new_client, make_offer, m
     offer = make_offer(make_user(Role.MEMBER), title=f"Stelle {MARKER}", body=f"Text {MARKER}",
                        visibility="members", kind="job")
     surfaces = ["/jobs/", "/jobs/?kind=job", "/jobs/?q=Stelle", "/jobs/feed.atom", f"/jobs/{offer.id}",
-                f"/search?q=Stelle&kind=offer", "/search?q=Text", "/notifications/", f"/jobs/{offer.id}/report"]
+                "/search?q=Stelle&kind=offer", "/search?q=Text", "/notifications/", f"/jobs/{offer.id}/report"]
     for who in (None, alumnus):
         browser = new_client()
         if who is not None:
