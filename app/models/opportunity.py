@@ -10,7 +10,7 @@ from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.post import Category, Status, Visibility
+from app.models.post import Category, SharedContent, Status, Visibility
 from app.models.types import UTCDateTime, str_enum, utcnow
 from app.models.user import User
 
@@ -33,7 +33,7 @@ class WorkMode(enum.StrEnum):
     HYBRID = "hybrid"
 
 
-class Opportunity(db.Model):
+class Opportunity(SharedContent, db.Model):
     __tablename__ = "opportunities"
     __table_args__ = (
         # The board: open offers newest first; every list filters on expires_at (no job closes offers).
@@ -70,18 +70,6 @@ class Opportunity(db.Model):
 
     author: Mapped[User] = relationship()
     category: Mapped[Category | None] = relationship()
-
-    @property
-    def is_members_only(self) -> bool:
-        return self.visibility == Visibility.MEMBERS
-
-    @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status == Status.PENDING
 
     @property
     def is_closed(self) -> bool:

@@ -42,7 +42,27 @@ class Category(db.Model):
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class Post(db.Model):
+class SharedContent:
+    """What posts and the board's offers share: public or members-only, held for approval, hidden by moderators."""
+
+    visibility: Mapped[Visibility]
+    status: Mapped[Status]
+    hidden_at: Mapped[datetime | None]
+
+    @property
+    def is_members_only(self) -> bool:
+        return self.visibility == Visibility.MEMBERS
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == Status.PENDING
+
+
+class Post(SharedContent, db.Model):
     __tablename__ = "posts"
     __table_args__ = (
         # The feed: newest activity first, keyset-paginated on (last_activity_at, id).
@@ -101,18 +121,6 @@ class Post(db.Model):
     @property
     def is_news(self) -> bool:
         return self.kind == PostKind.NEWS
-
-    @property
-    def is_members_only(self) -> bool:
-        return self.visibility == Visibility.MEMBERS
-
-    @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status == Status.PENDING
 
     @property
     def is_awaiting_review(self) -> bool:

@@ -92,7 +92,7 @@ def test_members_only_marker_appears_in_no_response(app, client, make_user, secr
              f"/search?q={MARKER}&kind=document", f"/search?q={MARKER}&kind=profile", "/search?q=Doc&sort=date",
              f'/search?q="{MARKER}"', "/search?q=ZZ*", f"/search?q={MARKER}&members_area=y",
              f"/people/{secrets_world['HANDLE']}", f"/people/{secrets_world['HANDLE']}/avatar.svg",
-             "/jobs/", "/jobs/?kind=volunteer", "/jobs/?q=Offer", "/jobs/feed.atom", f"/search?q=Offer&kind=offer",
+             "/jobs/", "/jobs/?kind=volunteer", "/jobs/?q=Offer", "/jobs/feed.atom", "/search?q=Offer&kind=offer",
              f"/jobs/{secrets_world['OFFER']}/report"}
     for url in sorted(urls):
         response = client.get(url, follow_redirects=True)
