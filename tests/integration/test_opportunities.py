@@ -346,3 +346,26 @@ def test_the_board_costs_a_fixed_number_of_statements(app, client, make_user, ma
     app.config.setdefault("_board_statements", {})[count] = len(statements)
     if len(app.config["_board_statements"]) == 2:
         assert len(set(app.config.pop("_board_statements").values())) == 1
+
+
+def test_the_board_pages_by_keyset(app, client, make_user, make_offer):
+    author = make_user(Role.MEMBER)
+    for number in range(23):
+        make_offer(author, title=f"Angebot Nummer {number:02d}")
+    first = text_of(client.get("/jobs/"))
+    assert "Angebot Nummer 22" in first and "Angebot Nummer 02" not in first
+    older = first.split('rel="next" href="')[1].split('"')[0].replace("&amp;", "&")
+    second = text_of(client.get(older))
+    assert "Angebot Nummer 02" in second and "Angebot Nummer 00" in second and "Angebot Nummer 22" not in second
+    assert 'rel="next"' not in second
+
+
+def test_an_erased_poster_takes_their_offers_along(app, make_user, make_offer):
+    author = make_user()
+    offer = make_offer(author, title="Verschwindet")
+    with app.test_request_context():
+        from app.services.erasure import erase
+
+        erase(db.session.get(User, author.id))
+        db.session.commit()
+        assert db.session.get(Opportunity, offer.id) is None
