@@ -101,7 +101,8 @@ MAIL_MODE_LABELS = {
 }
 MAIL_KIND_LABELS = {
     MailKind.REPLIES: _l("Replies to my comments and mentions of me"),
-    MailKind.FOLLOWED: _l("New comments in threads I follow, new posts in categories I follow"),
+    MailKind.FOLLOWED: _l("New comments in threads I follow, new posts in categories I follow, new offers on the "
+                          "jobs board I follow"),
     MailKind.NEWS: _l("News of the association"),
     MailKind.EVENTS: _l("New events"),
     MailKind.REMINDERS: _l("Reminders of events I signed up for"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -151,7 +152,8 @@ def change(offer_id: int, action: str):
     if ConfirmForm().validate_on_submit():
         if action == "renew":
             opportunities.renew_offer(current_user, offer)
-            flash(_("The offer is open again until %(date)s.", date=offer.expires_at.strftime("%d.%m.%Y")), "success")
+            flash(_("The offer is open again until %(date)s.",
+                    date=format_date(offer.deadline or offer.expires_at, "long")), "success")
         else:
             opportunities.close_offer(current_user, offer)
             flash(_("The offer is closed and has left the board."), "success")

@@ -380,3 +380,14 @@ def test_an_erased_poster_takes_their_offers_along(app, make_user, make_offer):
         erase(db.session.get(User, author.id))
         db.session.commit()
         assert db.session.get(Opportunity, offer.id) is None
+
+
+def test_new_accounts_limits_apply_to_offers(app, client, make_user):
+    set_settings(app, new_account_days=3, new_account_posts_per_day=1, new_account_links_per_post=0)
+    client.login(make_user())
+    with_link = client.submit("/jobs/new", {**FORM, "body": "Mehr unter https://example.org/stelle"})
+    assert with_link.status_code == 400 and "New accounts cannot add links yet" in text_of(with_link)
+    assert "https://example.org/stelle" in text_of(with_link)
+    assert client.submit("/jobs/new", FORM).status_code == 302
+    second = client.submit("/jobs/new", {**FORM, "title": "Noch eine"})
+    assert second.status_code == 400 and "New accounts can write 1 post or comment a day" in text_of(second)
