@@ -42,16 +42,11 @@ class Category(db.Model):
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class SharedContent:
-    """What posts and the board's offers share: public or members-only, held for approval, hidden by moderators."""
+class Moderated:
+    """What posts, comments and the board's offers share: held for approval, hidden by moderators."""
 
-    visibility: Mapped[Visibility]
     status: Mapped[Status]
     hidden_at: Mapped[datetime | None]
-
-    @property
-    def is_members_only(self) -> bool:
-        return self.visibility == Visibility.MEMBERS
 
     @property
     def is_hidden(self) -> bool:
@@ -60,6 +55,16 @@ class SharedContent:
     @property
     def is_pending(self) -> bool:
         return self.status == Status.PENDING
+
+
+class SharedContent(Moderated):
+    """... and posts and offers are public or members-only."""
+
+    visibility: Mapped[Visibility]
+
+    @property
+    def is_members_only(self) -> bool:
+        return self.visibility == Visibility.MEMBERS
 
 
 class Post(SharedContent, db.Model):
@@ -144,7 +149,7 @@ class Post(SharedContent, db.Model):
         return self.lock_at is not None and utcnow() < self.lock_at and not self.is_locked
 
 
-class Comment(db.Model):
+class Comment(Moderated, db.Model):
     """A comment in a thread: adjacency list (parent_id) plus a materialised path.
 
     `path` is the zero-padded ids from the top-level comment down to this one, so ordering by it
@@ -185,14 +190,6 @@ class Comment(db.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
-
-    @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status == Status.PENDING
 
     @property
     def is_awaiting_review(self) -> bool:
