@@ -61,7 +61,9 @@ def index():
 def atom():
     offers = opportunities.feed_offers()
     updated = max((offer.edited_at or offer.created_at for offer in offers), default=utcnow())
-    body = render_template("opportunities/atom.xml", offers=offers, updated=updated, **LABELS)
+    # gettext in Python gives plain text, which the XML template escapes ("&" in the board's name).
+    body = render_template("opportunities/atom.xml", offers=offers, updated=updated, title=_("Jobs & volunteering"),
+                           **LABELS)
     return body, 200, {"Content-Type": "application/atom+xml; charset=utf-8"}
 
 

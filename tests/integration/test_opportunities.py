@@ -7,6 +7,7 @@ from __future__ import annotations
 import email
 import email.policy
 from datetime import date, timedelta
+from xml.etree import ElementTree
 
 import pytest
 from sqlalchemy import func, select, update
@@ -170,6 +171,19 @@ def test_members_only_offers_leak_nowhere(app, client, new_client, make_offer, m
     assert MARKER in text_of(browser.get("/jobs/")) and MARKER in text_of(browser.get("/notifications/"))
     assert MARKER in text_of(browser.get("/search?q=Stelle"))
     assert MARKER not in text_of(browser.get("/jobs/feed.atom"))
+
+
+def test_the_atom_feed_is_well_formed_and_public_only(app, client, make_offer):
+    public = make_offer(title="Kassenwart & Co <gesucht>", body="Die **Finanzen** führen.")
+    make_offer(title="Nur für Mitglieder", visibility="members")
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "de"
+    response = client.get("/jobs/feed.atom")
+    assert response.headers["Content-Type"].startswith("application/atom+xml")
+    feed = ElementTree.fromstring(response.get_data())
+    atom = "{http://www.w3.org/2005/Atom}"
+    titles = [entry.find(f"{atom}title").text for entry in feed.iter(f"{atom}entry")]
+    assert titles == ["Kassenwart & Co <gesucht> (Firma GmbH)"]
+    assert f"/jobs/{public.id}" in feed.find(f"{atom}entry").find(f"{atom}id").text
 
 
 def test_following_one_kind_notifies_and_mails(app, client, make_offer, make_user, mailbox):
