@@ -113,6 +113,7 @@ BLUEPRINTS = (
     ("organizer", "/organizer", ("routes",)),
     ("ideas", "/ideas", ("routes",)),
     ("polls", None, ("routes",)),
+    ("opportunities", "/jobs", ("routes",)),
 )
 
 

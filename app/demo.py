@@ -8,12 +8,14 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models.idea import IdeaStatus
+from app.models.opportunity import OpportunityKind, WorkMode
 from app.models.post import Category, PostKind, Visibility
 from app.models.types import utcnow
 from app.models.user import Role, User
 from app.services import accounts, ideas, polls, settings
 from app.services.comments import add_comment
 from app.services.events import EventDetails, create_event
+from app.services.opportunities import OfferDetails, create_offer
 from app.services.pages import save_page
 from app.services.posts import create_post
 
@@ -105,6 +107,7 @@ def seed(password: str) -> None:
     _seed_events(users[1])
     _seed_ideas(users, categories)
     _seed_poll(users, posts[1])
+    _seed_offers(users, categories["karriere"])
     settings.save(None, {"setup_finished": True, "tagline": "Das Netzwerk der Ehemaligen – Demo"})  # a demo is set up
 
 
@@ -143,3 +146,27 @@ def _seed_poll(users, post) -> None:
     if poll is not None:
         for voter, choice in ((users[2], [0, 2]), (users[1], [3])):
             polls.vote(voter, post, poll, [poll.options[index].id for index in choice])
+def _seed_offers(users, category) -> None:
+    """A few offers on the jobs and volunteering board, in German like the rest of the demo."""
+    offers = (
+        (2, OfferDetails(kind=OpportunityKind.WORKING_STUDENT, title="Werkstudent:in Datenanalyse (m/w/d)",
+                         organisation="Stadtwerke Musterstadt", place="Musterstadt", work_mode=WorkMode.HYBRID,
+                         hours="15–20 Stunden pro Woche", category=category,
+                         body="Du hilfst uns, Verbrauchsdaten **verständlich** aufzubereiten.\n\n"
+                              "- Python oder R\n- Spaß an Zahlen\n- Studium im Hauptfach",
+                         apply_url="https://example.org/karriere/werkstudent-daten")),
+        (1, OfferDetails(kind=OpportunityKind.VOLUNTEER, title="Helfer:innen für das Sommerfest gesucht",
+                         organisation="Alumni Commons e. V.", place="Campus, Innenhof", hours="ein Nachmittag",
+                         body="Für Aufbau, Grill und Abbau suchen wir noch Unterstützung. Melde dich einfach hier.")),
+        (3, OfferDetails(kind=OpportunityKind.MENTORING, title="Mentoring für den Berufseinstieg in der IT",
+                         organisation="Alex Alumnus (privat)", work_mode=WorkMode.REMOTE,
+                         hours="ein Gespräch im Monat",
+                         body="Ich begleite zwei Studierende ein halbes Jahr lang beim Einstieg ins Berufsleben.")),
+        (2, OfferDetails(kind=OpportunityKind.INTERNSHIP, title="Praktikum im Vorstandsbüro",
+                         organisation="Alumni Commons e. V.", place="Musterstadt", visibility=Visibility.MEMBERS,
+                         hours="Vollzeit, 3 Monate",
+                         body="Nur für Mitglieder: Einblick in die Vereinsarbeit, von der Mitgliederverwaltung bis "
+                              "zur Planung der Jahresversammlung.")),
+    )
+    for author, details in offers:
+        create_offer(users[author], details)

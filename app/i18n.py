@@ -101,7 +101,8 @@ MAIL_MODE_LABELS = {
 }
 MAIL_KIND_LABELS = {
     MailKind.REPLIES: _l("Replies to my comments and mentions of me"),
-    MailKind.FOLLOWED: _l("New comments in threads I follow, new posts in categories I follow"),
+    MailKind.FOLLOWED: _l("New comments in threads I follow, new posts in categories I follow, new offers on the "
+                          "jobs board I follow"),
     MailKind.NEWS: _l("News of the association"),
     MailKind.EVENTS: _l("New events"),
     MailKind.REMINDERS: _l("Reminders of events I signed up for"),
@@ -123,6 +124,11 @@ AUDIT_ACTION_LABELS = {
     AuditAction.POST_HIDDEN: _l("Post hidden"),
     AuditAction.POST_RESTORED: _l("Post restored"),
     AuditAction.POST_APPROVED: _l("Post approved"),
+    AuditAction.OFFER_HIDDEN: _l("Offer hidden"),
+    AuditAction.OFFER_RESTORED: _l("Offer restored"),
+    AuditAction.OFFER_APPROVED: _l("Offer approved"),
+    AuditAction.OFFER_CLOSED: _l("Offer closed"),
+    AuditAction.OFFER_EDITED: _l("Offer edited"),
     AuditAction.COMMENT_HIDDEN: _l("Comment hidden"),
     AuditAction.COMMENT_RESTORED: _l("Comment restored"),
     AuditAction.COMMENT_APPROVED: _l("Comment approved"),

@@ -425,6 +425,12 @@ def world(app, make_user):
         from app.models.idea import Idea
 
         db.session.add_all([Idea(post_id=public.id), Idea(post_id=members.id)])  # both discussions are ideas
+        from app.models.opportunity import Opportunity
+
+        offers = [Opportunity(kind="job", title=f"{visibility} offer", organisation="Firma", body_source="o",
+                              body_html="<p>o</p>", excerpt="o", visibility=visibility, author_id=author.id,
+                              expires_at=utcnow() + timedelta(days=60)) for visibility in ("public", "members")]
+        db.session.add_all(offers)
         db.session.commit()
         with app.test_request_context():
             from app.services.signups import cancel_token
@@ -444,7 +450,8 @@ def world(app, make_user):
                 "UNSUBSCRIBE_TOKEN": unsubscribe_token, "CONSENT_TOKEN": consent_token,
                 "PHOTO": pictures[0].id, "MEMBERS_PHOTO": pictures[1].id,
                 "AUTHOR_HANDLE": db.session.get(User, author.id).handle, "SPARE": spare.id,
-                "PUBLIC_IDEA": public.id, "MEMBERS_IDEA": members.id}
+                "PUBLIC_IDEA": public.id, "MEMBERS_IDEA": members.id,
+                "OFFER": offers[0].id, "MEMBERS_OFFER": offers[1].id}
 
 
 @pytest.fixture

@@ -53,6 +53,10 @@ def event(event_id: int) -> str:
     return _external("events.show", event_id=event_id)
 
 
+def opportunity(offer_id: int) -> str:
+    return _external("opportunities.show", offer_id=offer_id)
+
+
 def signup_cancellation(token: str) -> str:
     return _external("events.cancel_by_link", token=token)
 

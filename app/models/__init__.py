@@ -24,6 +24,7 @@ from app.models.notification import (
     NewsConsent,
     Notification,
 )
+from app.models.opportunity import Opportunity, OpportunityKind, WorkMode
 from app.models.page import PAGE_SLUGS, Page
 from app.models.poll import Poll, PollBallot, PollOption, ResultsShown
 from app.models.post import Category, Comment, CommentLike, Post, PostKind, PostLike, Status, Visibility
@@ -37,8 +38,8 @@ __all__ = [
     "Announcement", "AnnouncementDelivery", "DigestClaim", "Follow", "MailPreference", "NewsConsent", "Notification",
     "ApplicationStatus", "Document", "Invitation", "InvitationStatus", "MemberProfile", "MembershipApplication",
     "PAGE_SLUGS", "AuditEntry", "Category", "Comment", "CommentLike", "Event", "OutgoingMail", "Page", "Post",
-    "Poll", "PollBallot", "PollOption", "PostKind", "PostLike", "ResultsShown",
-    "Sanction", "SanctionEnding", "SanctionKind",
+    "Opportunity", "OpportunityKind", "WorkMode", "Poll", "PollBallot", "PollOption", "PostKind", "PostLike",
+    "ResultsShown", "Sanction", "SanctionEnding", "SanctionKind",
     "Signup", "SignupStatus", "Report", "ReportReason", "ReportResolution", "Role",
     "SiteSetting", "Status", "User", "Visibility", "WatchAction", "WatchKind", "WatchedWord",
 ]

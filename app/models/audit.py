@@ -29,6 +29,11 @@ class AuditAction(enum.StrEnum):
     POST_HIDDEN = "post.hidden"
     POST_RESTORED = "post.restored"
     POST_APPROVED = "post.approved"
+    OFFER_HIDDEN = "offer.hidden"  # the jobs and volunteering board
+    OFFER_RESTORED = "offer.restored"
+    OFFER_APPROVED = "offer.approved"
+    OFFER_CLOSED = "offer.closed"  # by a moderator (an author closing their own offer is not audited)
+    OFFER_EDITED = "offer.edited"  # by a moderator
     COMMENT_HIDDEN = "comment.hidden"
     COMMENT_RESTORED = "comment.restored"
     COMMENT_APPROVED = "comment.approved"

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.attachment import Attachment
+from app.models.opportunity import Opportunity
 from app.models.post import Comment, Post
 from app.models.types import UTCDateTime, str_enum, utcnow
 from app.models.user import User
@@ -44,6 +45,9 @@ class Report(db.Model):
     comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
     # A single photo or file (its post or comment, if any, is filled in too, for context).
     attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id", ondelete="CASCADE"), index=True)
+    # An offer on the jobs and volunteering board.
+    opportunity_id: Mapped[int | None] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"),
+                                                       index=True)
     # Whose name, profile or message it is about, when it is none of those (a watched word found there).
     person_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     reason: Mapped[ReportReason] = mapped_column(str_enum(ReportReason, 40))
@@ -58,3 +62,4 @@ class Report(db.Model):
     comment: Mapped[Comment | None] = relationship()
     attachment: Mapped[Attachment | None] = relationship()
     person: Mapped[User | None] = relationship(foreign_keys=[person_id])
+    opportunity: Mapped[Opportunity | None] = relationship()

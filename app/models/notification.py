@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models.event import Event
 from app.models.membership import MembershipApplication
+from app.models.opportunity import Opportunity
 from app.models.post import Comment, Post
 from app.models.sanction import Sanction
 from app.models.types import UTCDateTime, str_enum, utcnow
@@ -21,6 +22,7 @@ class FollowTarget(enum.StrEnum):
     POST = "post"
     CATEGORY = "category"
     EVENTS = "events"  # the events calendar as a whole
+    OPPORTUNITIES = "opportunities"  # the jobs board (target_id 0) or one kind of offer (KIND_FOLLOW_IDS)
 
 
 class Follow(db.Model):
@@ -45,6 +47,7 @@ class NotificationKind(enum.StrEnum):
     REVIEW = "review"  # the person's own post or comment was hidden after reports, awaiting a moderator
     WARNING = "warning"  # a moderator's warning with its reason (app.services.sanctions)
     IDEA_STATUS = "idea_status"  # an idea one follows or wrote got a new status (app.services.ideas)
+    NEW_OPPORTUNITY = "new_opportunity"  # a new offer, for followers of the board or of its kind
 
 
 class Notification(db.Model):
@@ -60,6 +63,7 @@ class Notification(db.Model):
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     application_id: Mapped[int | None] = mapped_column(ForeignKey("membership_applications.id", ondelete="CASCADE"))
     sanction_id: Mapped[int | None] = mapped_column(ForeignKey("sanctions.id", ondelete="CASCADE"))
+    opportunity_id: Mapped[int | None] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -69,6 +73,7 @@ class Notification(db.Model):
     event: Mapped[Event | None] = relationship()
     application: Mapped[MembershipApplication | None] = relationship()
     sanction: Mapped[Sanction | None] = relationship()
+    opportunity: Mapped[Opportunity | None] = relationship()
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
 
 

@@ -42,7 +42,32 @@ class Category(db.Model):
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class Post(db.Model):
+class Moderated:
+    """What posts, comments and the board's offers share: held for approval, hidden by moderators."""
+
+    status: Mapped[Status]
+    hidden_at: Mapped[datetime | None]
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == Status.PENDING
+
+
+class SharedContent(Moderated):
+    """... and posts and offers are public or members-only."""
+
+    visibility: Mapped[Visibility]
+
+    @property
+    def is_members_only(self) -> bool:
+        return self.visibility == Visibility.MEMBERS
+
+
+class Post(SharedContent, db.Model):
     __tablename__ = "posts"
     __table_args__ = (
         # The feed: newest activity first, keyset-paginated on (last_activity_at, id).
@@ -109,18 +134,6 @@ class Post(db.Model):
         return self.kind == PostKind.NEWS
 
     @property
-    def is_members_only(self) -> bool:
-        return self.visibility == Visibility.MEMBERS
-
-    @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status == Status.PENDING
-
-    @property
     def is_awaiting_review(self) -> bool:
         """Hidden after reports from the community, until a moderator restores it or confirms the hiding."""
         return self.hidden_at is not None and self.review_reasons is not None
@@ -142,7 +155,7 @@ class Post(db.Model):
         return self.lock_at is not None and utcnow() < self.lock_at and not self.is_locked
 
 
-class Comment(db.Model):
+class Comment(Moderated, db.Model):
     """A comment in a thread: adjacency list (parent_id) plus a materialised path.
 
     `path` is the zero-padded ids from the top-level comment down to this one, so ordering by it
@@ -183,14 +196,6 @@ class Comment(db.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
-
-    @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status == Status.PENDING
 
     @property
     def is_awaiting_review(self) -> bool:

@@ -28,7 +28,7 @@ def index():
                            form=ConfirmForm())
 
 
-@bp.post("/open/<any(post, event, applications, warning):kind>/<int:target_id>")
+@bp.post("/open/<any(post, event, applications, warning, offer):kind>/<int:target_id>")
 @login_required
 def open_group(kind: str, target_id: int):
     """Mark a thread's notifications read and go to where reading should start."""

@@ -14,6 +14,7 @@ KIND_CHOICES = (
     ("discussion", _l("Discussions")),
     ("comment", _l("Comments")),
     ("event", _l("Events")),
+    ("offer", _l("Jobs & volunteering")),
     ("document", _l("Documents")),
     ("profile", _l("People in the directory")),
 )

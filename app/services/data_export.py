@@ -33,6 +33,7 @@ from app.services.passwords import password_matches
 EXPORTED: dict[tuple[str, str], tuple[str, Any]] = {
     ("posts", "author_id"): ("posts.json", _l("Discussions and news you wrote (Markdown source and dates)")),
     ("comments", "author_id"): ("comments.json", _l("Comments you wrote")),
+    ("opportunities", "author_id"): ("offers.json", _l("Offers you posted on the jobs and volunteering board")),
     ("post_likes", "user_id"): ("likes_of_posts.json", _l("Posts you liked")),
     ("comment_likes", "user_id"): ("likes_of_comments.json", _l("Comments you liked")),
     ("idea_votes", "user_id"): ("idea_votes.json", _l("Ideas you voted for")),

@@ -32,7 +32,7 @@ from app.services.notifications import notification_options, still_visible
 log = logging.getLogger(__name__)
 BATCH = 500
 NOTIFICATION_KINDS = {MailKind.REPLIES: ("reply", "mention", "review"),  # review: one's own post hidden
-                      MailKind.FOLLOWED: ("followed", "new_post", "new_event", "idea_status"),
+                      MailKind.FOLLOWED: ("followed", "new_post", "new_event", "idea_status", "new_opportunity"),
                       MailKind.APPLICATIONS: ("application",)}
 
 

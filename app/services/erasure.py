@@ -42,6 +42,7 @@ from app.models import (
 )
 from app.models.audit import AuditAction
 from app.models.event import Signup, SignupStatus
+from app.models.opportunity import Opportunity
 from app.models.post import Comment, Post
 from app.models.types import utcnow
 from app.models.user import Role, User
@@ -110,6 +111,7 @@ def erase(user: User, actor: User | None = None) -> None:
     ideas.withdraw_votes(user)
     _remove_own_rows(user)
     _remove_files(user)
+    _remove_offers(user)
     if not user.deletion_keeps_content:
         _empty_content(user)
     _anonymise(user)
@@ -148,6 +150,12 @@ def _remove_own_rows(user: User) -> None:
         db.session.delete(entry)
         if photo:
             after_commit(lambda: uploads.delete("photos", photo))
+
+
+def _remove_offers(user: User) -> None:
+    """Offers on the jobs board go with their poster: nobody would answer an application to an erased account."""
+    for offer in db.session.scalars(select(Opportunity).where(Opportunity.author_id == user.id)).all():
+        db.session.delete(offer)  # through the session, so the search index forgets it too
 
 
 def _remove_files(user: User) -> None:

@@ -22,6 +22,7 @@ from app import policy, site
 from app.content import render_markdown
 from app.extensions import db
 from app.models.attachment import Attachment
+from app.models.opportunity import Opportunity
 from app.models.post import Comment, Post
 from app.models.types import utcnow
 from app.models.user import User
@@ -68,13 +69,14 @@ def check_links(user: User, source: str, field: str = "body") -> None:
 
 
 def check_daily(user: User, field: str = "body") -> None:
-    """Posts and comments of today (held and deleted ones count too) against the new accounts' daily number."""
+    """Posts, comments and offers of today (held and deleted ones count too) against the new accounts' daily
+    number."""
     until = limited_until(user)
     if until is None:
         return
     allowed, today = site.get("new_account_posts_per_day"), start_of_today()
     written = sum(db.session.scalar(select(func.count()).select_from(model).where(
-        model.author_id == user.id, model.created_at >= today)) or 0 for model in (Post, Comment))
+        model.author_id == user.id, model.created_at >= today)) or 0 for model in (Post, Comment, Opportunity))
     if written >= allowed:
         raise DomainError(lazy_ngettext(
             "New accounts can write %(num)d post or comment a day (until %(date)s). You can publish this tomorrow; "

@@ -17,6 +17,7 @@ from app.extensions import db
 from app.models.event import Event
 from app.models.membership import MembershipApplication
 from app.models.notification import Follow, FollowTarget, Notification, NotificationKind
+from app.models.opportunity import Opportunity
 from app.models.post import Comment, Post, PostKind, Status
 from app.models.types import utcnow
 from app.models.user import BYLINE, User
@@ -124,6 +125,9 @@ def still_visible(user: User, notification: Notification) -> bool:
         return notification.sanction is not None
     if notification.event is not None:
         return policy.can_read_event(user, notification.event) and not notification.event.is_cancelled
+    if notification.opportunity is not None:
+        offer = notification.opportunity
+        return policy.can_read_opportunity(user, offer) and offer.is_open and not offer.is_pending
     post = notification.post
     if post is None or not policy.can_read_post(user, post) or post.is_hidden or post.is_pending:
         return False
@@ -162,6 +166,10 @@ class Group:
     @property
     def sanction(self):
         return self.notifications[0].sanction
+
+    @property
+    def opportunity(self):
+        return self.notifications[0].opportunity
 
     @property
     def unread(self) -> list[Notification]:
@@ -206,6 +214,8 @@ class Group:
             return "idea_status"
         if self.event is not None:
             return "event"
+        if self.opportunity is not None:
+            return "offer"
         if kinds in ({"mention"}, {"reply"}, {"new_post"}):
             return kinds.pop()
         return "personal" if kinds <= {"reply", "mention"} else "followed"
@@ -222,7 +232,7 @@ def notification_options():
             joinedload(Notification.comment).joinedload(Comment.author),
             joinedload(Notification.event), joinedload(Notification.actor),
             joinedload(Notification.application).joinedload(MembershipApplication.user),
-            joinedload(Notification.sanction))
+            joinedload(Notification.sanction), joinedload(Notification.opportunity))
 
 
 def _line_options():
@@ -234,7 +244,8 @@ def _line_options():
             joinedload(Notification.event).options(defer(Event.description_source), defer(Event.description_html)),
             joinedload(Notification.actor).load_only(*BYLINE),
             joinedload(Notification.application).joinedload(MembershipApplication.user).load_only(*BYLINE),
-            joinedload(Notification.sanction))
+            joinedload(Notification.sanction),
+            joinedload(Notification.opportunity).options(defer(Opportunity.body_source), defer(Opportunity.body_html)))
 
 
 def _group_key(notification: Notification) -> tuple[str, int]:
@@ -245,6 +256,8 @@ def _group_key(notification: Notification) -> tuple[str, int]:
         return ("warning", notification.sanction_id or 0)
     if notification.event_id:
         return ("event", notification.event_id)
+    if notification.opportunity_id:
+        return ("offer", notification.opportunity_id)
     return ("post", notification.post_id or 0)
 
 
@@ -254,9 +267,11 @@ def _keyed(user: User):
     warning = Notification.kind == NotificationKind.WARNING
     return (select(Notification.id, Notification.created_at, Notification.read_at,
                    case((application, "applications"), (warning, "warning"),
-                        (Notification.event_id.is_not(None), "event"), else_="post").label("line"),
+                        (Notification.event_id.is_not(None), "event"),
+                        (Notification.opportunity_id.is_not(None), "offer"), else_="post").label("line"),
                    case((application, 0), (warning, func.coalesce(Notification.sanction_id, 0)),
                         (Notification.event_id.is_not(None), Notification.event_id),
+                        (Notification.opportunity_id.is_not(None), Notification.opportunity_id),
                         else_=func.coalesce(Notification.post_id, 0)).label("target"))
             .where(Notification.user_id == user.id).subquery())
 
@@ -290,7 +305,7 @@ def page_of_groups(user: User, cursor: str | None = None) -> NotificationPage:
 def _newest_of(keyed, keys: list[tuple[str, int]]) -> list[Notification]:
     """The newest ROWS_PER_GROUP notifications of each of these lines, newest first, with what they show."""
     lines = {line: [target for kind, target in keys if kind == line]
-             for line in ("post", "event", "applications", "warning")}
+             for line in ("post", "event", "applications", "warning", "offer")}
     rank = func.row_number().over(partition_by=(keyed.c.line, keyed.c.target),
                                   order_by=(keyed.c.created_at.desc(), keyed.c.id.desc())).label("rank")
     ranked = (select(keyed.c.id, rank)
@@ -365,7 +380,8 @@ def mark_read(user: User, key: tuple[str, int] | None = None) -> None:
     if key is not None and key[0] == "applications":
         query = query.where(Notification.kind == NotificationKind.APPLICATION)
     elif key is not None:
-        column = {"event": Notification.event_id, "warning": Notification.sanction_id}.get(key[0], Notification.post_id)
+        column = {"event": Notification.event_id, "warning": Notification.sanction_id,
+                  "offer": Notification.opportunity_id}.get(key[0], Notification.post_id)
         query = query.where(column == key[1])
     db.session.execute(query.values(read_at=utcnow()))
     user.unread_notifications = None  # counted again when shown

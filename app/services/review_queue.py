@@ -25,14 +25,16 @@ from app.extensions import db
 from app.models.attachment import Attachment, AttachmentKind
 from app.models.audit import AuditAction
 from app.models.moderation import Report, ReportReason, ReportResolution
+from app.models.opportunity import Opportunity
 from app.models.post import Comment, Post, Status
 from app.models.types import utcnow
 from app.models.user import User
-from app.services import attachments, audit, comments, flagging, posts, reports
+from app.services import attachments, audit, comments, flagging, opportunities, posts, reports
 from app.services.errors import DomainError, PermissionDenied
 
 log = logging.getLogger(__name__)
-KINDS = ("post", "comment", "file", "person", "held_post", "held_comment")  # person: a name, profile or message
+# person: a name, profile or message; offer: an offer on the jobs and volunteering board
+KINDS = ("post", "comment", "file", "person", "offer", "held_post", "held_comment", "held_offer")
 AGES = {"day": timedelta(days=1), "week": timedelta(days=7), "older": timedelta(days=7)}
 ACTIONS = ("approve", "hide", "restore", "dismiss")
 PER_PAGE = 30
@@ -111,6 +113,10 @@ def _held_comments():
     return and_(Comment.status == Status.PENDING, Comment.hidden_at.is_(None), Comment.deleted_at.is_(None))
 
 
+def _held_offers():
+    return and_(Opportunity.status == Status.PENDING, Opportunity.hidden_at.is_(None))
+
+
 def _open_reports():
     """Open reports, less what the screening noted about held posts and comments: that shows with the held case
     (approving or rejecting it settles them), not as a second case."""
@@ -118,7 +124,9 @@ def _open_reports():
                         Report.comment_id.in_(select(Comment.id).where(_held_comments())))
     held_post = and_(Report.comment_id.is_(None), Report.post_id.is_not(None),
                      Report.post_id.in_(select(Post.id).where(_held_posts())))
-    return and_(Report.resolved_at.is_(None), ~and_(Report.reporter_id.is_(None), or_(held_comment, held_post)))
+    held_offer = Report.opportunity_id.in_(select(Opportunity.id).where(_held_offers()))
+    return and_(Report.resolved_at.is_(None),
+                ~and_(Report.reporter_id.is_(None), or_(held_comment, held_post, held_offer)))
 
 
 def moderation_count(user) -> int:
@@ -126,11 +134,12 @@ def moderation_count(user) -> int:
     else, without a query). The header's badge."""
     if not policy.can_moderate(user):
         return 0
-    reported = select(Report.post_id, Report.comment_id, Report.attachment_id, Report.person_id).where(
-        _open_reports()).distinct().subquery()
+    reported = select(Report.post_id, Report.comment_id, Report.attachment_id, Report.person_id,
+                      Report.opportunity_id).where(_open_reports()).distinct().subquery()
     counts = (select(func.count()).select_from(reported).scalar_subquery()
               + select(func.count()).select_from(Post).where(_held_posts()).scalar_subquery()
-              + select(func.count()).select_from(Comment).where(_held_comments()).scalar_subquery())
+              + select(func.count()).select_from(Comment).where(_held_comments()).scalar_subquery()
+              + select(func.count()).select_from(Opportunity).where(_held_offers()).scalar_subquery())
     return db.session.scalar(select(counts)) or 0
 
 
@@ -142,7 +151,7 @@ def _text(value: str):
 def _reported(filters: QueueFilter):
     """The reported things, one row each: (kind, item_id, since)."""
     grouped = select(Report.post_id, Report.comment_id, Report.attachment_id, Report.person_id,
-                     func.min(Report.created_at).label("since")).where(_open_reports())
+                     Report.opportunity_id, func.min(Report.created_at).label("since")).where(_open_reports())
     if filters.reason is not None:
         grouped = grouped.where(Report.reason == filters.reason)
     if filters.kind == "file":
@@ -154,17 +163,22 @@ def _reported(filters: QueueFilter):
                                 Report.post_id.is_not(None))
     elif filters.kind == "person":
         grouped = grouped.where(Report.post_id.is_(None), Report.person_id.is_not(None))
-    rows = grouped.group_by(Report.post_id, Report.comment_id, Report.attachment_id, Report.person_id).subquery()
+    elif filters.kind == "offer":
+        grouped = grouped.where(Report.opportunity_id.is_not(None))
+    rows = grouped.group_by(Report.post_id, Report.comment_id, Report.attachment_id, Report.person_id,
+                            Report.opportunity_id).subquery()
     kind = case((rows.c.attachment_id.is_not(None), _text("file")), (rows.c.comment_id.is_not(None), _text("comment")),
-                (rows.c.post_id.is_not(None), _text("post")), else_=_text("person"))
+                (rows.c.post_id.is_not(None), _text("post")), (rows.c.opportunity_id.is_not(None), _text("offer")),
+                else_=_text("person"))
     return select(kind.label("kind"), func.coalesce(rows.c.attachment_id, rows.c.comment_id, rows.c.post_id,
-                                                    rows.c.person_id).label("item_id"), rows.c.since)
+                                                    rows.c.opportunity_id, rows.c.person_id).label("item_id"),
+                  rows.c.since)
 
 
 def _case_rows(filters: QueueFilter, now: datetime):
     """One SELECT of (kind, item_id, since) for every case the filters let through, oldest first; None: none can."""
     parts: list[Any] = []  # Selects of the same three columns
-    if filters.kind in (None, "post", "comment", "file", "person"):
+    if filters.kind in (None, "post", "comment", "file", "person", "offer"):
         parts.append(_reported(filters))
     if filters.reason is None and filters.kind in (None, "held_post"):
         parts.append(select(_text("held_post").label("kind"), Post.id.label("item_id"),
@@ -172,6 +186,9 @@ def _case_rows(filters: QueueFilter, now: datetime):
     if filters.reason is None and filters.kind in (None, "held_comment"):
         parts.append(select(_text("held_comment").label("kind"), Comment.id.label("item_id"),
                             Comment.created_at.label("since")).where(_held_comments()))
+    if filters.reason is None and filters.kind in (None, "held_offer"):
+        parts.append(select(_text("held_offer").label("kind"), Opportunity.id.label("item_id"),
+                            Opportunity.created_at.label("since")).where(_held_offers()))
     if not parts:
         return None
     cases = (parts[0].union_all(*parts[1:]) if len(parts) > 1 else parts[0]).subquery()
@@ -217,7 +234,15 @@ def _load(keys: list[tuple[str, int]]) -> dict[tuple[str, int], Any]:
     if wanted["person"]:
         for person in db.session.scalars(select(User).where(User.id.in_(wanted["person"]))):
             found[("person", person.id)] = person
+    _load_offers(wanted, found)
     return found
+
+
+def _load_offers(wanted: dict[str, list[int]], found: dict[tuple[str, int], Any]) -> None:
+    if wanted["offer"] or wanted["held_offer"]:
+        for offer in db.session.scalars(select(Opportunity).where(Opportunity.id.in_(
+                wanted["offer"] + wanted["held_offer"])).options(joinedload(Opportunity.author))):
+            found.update({(kind, offer.id): offer for kind in ("offer", "held_offer") if offer.id in wanted[kind]})
 
 
 def _attach_reports(cases: list[Case]) -> None:
@@ -230,13 +255,16 @@ def _attach_reports(cases: list[Case]) -> None:
     about = or_(Report.attachment_id.in_(by_kind["file"]),
                 and_(Report.comment_id.in_(comments_), Report.attachment_id.is_(None)),
                 and_(Report.post_id.in_(posts_), Report.comment_id.is_(None), Report.attachment_id.is_(None)),
-                and_(Report.person_id.in_(by_kind["person"]), Report.post_id.is_(None)))
+                and_(Report.person_id.in_(by_kind["person"]), Report.post_id.is_(None)),
+                Report.opportunity_id.in_([*by_kind["offer"], *by_kind["held_offer"]]))
     for entry in db.session.scalars(select(Report).where(Report.resolved_at.is_(None), about)
                                     .options(joinedload(Report.reporter)).order_by(Report.created_at, Report.id)):
         if entry.attachment_id is not None:
             case_ = by_kind["file"].get(entry.attachment_id)
         elif entry.comment_id is not None:
             case_ = by_kind["comment"].get(entry.comment_id) or by_kind["held_comment"].get(entry.comment_id)
+        elif entry.opportunity_id is not None:
+            case_ = by_kind["offer"].get(entry.opportunity_id) or by_kind["held_offer"].get(entry.opportunity_id)
         elif entry.post_id is not None:
             case_ = by_kind["post"].get(entry.post_id) or by_kind["held_post"].get(entry.post_id)
         else:
@@ -308,6 +336,8 @@ def _apply(actor: User, action: str, kind: str, item) -> bool:
         return _file(actor, action, item)
     if kind == "person":
         return _person(actor, action, item)
+    if kind in ("offer", "held_offer"):
+        return _offer(actor, action, item)
     return _reported_content(actor, action, kind, item)
 
 
@@ -338,6 +368,27 @@ def _person(actor: User, action: str, person: User) -> bool:
     if found:
         audit.record(actor, AuditAction.REPORT_DISMISSED, subject_id=person.id, new_value=f"person:{person.id}")
     return bool(found)
+
+
+def _offer(actor: User, action: str, offer: Opportunity) -> bool:
+    """A reported or held offer: approve publishes a held one; hide hides it; restore and dismiss close the reports
+    (restore also shows a hidden one again). Every decision settles the offer's open reports."""
+    if action == "approve":
+        if not offer.is_pending:
+            return False
+        opportunities.approve(actor, offer)
+    elif action == "hide":
+        opportunities.set_hidden(actor, offer, True)
+    elif offer.is_pending:
+        return False  # a held offer is approved or hidden
+    elif action == "restore" and offer.is_hidden:
+        opportunities.set_hidden(actor, offer, False)
+    for entry in db.session.scalars(select(Report).where(Report.opportunity_id == offer.id,
+                                                         Report.resolved_at.is_(None))):
+        reports.resolve(actor, entry, ReportResolution.HIDDEN if action == "hide" else ReportResolution.DISMISSED)
+    if action == "dismiss":
+        audit.record(actor, AuditAction.REPORT_DISMISSED, subject_id=offer.author_id, new_value=f"offer:{offer.id}")
+    return True
 
 
 def _file(actor: User, action: str, attachment: Attachment) -> bool:

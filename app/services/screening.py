@@ -37,6 +37,7 @@ from sqlalchemy import func, select
 from app import policy, site
 from app.extensions import db
 from app.models.moderation import Report, ReportReason
+from app.models.opportunity import Opportunity
 from app.models.post import Comment, Post, Status
 from app.models.settings import SiteSetting
 from app.models.user import User
@@ -59,7 +60,7 @@ FIELD_LABELS = {
     "note_label": _l("Question to people signing up"), "display_name": _l("Display name"), "handle": _l("Handle"),
     "bio": _l("About me"), "programme": _l("Programme"), "city": _l("City"), "employer": _l("Employer"),
     "position": _l("Position"), "subject": _l("Subject"), "message": _l("Message"),
-    "poll_question": _l("Poll question"), "poll_options": _l("Poll options"),
+    "poll_question": _l("Poll question"), "poll_options": _l("Poll options"), "organisation": _l("Organisation"),
 }
 # Every link has a dot or a colon; a text with few of these cannot have many links, and is not rendered to count.
 _LINK_HINT = re.compile(r"[.:]")
@@ -240,7 +241,7 @@ def _check_links(author: User, verdict: Verdict, editing: bool) -> None:
 
 
 def record(verdict: Verdict, *, post: Post | None = None, comment: Comment | None = None,
-           person: User | None = None) -> list[Report]:
+           person: User | None = None, opportunity: Opportunity | None = None) -> list[Report]:
     """Tell the moderation queue what the screening found (nothing when it found nothing to look at): a report
     without a reporter, about the post, the comment or (for names, profiles and messages) the person; one open
     report per reason and thing, however often it is edited."""
@@ -248,14 +249,16 @@ def record(verdict: Verdict, *, post: Post | None = None, comment: Comment | Non
         return []
     if comment is not None:
         post = comment.post
-    about = (Report.comment_id == comment.id if comment is not None else
+    about = (Report.opportunity_id == opportunity.id if opportunity is not None else
+             Report.comment_id == comment.id if comment is not None else
              (Report.post_id == post.id) & Report.comment_id.is_(None) if post is not None else
              Report.person_id == (person.id if person is not None else None))
     already = set(db.session.scalars(select(Report.reason).where(about, Report.reporter_id.is_(None),
                                                                  Report.resolved_at.is_(None))))
     with force_locale(site.get("default_locale")):  # the association's moderators read the notes
         notes = _notes(verdict)
-    entries = [Report(reporter_id=None, post=post, comment=comment, person=person, reason=reason,
+    entries = [Report(reporter_id=None, post=post, comment=comment, person=person, opportunity=opportunity,
+                      reason=reason,
                       note=note[:NOTE_LIMIT]) for reason, note in notes if reason not in already]
     db.session.add_all(entries)
     db.session.flush()

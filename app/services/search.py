@@ -21,7 +21,7 @@ from sqlalchemy.orm import joinedload
 
 from app import policy
 from app.extensions import db
-from app.models import Document, Event, MemberProfile
+from app.models import Document, Event, MemberProfile, Opportunity
 from app.models.post import Category, Comment, Post, PostKind, Visibility
 from app.models.types import utcnow
 from app.models.user import User
@@ -33,7 +33,7 @@ PER_PAGE = 20
 MAX_RESULTS = 200
 # What the kind filter offers, and which index kinds each covers.
 KINDS = {"news": ("post", "teaser"), "discussion": ("post", "teaser"), "comment": ("comment",),
-         "event": ("event",), "document": ("document",), "profile": ("profile",)}
+         "event": ("event",), "offer": ("offer",), "document": ("document",), "profile": ("profile",)}
 MEMBER_KINDS = ("document", "profile")  # offered to members only
 
 _fts = table("search_fts", column("rowid"), column("kind"), column("item_id"))
@@ -111,6 +111,8 @@ def _kinds(viewer) -> dict[str, _Kind]:
                          policy.searchable_comments(viewer), ((Post, Post.id == Comment.post_id),)),
         "event": _Kind(Event, Event.starts_at, Event.created_by_id, None, Event.visibility,
                        policy.searchable_events(viewer)),
+        "offer": _Kind(Opportunity, Opportunity.created_at, Opportunity.author_id, Opportunity.category_id,
+                       Opportunity.visibility, policy.searchable_opportunities(viewer)),
     }
     if policy.is_member(viewer):
         found["document"] = _Kind(Document, Document.created_at, Document.uploaded_by_id, None, None,
@@ -155,6 +157,16 @@ def _visible(viewer, hits, filters: Filters):
     return union_all(*parts).subquery("visible") if parts else None
 
 
+def matching_items(text: str | None, kind: str):
+    """The ids of items of one index kind whose words match what was typed (a subquery; None: nothing to match).
+    The caller joins them to its rows and the policy's clause, as `search` does."""
+    query = search_query.parse(text)
+    if not query:
+        return None
+    hits = _matches(query)
+    return select(hits.c.item_id).where(hits.c.kind == kind)
+
+
 def search(viewer, text: str | None, filters: Filters) -> Results:
     """The hits this person may see for what they typed, one page of them, and how many there are."""
     query = search_query.parse(text)
@@ -193,6 +205,7 @@ _LOADERS: dict[str, tuple[Any, tuple]] = {
     "teaser": (Post, (joinedload(Post.author), joinedload(Post.category))),
     "comment": (Comment, (joinedload(Comment.author), joinedload(Comment.post))),
     "event": (Event, ()),
+    "offer": (Opportunity, ()),
     "document": (Document, (joinedload(Document.uploaded_by),)),
     "profile": (MemberProfile, (joinedload(MemberProfile.user),)),
 }

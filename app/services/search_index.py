@@ -22,11 +22,12 @@ from sqlalchemy.orm import Session
 from app.content import plain_text
 from app.extensions import db
 from app.models import Document, Event, MemberProfile
+from app.models.opportunity import Opportunity
 from app.models.post import Comment, Post, PostKind, Visibility
 from app.models.user import User
 from app.services.search_query import fold
 
-KIND_CODES = {"post": 1, "teaser": 2, "comment": 3, "event": 4, "document": 5, "profile": 6}
+KIND_CODES = {"post": 1, "teaser": 2, "comment": 3, "event": 4, "document": 5, "profile": 6, "offer": 7}
 PROFILE_TEXT_FIELDS = ("programme", "year", "city", "employer", "position", "bio")
 # Attributes whose change means new words for the index (anything else, like counters, is ignored).
 TEXT_ATTRIBUTES = {
@@ -35,6 +36,7 @@ TEXT_ATTRIBUTES = {
     Event: ("title", "description_html", "place"),
     Document: ("title", "description", "original_name"),
     MemberProfile: ("listed", "private_fields", *PROFILE_TEXT_FIELDS),
+    Opportunity: ("title", "body_html", "organisation", "place"),
 }
 Entry = tuple[str, int, str, str]  # kind, item id, title, body
 
@@ -60,6 +62,8 @@ def entries(item) -> list[Entry]:
         return [("document", item.id, item.title, f"{item.description}\n{item.original_name}")]
     if isinstance(item, MemberProfile):
         return _profile_entries(item)
+    if isinstance(item, Opportunity):
+        return [("offer", item.id, item.title, f"{item.organisation}\n{item.place}\n{plain_text(item.body_html)}")]
     return []
 
 
@@ -73,7 +77,7 @@ def _profile_entries(profile: MemberProfile) -> list[Entry]:
 
 def _kinds_of(item) -> tuple[str, ...]:
     return {Post: ("post", "teaser"), Comment: ("comment",), Event: ("event",), Document: ("document",),
-            MemberProfile: ("profile",)}[type(item)]
+            MemberProfile: ("profile",), Opportunity: ("offer",)}[type(item)]
 
 
 # ---------------------------------------------------------------- writing
@@ -167,7 +171,7 @@ def reindex(batch: int = 2000) -> int:
     connection.execute(text("DELETE FROM search_fts" if connection.dialect.name == "sqlite"
                             else "DELETE FROM search_documents"))
     total = 0
-    models: tuple[Any, ...] = (Post, Comment, Event, Document, MemberProfile)
+    models: tuple[Any, ...] = (Post, Comment, Event, Document, MemberProfile, Opportunity)
     for model in models:
         key = model.user_id if model is MemberProfile else model.id
         last = 0

@@ -4,7 +4,7 @@ A discussion can be an idea: one `ideas` row per such post (status, the answer's
 the vote count kept with the votes) and one `idea_votes` row per person and idea.
 
 Revision ID: 0025
-Revises: 0023
+Revises: 0024
 Create Date: 2026-12-02 23:50:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0025'
-down_revision = '0023'
+down_revision = '0024'
 branch_labels = None
 depends_on = None
 

@@ -159,6 +159,17 @@ GET_MATRIX = {
     "polls.edit": ({"post_id": "PUBLIC_POST"}, NOT_THE_AUTHOR),
     "polls.edit#members-only": ({"post_id": "MEMBERS_POST"}, MEMBERS_READ | {
         "visitor": 302, "member": 403, "volunteer": 403, "admin": 403}),
+    "opportunities.index": ({}, ALL),
+    "opportunities.atom": ({}, ALL),
+    "opportunities.show": ({"offer_id": "OFFER"}, ALL),
+    "opportunities.show#members-only": ({"offer_id": "MEMBERS_OFFER"}, MEMBERS_READ),
+    "opportunities.show#unknown": ({"offer_id": 999999}, dict.fromkeys(ROLES, 404)),
+    "opportunities.new": ({}, LOGGED_IN_ONLY),
+    "opportunities.edit": ({"offer_id": "OFFER"}, MODERATORS),  # the author and moderators
+    "opportunities.edit#members-only": ({"offer_id": "MEMBERS_OFFER"}, MEMBERS_READ | {
+        "visitor": 302, "member": 403}),
+    "opportunities.report": ({"offer_id": "OFFER"}, LOGGED_IN_ONLY),
+    "opportunities.report#members-only": ({"offer_id": "MEMBERS_OFFER"}, MEMBERS_READ | {"visitor": 302}),
 }
 
 # endpoint -> (url arguments, expected status of a POST with a valid CSRF token and no other data)
@@ -282,6 +293,23 @@ POST_MATRIX = {
     "organizer.goals": ({}, ADMINS | {"admin": 400}),  # no target given
     "organizer.archive_goal": ({"goal_id": 999999}, ADMINS | {"admin": 404}),
     "admin.import_consent": ({}, ADMINS | {"admin": 400}),  # no file chosen
+    "opportunities.new": ({}, {"visitor": 302, **dict.fromkeys(ROLES[1:], 400)}),
+    "opportunities.edit": ({"offer_id": "OFFER"}, MODERATORS | {"volunteer": 400, "admin": 400}),
+    "opportunities.change": ({"offer_id": "OFFER", "action": "renew"}, MODERATORS | {"volunteer": 302, "admin": 302}),
+    # The member left the membership earlier in this list ("members.leave"): the offer is out of their sight now.
+    "opportunities.change#members-only": ({"offer_id": "MEMBERS_OFFER", "action": "close"},
+                                          MEMBERS_READ | {"visitor": 302, "member": 404, "volunteer": 302,
+                                                          "admin": 302}),
+    "opportunities.moderate": ({"offer_id": "OFFER", "action": "restore"},
+                               MODERATORS | {"volunteer": 302, "admin": 302}),
+    "opportunities.apply": ({"offer_id": "OFFER"}, LOGGED_IN_ONLY | {"alumnus": 400, "member": 400, "volunteer": 400,
+                                                                     "admin": 400}),  # no message written
+    # ... and moderators closed it just above: a closed offer takes no applications.
+    "opportunities.apply#members-only": ({"offer_id": "MEMBERS_OFFER"}, MEMBERS_READ | {
+        "visitor": 302, "member": 404, "volunteer": 403, "admin": 403}),
+    "opportunities.report": ({"offer_id": "OFFER"}, LOGGED_IN_ONLY | {"alumnus": 400, "member": 400, "volunteer": 400,
+                                                                      "admin": 400}),  # no reason chosen
+    "opportunities.follow_board": ({"kind": "volunteer", "action": "follow"}, dict.fromkeys(ROLES, 302)),
 }
 
 

@@ -7,6 +7,7 @@ route takes an id, plus the list, feed and error surfaces.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -58,7 +59,16 @@ def secrets_world(app, make_user, make_post, add_comment, make_event):
                              stored_name=f"secret-{secret.id}", original_name=f"{MARKER}.jpg")
         storage.current().put(picture.key(320), f"RIFF {MARKER}".encode(), "image/webp")
         db.session.add(picture)
+        from app.models.opportunity import Opportunity
+        from app.models.types import utcnow
+
+        offer = Opportunity(kind="volunteer", title=f"Offer {MARKER}", organisation=f"Org {MARKER}",
+                            body_source=f"Offer body {MARKER}", body_html=f"<p>Offer body {MARKER}</p>",
+                            excerpt=f"Offer body {MARKER}", visibility="members", author_id=member.id,
+                            expires_at=utcnow() + timedelta(days=30))
+        db.session.add(offer)
         db.session.commit()
+        offer_id = offer.id
         document_id = document.id
         picture_id = picture.id
         from app.models.user import User
@@ -73,7 +83,8 @@ def secrets_world(app, make_user, make_post, add_comment, make_event):
             "APPLICATION": 1, "INVITATION": 1, "INVITATION_TOKEN": "x", "SIGNUP": 1,
             "CANCEL_TOKEN": "x", "CALENDAR_TOKEN": "x" * 24, "NEWS_POST": secret.id, "UNSUBSCRIBE_TOKEN": "x",
             "CONSENT_TOKEN": "x", "PHOTO": picture_id, "MEMBERS_PHOTO": picture_id, "HANDLE": handle,
-            "AUTHOR_HANDLE": handle, "SPARE": member.id, "PUBLIC_IDEA": secret.id, "MEMBERS_IDEA": secret.id}
+            "AUTHOR_HANDLE": handle, "SPARE": member.id, "PUBLIC_IDEA": secret.id, "MEMBERS_IDEA": secret.id,
+            "OFFER": offer_id, "MEMBERS_OFFER": offer_id}
 
 
 @pytest.mark.parametrize("role", [None, Role.ALUMNUS])
@@ -91,7 +102,9 @@ def test_members_only_marker_appears_in_no_response(app, client, make_user, secr
              f"/search?q={MARKER}&kind=document", f"/search?q={MARKER}&kind=profile", "/search?q=Doc&sort=date",
              f'/search?q="{MARKER}"', "/search?q=ZZ*", f"/search?q={MARKER}&members_area=y",
              f"/people/{secrets_world['HANDLE']}", f"/people/{secrets_world['HANDLE']}/avatar.svg",
-             "/ideas/", "/ideas/?sort=newest", "/ideas/?status=planned", "/ideas/?status=new"}
+             "/ideas/", "/ideas/?sort=newest", "/ideas/?status=planned", "/ideas/?status=new",
+             "/jobs/", "/jobs/?kind=volunteer", "/jobs/?q=Offer", "/jobs/feed.atom", "/search?q=Offer&kind=offer",
+             f"/jobs/{secrets_world['OFFER']}/report"}
     for url in sorted(urls):
         response = client.get(url, follow_redirects=True)
         body = response.get_data(as_text=True).replace(f"{MARKER}-name-is-public-ok", "")
