@@ -13,7 +13,7 @@ from app.models.opportunity import OpportunityKind, WorkMode
 
 TOO_LONG = _l("Use at most %(max)d characters.")
 KIND_LABELS = {
-    OpportunityKind.JOB: _l("Job"),
+    OpportunityKind.JOB: _l("Employment"),
     OpportunityKind.INTERNSHIP: _l("Internship"),
     OpportunityKind.WORKING_STUDENT: _l("Working student"),
     OpportunityKind.VOLUNTEER: _l("Volunteer role"),

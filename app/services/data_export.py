@@ -37,6 +37,8 @@ EXPORTED: dict[tuple[str, str], tuple[str, Any]] = {
     ("post_likes", "user_id"): ("likes_of_posts.json", _l("Posts you liked")),
     ("comment_likes", "user_id"): ("likes_of_comments.json", _l("Comments you liked")),
     ("idea_votes", "user_id"): ("idea_votes.json", _l("Ideas you voted for")),
+    ("poll_ballots", "user_id"): ("poll_ballots.json", _l("Open polls you voted in (never what you chose; "
+                                                          "forgotten once the poll closes)")),
     ("reports", "reporter_id"): ("reports.json", _l("Content you reported to the moderators")),
     ("reports", "person_id"): ("watched_words_found.json", _l("What the watched words found in your profile, "
                                                               "directory entry or messages, for the moderators")),
