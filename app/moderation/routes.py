@@ -18,7 +18,7 @@ from app.moderation import bp
 from app.moderation.forms import CategoryForm
 from app.security import safe_next
 from app.services import categories as category_service
-from app.services import posts, reports, review_queue
+from app.services import posts, reports, review_decisions, review_queue
 from app.services.errors import DomainError, PermissionDenied
 
 # A thing's own moderation buttons (on its page): hide and restore are the queue's decisions on it (they settle
@@ -67,7 +67,7 @@ def decide():
     else:
         keys = [key]
     try:
-        done, skipped = review_queue.decide(current_user, action, keys)
+        done, skipped = review_decisions.decide(current_user, action, keys)
     except DomainError as error:
         flash(error.message, "error")
     else:
@@ -92,7 +92,7 @@ def post_action(post_id: int, action: str):
         abort(400)
     try:
         if action in DECISIONS or action == "approve":  # the queue's rules: approving settles the screening's notes
-            review_queue.decide_one(current_user, action, post)
+            review_decisions.decide_one(current_user, action, post)
         else:
             POST_ACTIONS[action](current_user, post)
     except PermissionDenied:
@@ -112,7 +112,7 @@ def comment_action(comment_id: int, action: str):
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    review_queue.decide_one(current_user, action, comment)
+    review_decisions.decide_one(current_user, action, comment)
     flash(_("Done."), "success")
     return _back(url_for("feed.show", post_id=comment.post_id) + f"#c{comment.id}")
 
@@ -126,7 +126,7 @@ def attachment_action(attachment_id: int, action: str):
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    review_queue.decide_one(current_user, action, attachment)
+    review_decisions.decide_one(current_user, action, attachment)
     flash(_("Done."), "success")
     return _back(url_for("files.show", attachment_id=attachment.id))
 
