@@ -7,7 +7,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app import limits, policy
+from app import limits, policy, site
 from app.caching import anonymous_cache
 from app.extensions import limiter
 from app.forms import ConfirmForm, ReportForm, populate_errors, submission_key
@@ -18,6 +18,7 @@ from app.models.post import Visibility
 from app.models.types import utcnow
 from app.opportunities import bp
 from app.opportunities.forms import EMPLOYMENT_TYPES, KIND_LABELS, KIND_PLURALS, MODE_LABELS, ApplyForm, OfferForm
+from app.opportunities.structured import job_posting
 from app.services import categories, opportunities
 from app.services.errors import DomainError, PermissionDenied
 from app.services.notifications import follow, is_following, unfollow
@@ -73,9 +74,10 @@ def show(offer_id: int):
     offer = _load(offer_id)
     may_apply = policy.can_apply_through_site(current_user, offer)
     may_edit = policy.can_edit_opportunity(current_user, offer)
+    structured = job_posting(offer, site.get("site_name")) if policy.shows_job_posting(offer) else None
+    confirm = ConfirmForm() if may_edit or policy.can_moderate(current_user) else None
     return render_template("opportunities/show.html", offer=offer, apply_form=ApplyForm() if may_apply else None,
-                           may_edit=may_edit, form=ConfirmForm() if may_edit or policy.can_moderate(current_user)
-                           else None, **LABELS)
+                           may_edit=may_edit, structured=structured, form=confirm, **LABELS)
 
 
 def _offer_form(offer: Opportunity | None = None) -> tuple[OfferForm, list]:

@@ -145,6 +145,31 @@ def test_public_offer_carries_job_posting_microdata(app, client, make_offer, mak
     assert "schema.org/JobPosting" not in text_of(client.get(f"/jobs/{members.id}"))
 
 
+def test_public_offer_carries_json_ld_named_by_the_csp(app, client, new_client, make_offer, make_user):
+    """JSON-LD beside the microdata: the block's hash is in script-src, also when the page comes from the anonymous
+    cache; a title with </script> cannot end the block; members-only and closed offers carry none."""
+    import base64
+    import hashlib
+    import json
+    import re
+
+    offer = make_offer(kind="job", title="Kassenwart </script><b>gesucht</b>", place="Bonn", organisation="Verein")
+    for attempt in range(2):  # rendered, then from the anonymous page cache
+        response = client.get(f"/jobs/{offer.id}")
+        block = re.search(rb'<script type="application/ld\+json">(.*?)</script>', response.data, re.S).group(1)
+        data = json.loads(block)
+        assert data["@type"] == "JobPosting" and data["title"] == "Kassenwart </script><b>gesucht</b>", attempt
+        assert data["employmentType"] == "FULL_TIME" and data["hiringOrganization"]["name"] == "Verein"
+        assert data["jobLocation"]["address"]["addressLocality"] == "Bonn" and data["validThrough"]
+        digest = base64.b64encode(hashlib.sha256(block).digest()).decode()
+        assert f"script-src 'self' 'sha256-{digest}'" in response.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in client.get("/jobs/").headers["Content-Security-Policy"]  # no block, no hash
+    members = make_offer(visibility="members")
+    reader = new_client()
+    reader.login(make_user(Role.MEMBER))
+    assert "application/ld+json" not in text_of(reader.get(f"/jobs/{members.id}"))
+
+
 def test_members_only_offers_leak_nowhere(app, client, new_client, make_offer, make_user):
     alumnus, member = make_user(), make_user(Role.MEMBER)
     for person in (alumnus, member):
