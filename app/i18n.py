@@ -176,5 +176,6 @@ JOB_LABELS = {  # the worker's periodic jobs (app.queue.PERIODIC), as the admins
     "erase-accounts": _l("Erase accounts whose deletion is due"),
     "end-sanctions": _l("End silences and suspensions at their end date"),
     "forget-poll-voters": _l("Forget who voted in closed polls"),
+    "remind-expiring-offers": _l("Remind the authors of offers that leave the board soon"),
     "heartbeat": _l("Heartbeat"),
 }

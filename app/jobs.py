@@ -18,7 +18,18 @@ from app.extensions import db
 from app.mail.sending import send_pending, send_queued
 from app.models.notification import MailMode
 from app.queue import huey, record_run
-from app.services import announcements, attachments, digests, erasure, notifications, outbox, polls, sanctions, signups
+from app.services import (
+    announcements,
+    attachments,
+    digests,
+    erasure,
+    notifications,
+    offer_reminders,
+    outbox,
+    polls,
+    sanctions,
+    signups,
+)
 
 log = logging.getLogger(__name__)
 _worker_app: Flask | None = None
@@ -130,4 +141,6 @@ clean_up_task = _periodic("clean-up", crontab(minute="30", hour="3"), clean_up)
 end_sanctions = _periodic("end-sanctions", crontab(minute="*/5"), sanctions.end_due)
 # Who voted in a poll is kept only while it is open (to refuse a second vote): soon after it closes, it is gone.
 forget_poll_voters = _periodic("forget-poll-voters", crontab(minute="*/10"), polls.forget_voters)
+# An offer's author hears a few days before it leaves the board, so a position still open is renewed in time.
+remind_expiring_offers = _periodic("remind-expiring-offers", crontab(minute="20"), offer_reminders.remind_due)
 heartbeat = _periodic("heartbeat", crontab(minute="*"), lambda: "alive")

@@ -48,6 +48,7 @@ class NotificationKind(enum.StrEnum):
     WARNING = "warning"  # a moderator's warning with its reason (app.services.sanctions)
     IDEA_STATUS = "idea_status"  # an idea one follows or wrote got a new status (app.services.ideas)
     NEW_OPPORTUNITY = "new_opportunity"  # a new offer, for followers of the board or of its kind
+    OFFER_EXPIRING = "offer_expiring"  # one's own offer leaves the board soon (app.services.offer_reminders)
 
 
 class Notification(db.Model):

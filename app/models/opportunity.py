@@ -63,6 +63,9 @@ class Opportunity(SharedContent, db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The end of the deadline day in the site's time zone, else 60 days after publishing (or renewing).
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The `expires_at` its author was last reminded of (app.services.offer_reminders): a renewal or a new deadline
+    # moves `expires_at`, so the next reminder is due again without anyone resetting this.
+    reminded_for: Mapped[datetime | None] = mapped_column(UTCDateTime())
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

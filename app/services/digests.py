@@ -31,7 +31,8 @@ from app.services.notifications import notification_options, still_visible
 
 log = logging.getLogger(__name__)
 BATCH = 500
-NOTIFICATION_KINDS = {MailKind.REPLIES: ("reply", "mention", "review"),  # review: one's own post hidden
+# review: one's own post hidden; offer_expiring: one's own offer leaves the board soon
+NOTIFICATION_KINDS = {MailKind.REPLIES: ("reply", "mention", "review", "offer_expiring"),
                       MailKind.FOLLOWED: ("followed", "new_post", "new_event", "idea_status", "new_opportunity"),
                       MailKind.APPLICATIONS: ("application",)}
 

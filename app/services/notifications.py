@@ -215,7 +215,7 @@ class Group:
         if self.event is not None:
             return "event"
         if self.opportunity is not None:
-            return "offer"
+            return "offer_expiring" if "offer_expiring" in kinds else "offer"
         if kinds in ({"mention"}, {"reply"}, {"new_post"}):
             return kinds.pop()
         return "personal" if kinds <= {"reply", "mention"} else "followed"

@@ -39,6 +39,7 @@ def upgrade():
     sa.Column('status', sa.Enum('published', 'pending', name='status', native_enum=False, length=20), nullable=False),
     sa.Column('hidden_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('reminded_for', sa.DateTime(timezone=True), nullable=True),
     sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('author_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),

@@ -255,6 +255,46 @@ def test_expired_offers_leave_the_list_and_can_be_renewed_or_closed(app, client,
     assert "no longer open" in text_of(client.get(f"/jobs/{offer.id}"))
 
 
+def test_the_author_is_reminded_before_the_offer_leaves_the_board(app, client, make_offer, make_user, mailbox):
+    """Hourly job: authors of open offers ending within three days hear of it once (two runs, one reminder), by bell
+    and by mail when their "replies and mentions" setting says so, with the renew link; renewing makes the next one
+    due; closed offers and those further away are left alone."""
+    from app import jobs
+
+    author = make_user(Role.MEMBER)
+    consent(app, author, replies="immediately")
+    soon, later, closed = (make_offer(author, title=title) for title in ("Bald vorbei", "Noch lange", "Schon besetzt"))
+    with app.app_context():
+        for offer, days in ((soon, 2), (later, 20), (closed, 1)):
+            db.session.execute(update(Opportunity).where(Opportunity.id == offer.id)
+                               .values(expires_at=utcnow() + timedelta(days=days)))
+        db.session.execute(update(Opportunity).where(Opportunity.id == closed.id).values(closed_at=utcnow()))
+        db.session.commit()
+
+    def reminders() -> list[int]:
+        with app.app_context():
+            return list(db.session.scalars(select(Notification.opportunity_id).where(
+                Notification.user_id == author.id, Notification.kind == "offer_expiring")))
+
+    with app.test_request_context():
+        jobs.remind_expiring_offers.call_local()
+        jobs.remind_expiring_offers.call_local()  # again: nothing new
+    assert reminders() == [soon.id]
+    assert "1 mails queued." in run(app, "send-notifications")
+    assert "Bald vorbei" in mailbox.body(mailbox.wait_for(author.email)[-1])
+    client.login(author)
+    bell = text_of(client.get("/notifications/"))
+    assert "Your offer Bald vorbei leaves the board on" in bell and "Renew it if it is still open." in bell
+    client.submit(f"/jobs/{soon.id}/renew", form_url=f"/jobs/{soon.id}")
+    with app.app_context():  # 60 more days; when those run out, the author hears again
+        db.session.execute(update(Opportunity).where(Opportunity.id == soon.id)
+                           .values(expires_at=utcnow() + timedelta(days=1)))
+        db.session.commit()
+    with app.test_request_context():
+        jobs.remind_expiring_offers.call_local()
+    assert reminders() == [soon.id, soon.id]
+
+
 def test_deadline_sets_the_expiry_at_the_end_of_that_day(app, make_offer):
     day = date.today() + timedelta(days=10)
     offer = make_offer(deadline=day)
