@@ -41,6 +41,14 @@ def index():
                            following=is_following(current_user, FollowTarget.EVENTS, 0))
 
 
+@bp.get("/mine")
+@login_required
+def mine():
+    """The events the person signed up for, to read on the way (also offline: app.webapp.saving); changing a
+    sign-up happens on the event's page or the account page."""
+    return render_template("events/mine.html", signups=signups.upcoming_signups(current_user))
+
+
 @bp.get("/<int:event_id>")
 @anonymous_cache
 def show(event_id: int):
