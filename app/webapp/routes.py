@@ -70,7 +70,8 @@ def service_worker():
     constants = {
         "VERSION": webapp.app_version(),
         "OFFLINE_URL": url_for("webapp.offline"),
-        "SHELL": [url_for("webapp.offline"), url_for("static", filename="css/site.css"),
+        "MANIFEST_URL": url_for("webapp.manifest"),
+        "SHELL": [url_for("webapp.offline"), url_for("webapp.manifest"), url_for("static", filename="css/site.css"),
                   url_for("static", filename="js/webapp.js"), url_for("static", filename="favicon.svg")],
     }
     head = "".join(f"const {key} = {json.dumps(value)};\n" for key, value in constants.items())

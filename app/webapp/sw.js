@@ -1,5 +1,6 @@
 /* The service worker (issue 19). app.webapp.routes serves it at /sw.js and puts three constants first:
-   VERSION (a hash of the static files: every deploy changes it), OFFLINE_URL, and SHELL (what is kept at install).
+   VERSION (a hash of the static files: every deploy changes it), OFFLINE_URL, MANIFEST_URL, and SHELL (what is
+   kept at install).
 
    Sections, each on its own: 1. install and activate, 2. static files, 3. pages read, 4. logout, 5. push.
    The push feature appends its handlers in section 5 (importScripts would also pass our CSP, script-src 'self',
@@ -53,6 +54,8 @@ self.addEventListener("fetch", (event) => {
   }
   if (request.mode === "navigate") {
     event.respondWith(page(event));
+  } else if (url.pathname === MANIFEST_URL) {
+    event.respondWith(manifest(event));
   } else if (/^\/(static|brand|app-icon)\//.test(url.pathname)) {
     event.respondWith(staticFile(event));
   }
@@ -71,6 +74,16 @@ async function staticFile(event) {
     event.waitUntil(cache.put(event.request, response.clone()));
   }
   return response;
+}
+
+/* The manifest changes with the settings: from the network, the copy kept at install when offline. */
+async function manifest(event) {
+  try {
+    return await fetch(event.request);
+  } catch (error) {
+    const kept = await caches.match(MANIFEST_URL, { cacheName: SHELL_CACHE, ignoreVary: true });
+    return kept || Response.error();
+  }
 }
 
 /* ---- 3. pages read: from the network first, a saved copy when it cannot be reached ---------------------- */
