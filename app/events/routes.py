@@ -46,7 +46,9 @@ def index():
 def mine():
     """The events the person signed up for, to read on the way (also offline: app.webapp.saving); changing a
     sign-up happens on the event's page or the account page."""
-    return render_template("events/mine.html", signups=signups.upcoming_signups(current_user))
+    mine = [signup for signup in signups.upcoming_signups(current_user)
+            if policy.can_read_event(current_user, signup.event)]  # a member no longer: their events go too
+    return render_template("events/mine.html", signups=mine)
 
 
 @bp.get("/<int:event_id>")

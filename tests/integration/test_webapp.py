@@ -12,7 +12,7 @@ from PIL import Image
 from app import site
 from app.models.user import Role
 from app.services import branding, settings, webapp
-from tests.integration.test_site_settings import png, stored
+from tests.integration.test_site_settings import png
 
 
 def manifest_of(client, language: str = "en") -> dict:
@@ -183,12 +183,46 @@ def test_logout_tells_the_browser_to_forget_its_cache(app, client, make_user):
     assert client.get(response.headers["Location"]).headers["X-Offline-Cache"] == "public"
 
 
-def test_my_events_lists_the_persons_upcoming_sign_ups_only(app, client, make_user, world):
-    client.login(make_user(Role.MEMBER))
+def test_my_events_lists_the_persons_upcoming_sign_ups_only(app, client, make_user, make_event, world):
+    from datetime import timedelta
+
+    person = make_user(Role.MEMBER)
+    client.login(person)
     page = client.get("/events/mine")
     assert page.status_code == 200 and "You are not signed up for any upcoming event." in page.get_data(as_text=True)
+    mine, members_only, past, others = (make_event(title="Sommerfest am See"),
+                                        make_event(title="Mitgliederversammlung", visibility="members"),
+                                        make_event(title="Vorbei", starts_in=timedelta(days=-3)),
+                                        make_event(title="Nicht meins"))
+    for event in (mine, members_only, past):
+        sign_up(app, event, person)
+    sign_up(app, others, make_user(Role.MEMBER))
+    text = client.get("/events/mine").get_data(as_text=True)
+    assert "Sommerfest am See" in text and "Mitgliederversammlung" in text
+    assert "Vorbei" not in text and "Nicht meins" not in text
+    assert "csrf_token" not in text.split("</header>", 1)[1]  # a page to read: its only form is the header's
+    # No longer a member: the members-only event is no longer theirs to see, here as everywhere.
+    with app.app_context():
+        from app.extensions import db
+        from app.models.user import User
+
+        db.session.get(User, person.id).role = Role.ALUMNUS
+        db.session.commit()
+    text = client.get("/events/mine").get_data(as_text=True)
+    assert "Sommerfest am See" in text and "Mitgliederversammlung" not in text
     assert "/events/mine" in client.get("/events/").get_data(as_text=True)
     assert "/events/mine" not in english_visitor(app).get("/events/").get_data(as_text=True)
+
+
+def sign_up(app, event, person) -> None:
+    from app.extensions import db
+    from app.models.event import Signup
+    from app.models.types import utcnow
+
+    with app.app_context():
+        db.session.add(Signup(event_id=event.id, user_id=person.id, status="confirmed", guests=0, note="",
+                              queued_at=utcnow()))
+        db.session.commit()
 
 
 def english_visitor(app):
