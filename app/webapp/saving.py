@@ -5,13 +5,15 @@
     X-Offline-Cache: anonymous   nobody is signed in (any other page of a visitor): kept nowhere, and the service
                                  worker empties the private cache (a logout, or a session that ended elsewhere)
 
-Pages without the header are never kept: forms to fill in, account pages, moderation, administration. What is
-kept never carries a CSRF token (the service worker blanks every one) and never answered anything but a GET.
+Pages without the header are never kept: forms to fill in, account pages, moderation, administration; nor a page
+that showed a one-time message ("You are logged out."), which a saved copy would repeat for days. What is kept never
+carries a CSRF token (the service worker blanks every one) and never answered anything but a GET.
 """
 
 from __future__ import annotations
 
 from flask import current_app, g, request
+from flask.globals import request_ctx
 
 from app.webapp import bp
 
@@ -27,7 +29,7 @@ def mark_offline_copy(response):
     signed_in = _signed_in()
     if signed_in is None:
         return response
-    if request.endpoint in READABLE:
+    if request.endpoint in READABLE and not request_ctx.flashes:  # the messages this page showed, if any
         response.headers[HEADER] = "private" if signed_in else "public"
     elif not signed_in:
         response.headers[HEADER] = "anonymous"

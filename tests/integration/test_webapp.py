@@ -165,7 +165,9 @@ def test_only_pages_to_read_are_marked_for_keeping(app, client, make_user, make_
         assert response.headers.get("X-Offline-Cache") == scope, url
     assert "X-Offline-Cache" not in client.get("/feed.atom").headers
     assert "X-Offline-Cache" not in client.get("/sw.js").headers
-    client.login(make_user(Role.MEMBER))
+    login = client.login(make_user(Role.MEMBER))
+    welcome = client.get(login.headers["Location"])
+    assert "flash" in welcome.get_data(as_text=True) and "X-Offline-Cache" not in welcome.headers
     for url in ("/", f"/posts/{post.id}", "/events/", "/events/mine"):
         assert client.get(url).headers.get("X-Offline-Cache") == "private", url
     for url in ("/account/", "/posts/new", "/notifications/", "/search?q=x"):
@@ -179,7 +181,11 @@ def test_logout_tells_the_browser_to_forget_its_cache(app, client, make_user):
     response = client.logout()
     assert response.status_code == 302
     assert response.headers["Clear-Site-Data"] == '"cache"'
-    # The page it lands on is a visitor's: the service worker empties the private pages on seeing it.
+    # The page it lands on is a visitor's: the service worker empties the private pages on seeing it. It says
+    # "You are logged out." once, so it is not kept itself (a saved copy would say it again and again).
+    landing = client.get(response.headers["Location"])
+    assert "You are logged out." in landing.get_data(as_text=True)
+    assert landing.headers["X-Offline-Cache"] == "anonymous"
     assert client.get(response.headers["Location"]).headers["X-Offline-Cache"] == "public"
 
 
