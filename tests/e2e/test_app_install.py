@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.models.user import Role
+from app.services import webapp
 from tests.e2e.conftest import (
     _CSP_LISTENER,
     ACTION_TIMEOUT_MS,
@@ -122,6 +123,7 @@ def test_the_site_installs_and_reads_offline(profile_page, make_user, make_post)
     expect(page.get_by_role("heading", name="Nur für Mitglieder")).to_be_visible()
     page.goto("/events/mine")
     expect(page.get_by_role("heading", name="My events")).to_be_visible()
+    assert_accessible(page, "my events")
     wait_until_kept(page, "pages-private", f"/posts/{members_post.id}")
     wait_until_kept(page, "pages-private", "/events/mine")
     copy = page.evaluate(SAVED_TEXT, ["pages-private", "/events/mine"])
@@ -161,3 +163,20 @@ def test_no_install_button_where_the_browser_offers_none(page_factory):
     page.wait_for_timeout(300)
     expect(page.locator("#install-app")).to_be_hidden()
     assert page.locator("#install-app").bounding_box() is None
+
+
+SHELL_CACHES = "async () => (await caches.keys()).filter((name) => name.startsWith('shell-'))"
+
+
+def test_a_deploy_replaces_the_worker_and_drops_its_old_cache(page_factory, monkeypatch):
+    page = page_factory(PHONE)
+    page.goto("/")
+    controlled(page)
+    assert page.evaluate(SHELL_CACHES) == [f"shell-{webapp.app_version()}"]
+    # A deploy changes the static files, so the version in /sw.js; the browser's next check finds a new worker.
+    monkeypatch.setattr(webapp, "app_version", lambda: "after-the-deploy")
+    page.evaluate("async () => { await (await navigator.serviceWorker.getRegistration()).update(); }")
+    deadline = time.monotonic() + 5
+    while page.evaluate(SHELL_CACHES) != ["shell-after-the-deploy"]:
+        assert time.monotonic() < deadline, page.evaluate(SHELL_CACHES)
+        page.wait_for_timeout(50)
