@@ -114,6 +114,7 @@ BLUEPRINTS = (
     ("ideas", "/ideas", ("routes",)),
     ("polls", None, ("routes",)),
     ("opportunities", "/jobs", ("routes",)),
+    ("webapp", None, ("routes", "saving")),
 )
 
 

@@ -130,7 +130,11 @@ def logout():
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")
-    return redirect(url_for("feed.index"))
+    response = redirect(url_for("feed.index"))
+    # The browser forgets what it kept of this person's pages; the service worker's own caches are emptied by
+    # app/static/js/webapp.js and by the next page's X-Offline-Cache header (app.webapp.saving).
+    response.headers["Clear-Site-Data"] = '"cache"'
+    return response
 
 
 @bp.route("/reset", methods=["GET", "POST"])

@@ -41,6 +41,16 @@ def index():
                            following=is_following(current_user, FollowTarget.EVENTS, 0))
 
 
+@bp.get("/mine")
+@login_required
+def mine():
+    """The events the person signed up for, to read on the way (also offline: app.webapp.saving); changing a
+    sign-up happens on the event's page or the account page."""
+    mine = [signup for signup in signups.upcoming_signups(current_user)
+            if policy.can_read_event(current_user, signup.event)]  # a member no longer: their events go too
+    return render_template("events/mine.html", signups=mine)
+
+
 @bp.get("/<int:event_id>")
 @anonymous_cache
 def show(event_id: int):

@@ -94,7 +94,7 @@ def _logo_images(data: bytes) -> dict[str, bytes]:
     made = {}
     header = image.copy()
     header.thumbnail((HEADER_HEIGHT * 6, HEADER_HEIGHT), Image.Resampling.LANCZOS)
-    made["header"] = _png(header)
+    made["header"] = png(header)
     for size in ICON_SIZES:
         # The whole logo fits into the square (nothing cut off), on white: touch icons must not be transparent.
         square = Image.new("RGBA", (size, size), (255, 255, 255, 255))
@@ -102,11 +102,11 @@ def _logo_images(data: bytes) -> dict[str, bytes]:
         margin = max(1, size // 10)
         fitted.thumbnail((size - 2 * margin, size - 2 * margin), Image.Resampling.LANCZOS)
         square.alpha_composite(fitted, ((size - fitted.width) // 2, (size - fitted.height) // 2))
-        made[f"icon-{size}"] = _png(square.convert("RGB"))
+        made[f"icon-{size}"] = png(square.convert("RGB"))
     return made
 
 
-def _png(image: Image.Image) -> bytes:
+def png(image: Image.Image) -> bytes:
     image.info = {}  # no metadata of the original travels along
     out = io.BytesIO()
     image.save(out, "PNG", optimize=True)

@@ -59,6 +59,14 @@ GET_MATRIX = {
     "main.favicon": ({}, dict.fromkeys(ROLES, 302)),
     "main.logo": ({"version": "abc123", "name": "header"}, dict.fromkeys(ROLES, 404)),
     "main.theme": ({"version": "0b5cad"}, ALL),
+    # The installable web app (app.webapp): the same for everyone; an icon of another version is gone.
+    "webapp.manifest": ({}, ALL),
+    "webapp.icon": ({"version": "ICON_VERSION", "name": "icon-192"}, ALL),
+    "webapp.icon#old-version": ({"version": "abc123", "name": "icon-192"}, dict.fromkeys(ROLES, 404)),
+    "webapp.icon#unknown-name": ({"version": "ICON_VERSION", "name": "secret"}, dict.fromkeys(ROLES, 404)),
+    "webapp.service_worker": ({}, ALL),
+    "webapp.offline": ({}, ALL),
+    "events.mine": ({}, LOGGED_IN_ONLY),
     "events.show": ({"event_id": "EVENT"}, ALL),
     "events.show#members-only": ({"event_id": "MEMBERS_EVENT"}, MEMBERS_READ),
     "events.new": ({}, MODERATORS),
@@ -322,6 +330,10 @@ def world(world, app):
 
     for key in ("PUBLIC_POST", "MEMBERS_POST"):
         make_poll(app, SimpleNamespace(id=world[key]))
+    with app.app_context():
+        from app.services.webapp import icon_version
+
+        world["ICON_VERSION"] = icon_version()
     return world
 
 

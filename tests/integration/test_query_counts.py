@@ -114,6 +114,26 @@ def test_event_pages_have_a_fixed_query_count(app, client, make_user, make_event
         assert counts[(name, 3)] == counts[(name, 60)] <= MAX_QUERIES, counts
 
 
+def test_my_events_has_a_fixed_query_count(app, client, make_user, make_event):
+    from app.models.event import Signup
+
+    person = make_user(Role.MEMBER)
+    client.login(person)
+    counts = {}
+    for size in (3, 60):
+        events = [make_event(title=f"Event {n}") for n in range(size)]
+        with app.app_context():
+            db.session.execute(insert(Signup), [
+                {"event_id": event.id, "user_id": person.id, "status": "confirmed", "guests": 0, "note": "",
+                 "queued_at": utcnow()} for event in events])
+            db.session.commit()
+        with count_queries(app) as statements:
+            page = client.get("/events/mine")
+        assert page.status_code == 200 and page.get_data(as_text=True).count('href="/events/') >= size
+        counts[size] = len(statements)
+    assert counts[3] == counts[60] <= MAX_QUERIES, counts
+
+
 def seed_notifications(app, user_id: int, actor_id: int, size: int) -> None:
     """`size` notifications for one person: new comments in followed threads, ten per thread (one thread per
     notification up to ten), the newest third unread, each with its comment."""
