@@ -21,6 +21,7 @@ from app.models.idea import Idea
 from app.models.membership import PROFILE_FIELDS, MemberProfile
 from app.models.opportunity import Opportunity
 from app.models.post import Comment, Post, PostKind, Status, Visibility
+from app.models.push import PushSubscription
 from app.models.types import utcnow
 from app.models.user import ProfileVisibility, Role, User
 
@@ -615,3 +616,10 @@ def can_apply_through_site(user, offer) -> bool:
 def shows_job_posting(offer) -> bool:
     """Search engines' structured data: public, published, open offers only."""
     return not offer.is_members_only and not offer.is_pending and offer.is_open
+
+
+def own_push_devices(user):
+    """A person sees and removes only their own devices (push subscriptions); nobody else's, whatever their role."""
+    if user is None or not user.is_authenticated:
+        return false()
+    return PushSubscription.user_id == user.id
