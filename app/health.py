@@ -7,9 +7,8 @@ from datetime import UTC, datetime, timedelta
 import redis
 from flask import current_app
 
-from app import queue, storage
+from app import push_keys, queue, storage
 from app.database import ping
-from app.services import push
 
 OK, UNAVAILABLE, NOT_CONFIGURED = "ok", "unavailable", "not configured"
 
@@ -59,7 +58,7 @@ def worker_state() -> str:
 def push_state() -> str:
     """Whether Web Push is offered (the VAPID key is set up: `flask push-keys`)."""
     try:
-        return OK if push.public_key() else NOT_CONFIGURED
+        return OK if push_keys.public_key() else NOT_CONFIGURED
     except (OSError, ValueError):
         return UNAVAILABLE  # a key file that cannot be read or parsed
 

@@ -5,24 +5,20 @@ Sending lives in app.services.push_delivery (the worker's part). Without VAPID k
 
 from __future__ import annotations
 
-import base64
 import binascii
 import ipaddress
 import logging
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from flask import current_app
 from flask_babel import gettext as _
-from py_vapid import Vapid
 from sqlalchemy import delete, event, func, select
 from sqlalchemy.orm import Session
 
-from app import policy, site
+from app import policy, push_keys, site
 from app.database import insert_if_absent
 from app.extensions import db
 from app.models.notification import Notification
@@ -40,38 +36,6 @@ class InvalidSubscription(DomainError):
     """What the browser sent is not a push subscription we can use."""
 
 
-# ---------------------------------------------------------------- keys
-
-
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def b64url_decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def vapid() -> Vapid | None:
-    """The site's VAPID key: VAPID_PRIVATE_KEY (PEM, or base64url raw/DER) or the file `flask push-keys` wrote."""
-    configured = current_app.config.get("VAPID_PRIVATE_KEY") or ""
-    if not configured:
-        path = Path(current_app.config["VAPID_KEY_FILE"])
-        configured = path.read_text() if path.is_file() else ""
-    if not configured.strip():
-        return None
-    if "BEGIN" in configured:
-        return Vapid.from_pem(configured.encode())
-    return Vapid.from_string(configured.strip())
-
-
-def public_key() -> str | None:
-    """The applicationServerKey the browser subscribes with (uncompressed P-256 point, base64url); None: no push."""
-    key = vapid()
-    if key is None:
-        return None
-    return b64url(key.public_key.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint))
-
-
 def subject() -> str:
     """Who runs this push sender (the VAPID `sub`): VAPID_SUBJECT, else a mailto: of the site's address."""
     configured = current_app.config.get("VAPID_SUBJECT")
@@ -82,19 +46,12 @@ def subject() -> str:
     return f"mailto:{address}"
 
 
-def write_keys(path: Path) -> str:
-    """Generate a key pair into `path` (once: refuses to replace one, every device would have to subscribe anew)."""
-    if path.exists():
-        raise FileExistsError(str(path))
-    key = Vapid()
-    key.generate_keys()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(key.private_pem())
-    path.chmod(0o600)
-    return b64url(key.public_key.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint))
+# ---------------------------------------------------------------- keys and devices
 
 
-# ---------------------------------------------------------------- devices
+b64url_decode = push_keys.b64url_decode
+vapid, public_key = push_keys.vapid, push_keys.public_key
+
 
 
 @dataclass

@@ -199,3 +199,37 @@ def test_device_labels(app, agent, label):
 
     with app.test_request_context(headers={"Accept-Language": "en"}):
         assert device_label(agent) == label
+
+
+def test_the_settings_page_reads_devices_in_one_statement(app, client, make_user, push_keys, push_service):
+    from tests.integration.test_query_counts import count_queries
+
+    client.login(make_user())
+    subscribe(client, push_service.subscribe().to_json())
+    with count_queries(app) as one:
+        client.get("/notifications/settings")
+    for _ in range(5):
+        subscribe(client, push_service.subscribe().to_json())
+    with count_queries(app) as six:
+        page = text_of(client.get("/notifications/settings"))
+    assert page.count('class="push-device-name"') == 6
+    assert len(six) == len(one)
+
+
+def test_flask_push_keys_writes_a_key_once(app, tmp_path):
+    from app import push_keys
+
+    path = tmp_path / "vapid.pem"
+    app.config["VAPID_KEY_FILE"] = str(path)
+    try:
+        runner = app.test_cli_runner()
+        first = runner.invoke(args=["push-keys"])
+        assert first.exit_code == 0 and "Wrote" in first.output
+        key = path.read_bytes()
+        assert oct(path.stat().st_mode & 0o777) == "0o600"
+        second = runner.invoke(args=["push-keys"])
+        assert second.exit_code == 0 and "exists already" in second.output and path.read_bytes() == key
+        with app.app_context():
+            assert push_keys.public_key() in first.output
+    finally:
+        app.config["VAPID_KEY_FILE"] = ""
