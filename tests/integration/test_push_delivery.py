@@ -44,6 +44,19 @@ def subscribed(app, client, push_keys, push_service):
     return enable
 
 
+@pytest.fixture
+def thread(make_user, make_post, add_comment, subscribed):
+    """Bob commented on a discussion and enabled push on his phone; Alice may reply. (bob, alice, post, comment
+    id, Bob's browser subscription)."""
+    def make(role=Role.ALUMNUS, **post_fields):
+        bob, alice = make_user(role), make_user(role)
+        post = make_post(**post_fields)
+        comment_id = add_comment(bob, post)
+        return bob, alice, post, comment_id, subscribed(bob)
+
+    return make
+
+
 def run_push_job(app):
     """What the worker runs every minute (and after each request that wrote notifications)."""
     with app.app_context():
@@ -77,23 +90,15 @@ def test_a_reply_reaches_the_device_encrypted_and_signed(app, make_user, make_po
         assert device.last_used_at is not None and device.failures == 0
 
 
-def test_no_text_of_the_comment_itself_goes_to_the_push_service(app, make_user, make_post, add_comment, subscribed,
-                                                                 reply_to, push_service):
-    bob, alice = make_user(), make_user()
-    post = make_post()
-    comment_id = add_comment(bob, post)
-    browser = subscribed(bob)
+def test_no_text_of_the_comment_itself_goes_to_the_push_service(app, thread, reply_to, push_service):
+    bob, alice, post, comment_id, browser = thread()
     reply_to(alice, comment_id, post, body="The secret meeting point is the old mill")
     [message] = push_service.messages(browser.endpoint)
     assert "old mill" not in str(message.payload)
 
 
-def test_gone_subscriptions_are_removed(app, make_user, make_post, add_comment, subscribed, reply_to,
-                                        push_service):
-    bob, alice = make_user(), make_user()
-    post = make_post()
-    comment_id = add_comment(bob, post)
-    browser = subscribed(bob)
+def test_gone_subscriptions_are_removed(app, thread, reply_to, push_service):
+    bob, alice, post, comment_id, browser = thread()
     push_service.answers[browser.endpoint] = 410
     reply_to(alice, comment_id, post)
     assert len(push_service.messages(browser.endpoint)) == 1  # tried once, answered "gone"
@@ -102,12 +107,8 @@ def test_gone_subscriptions_are_removed(app, make_user, make_post, add_comment, 
     assert messages_in_db(app) == []
 
 
-def test_a_kind_turned_off_sends_nothing(app, client, make_user, make_post, add_comment, subscribed, reply_to,
-                                         push_service):
-    bob, alice = make_user(), make_user()
-    post = make_post()
-    comment_id = add_comment(bob, post)
-    subscribed(bob)
+def test_a_kind_turned_off_sends_nothing(app, client, thread, reply_to, push_service):
+    bob, alice, post, comment_id, browser = thread()
     client.submit("/notifications/push/kinds", {"followed": "y"}, form_url="/notifications/settings")  # no replies
     reply_to(alice, comment_id, post)
     assert push_service.messages() == []
@@ -118,13 +119,9 @@ def test_a_kind_turned_off_sends_nothing(app, client, make_user, make_post, add_
         assert db.session.scalars(select(Notification).where(Notification.user_id == bob.id)).one().kind == "reply"
 
 
-def test_members_only_thread_to_an_ex_member_sends_nothing(app, make_user, make_post, add_comment, subscribed,
-                                                          reply_to, push_service, monkeypatch):
+def test_members_only_thread_to_an_ex_member_sends_nothing(app, thread, reply_to, push_service, monkeypatch):
     """The policy is asked when the message goes out: a membership ended meanwhile means no text at all."""
-    bob, alice = make_user(Role.MEMBER), make_user(Role.MEMBER)
-    post = make_post(title="Board minutes, members only", visibility="members")
-    comment_id = add_comment(bob, post)
-    subscribed(bob)
+    bob, alice, post, comment_id, _browser = thread(Role.MEMBER, title="Board minutes", visibility="members")
     monkeypatch.setattr(jobs, "enqueue_push", lambda: None)  # the worker is busy: it runs after the change below
     reply_to(alice, comment_id, post)
     with app.app_context():
@@ -136,23 +133,15 @@ def test_members_only_thread_to_an_ex_member_sends_nothing(app, make_user, make_
     assert row.sent_at is not None  # dropped, not retried
 
 
-def test_members_only_thread_to_a_member_is_sent(app, make_user, make_post, add_comment, subscribed, reply_to,
-                                                push_service):
-    bob, alice = make_user(Role.MEMBER), make_user(Role.MEMBER)
-    post = make_post(title="Board minutes, members only", visibility="members")
-    comment_id = add_comment(bob, post)
-    browser = subscribed(bob)
+def test_members_only_thread_to_a_member_is_sent(app, thread, reply_to, push_service):
+    bob, alice, post, comment_id, browser = thread(Role.MEMBER, title="Board minutes", visibility="members")
     reply_to(alice, comment_id, post)
     [message] = push_service.messages(browser.endpoint)
     assert "Board minutes" in message.payload["body"]
 
 
-def test_failures_are_retried_with_backoff_then_dropped(app, make_user, make_post, add_comment, subscribed,
-                                                        reply_to, push_service):
-    bob, alice = make_user(), make_user()
-    post = make_post()
-    comment_id = add_comment(bob, post)
-    browser = subscribed(bob)
+def test_failures_are_retried_with_backoff_then_dropped(app, thread, reply_to, push_service):
+    bob, alice, post, comment_id, browser = thread()
     push_service.answers[browser.endpoint] = 503
     reply_to(alice, comment_id, post)
     [row] = messages_in_db(app)
@@ -174,11 +163,8 @@ def test_failures_are_retried_with_backoff_then_dropped(app, make_user, make_pos
         assert db.session.scalars(select(PushSubscription)).one().failures == app.config["PUSH_MAX_ATTEMPTS"]
 
 
-def test_a_failure_then_success(app, make_user, make_post, add_comment, subscribed, reply_to, push_service):
-    bob, alice = make_user(), make_user()
-    post = make_post()
-    comment_id = add_comment(bob, post)
-    browser = subscribed(bob)
+def test_a_failure_then_success(app, thread, reply_to, push_service):
+    bob, alice, post, comment_id, browser = thread()
     push_service.answers[browser.endpoint] = 500
     reply_to(alice, comment_id, post)
     del push_service.answers[browser.endpoint]
@@ -208,11 +194,8 @@ def test_every_device_gets_it_and_other_people_nothing(app, new_client, make_use
     assert {m.endpoint for m in push_service.messages()} == {phone.endpoint, laptop.endpoint}
 
 
-def test_without_keys_nothing_is_sent(app, make_user, make_post, add_comment, subscribed, reply_to, push_service):
-    bob, alice = make_user(), make_user()
-    post = make_post()
-    comment_id = add_comment(bob, post)
-    subscribed(bob)
+def test_without_keys_nothing_is_sent(app, thread, reply_to, push_service):
+    bob, alice, post, comment_id, browser = thread()
     app.config["VAPID_PRIVATE_KEY"] = None  # the admins took the key away
     reply_to(alice, comment_id, post)
     assert push_service.messages() == []
@@ -220,12 +203,8 @@ def test_without_keys_nothing_is_sent(app, make_user, make_post, add_comment, su
     assert row.sent_at is None and row.attempts == 0  # waits for a key
 
 
-def test_the_nightly_clean_up_forgets_old_rows(app, make_user, make_post, add_comment, subscribed, reply_to,
-                                               push_service):
-    bob, alice = make_user(), make_user()
-    post = make_post()
-    comment_id = add_comment(bob, post)
-    subscribed(bob)
+def test_the_nightly_clean_up_forgets_old_rows(app, thread, reply_to, push_service):
+    bob, alice, post, comment_id, browser = thread()
     reply_to(alice, comment_id, post)
     with app.app_context():
         db.session.execute(PushMessage.__table__.update().values(
