@@ -5,7 +5,7 @@ The settings page itself is app.notifications.routes.settings; these are the act
 
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, request, url_for
+from flask import abort, flash, jsonify, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -28,6 +28,7 @@ def subscribe_device():
         device = push.subscribe(current_user, push.parse_subscription(data), request.user_agent.string)
     except InvalidSubscription as error:
         return jsonify(error=str(error.message)), 400
+    session["push_device"] = device.id  # logging out on this browser removes it (app.auth.routes.logout)
     return jsonify(id=device.id, device=device.device), 201
 
 

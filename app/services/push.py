@@ -152,6 +152,12 @@ def remove_device(user: User, subscription_id: int) -> bool:
     return removed
 
 
+def forget_at_logout(user: User, device_id: object) -> None:
+    """Logging out ends push on that browser too: the next person at a shared computer gets nobody's notices."""
+    if isinstance(device_id, int):
+        remove_device(user, device_id)
+
+
 # ---------------------------------------------------------------- which kinds
 
 

@@ -233,3 +233,18 @@ def test_flask_push_keys_writes_a_key_once(app, tmp_path):
             assert push_keys.public_key() in first.output
     finally:
         app.config["VAPID_KEY_FILE"] = ""
+
+
+def test_logging_out_ends_push_on_that_browser(app, client, new_client, make_user, push_keys, push_service):
+    user = make_user()
+    client.login(user)
+    phone = push_service.subscribe()
+    subscribe(client, phone.to_json())
+    laptop_browser = push_service.subscribe()
+    laptop = new_client()
+    laptop.login(user)
+    subscribe(laptop, laptop_browser.to_json())
+    client.logout()
+    # The browser that logged out gets nobody's notices; the laptop keeps them until it logs out too (logging out
+    # ends every session, so the laptop logs in again first).
+    assert [device.endpoint for device in devices(app, user)] == [laptop_browser.endpoint]

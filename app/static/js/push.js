@@ -97,6 +97,9 @@
   navigator.serviceWorker.getRegistration().then(function (found) {
     return found ? found.pushManager.getSubscription() : null;
   }).then(function (subscription) {
-    show(Boolean(subscription));
+    // Subscribed in this browser and one of this person's devices (after a logout it is nobody's until enabled).
+    var listed = subscription && Array.prototype.some.call(document.querySelectorAll(".push-devices li"),
+      function (item) { return item.getAttribute("data-endpoint") === subscription.endpoint; });
+    show(Boolean(listed));
   }).catch(function () { show(false); });
 }());
