@@ -107,7 +107,7 @@ def _send_one(message: PushMessage, key, http: requests.Session) -> int:
                 data=json.dumps(payload(notification, user)), vapid_private_key=key,
                 vapid_claims={"sub": push.subject()}, timeout=config["PUSH_TIMEOUT"], ttl=config["PUSH_TTL"],
                 headers={"Urgency": "high" if notification.kind in URGENT else "normal"}, requests_session=http)
-    except (WebPushException, requests.RequestException) as error:
+    except (WebPushException, requests.RequestException, ValueError) as error:  # ValueError: keys it cannot use
         status = getattr(getattr(error, "response", None), "status_code", None)
         if status in (404, 410):
             log.info("push device %s is gone (%s): removed", subscription.id, status)
@@ -128,7 +128,8 @@ def payload(notification: Notification, user) -> dict[str, str]:
     """What the device shows: a title, a short line and where a tap leads. Only what the bell shows this person."""
     with force_locale(user.locale or site.get("default_locale")):
         return {"title": site.get("site_name"), "body": _line(notification)[:240], "url": _url(notification),
-                "tag": f"n{notification.post_id or notification.event_id or notification.id}"}
+                "tag": f"n{notification.post_id or notification.event_id or notification.id}",
+                "lang": user.locale or site.get("default_locale")}
 
 
 def _line(notification: Notification) -> str:

@@ -1,6 +1,7 @@
 // Push messages in the service worker: show the notice, open its page on a tap. Appended to the site's service
 // worker or loaded by it with importScripts("/static/js/push-sw.js") (same origin, so CSP script-src 'self').
-// The payload is JSON from app.services.push_delivery: {title, body, url, tag}, decrypted by the browser.
+// The payload is JSON from app.services.push_delivery: {title, body, url, tag, lang}, decrypted by the browser.
+// (An icon can be added here once the manifest's icons exist: the PWA work knows their addresses.)
 /* eslint-env serviceworker */
 (function () {
   "use strict";
@@ -10,7 +11,7 @@
     var url = typeof data.url === "string" && data.url.charAt(0) === "/" && data.url.charAt(1) !== "/" ? data.url : "/";
     event.waitUntil(self.registration.showNotification(data.title || self.location.host, {
       body: data.body || "", tag: data.tag || undefined, renotify: Boolean(data.tag), data: { url: url },
-      icon: "/favicon.ico", lang: data.lang || undefined
+      lang: data.lang || undefined
     }));
   });
 
