@@ -211,3 +211,24 @@ def test_the_nightly_clean_up_forgets_old_rows(app, thread, reply_to, push_servi
             sent_at=utcnow() - timedelta(days=3), created_at=utcnow() - timedelta(days=3)))
         assert push_delivery.clean_up() == 1
         db.session.commit()
+
+
+def test_senders_at_once_send_each_message_once(app, new_client, thread, reply_to, push_service, monkeypatch):
+    """Several workers on one database: the claim (a guarded UPDATE with a token) gives each row to one of them."""
+    from tests.conftest import run_together
+
+    monkeypatch.setattr(jobs, "enqueue_push", lambda: None)  # nothing sent from the requests: the senders do it
+    bob, alice, post, comment_id, browser = thread()
+    laptop_client = new_client()
+    laptop_client.login(bob)
+    laptop = push_service.subscribe()
+    subscribe(laptop_client, laptop.to_json())
+    for number in range(5):
+        reply_to(alice, comment_id, post, body=f"Reply number {number}")
+    results, errors = run_together(app, lambda _sender: push_delivery.run(), list(range(4)))
+    assert errors == []
+    assert sum(results.values()) == 10
+    received = push_service.messages()
+    assert len(received) == 10 and all(message.error is None for message in received)
+    assert len({(m.endpoint, m.payload["url"]) for m in received}) == 10
+    assert {m.endpoint for m in received} == {browser.endpoint, laptop.endpoint}
