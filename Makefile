@@ -35,6 +35,7 @@ DEMO ?= 1
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: setup
 	$(BIN)/flask db upgrade
+	$(BIN)/flask push-keys  # once: the key for push notifications (instance/vapid.pem); kept on later runs
 	@if [ "$(DEMO)" != "0" ]; then $(BIN)/flask seed-demo; fi
 	$(BIN)/flask setup-link --if-needed
 	@echo ""

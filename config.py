@@ -145,6 +145,18 @@ class Config:
     # Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
 
+    # Web Push (app.services.push): the VAPID private key (PEM, or base64url), else the file `flask push-keys`
+    # writes; without either, push is not offered. VAPID_SUBJECT: a mailto: or https: contact for push services.
+    VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY") or None
+    VAPID_KEY_FILE = os.environ.get("VAPID_KEY_FILE", str(INSTANCE_DIR / "vapid.pem"))
+    VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT") or None
+    PUSH_TIMEOUT = float(os.environ.get("PUSH_TIMEOUT", "10"))  # seconds per request to a push service
+    PUSH_TTL = int(os.environ.get("PUSH_TTL", str(24 * 3600)))  # how long a push service keeps an undelivered one
+    PUSH_MAX_ATTEMPTS = int(os.environ.get("PUSH_MAX_ATTEMPTS", "5"))
+    PUSH_RETRY_SECONDS = int(os.environ.get("PUSH_RETRY_SECONDS", "60"))  # doubled after each failure
+    PUSH_CLAIM_LEASE_SECONDS = int(os.environ.get("PUSH_CLAIM_LEASE_SECONDS", "300"))
+    PUSH_ALLOW_LOOPBACK = False  # http://127.0.0.1 push endpoints: only the tests' own push service
+
     HSTS = False
     # Seconds a public page is kept for anonymous visitors (app.caching); 0 turns the cache off.
     ANONYMOUS_CACHE_SECONDS = int(os.environ.get("ANONYMOUS_CACHE_SECONDS", "10"))
@@ -187,6 +199,8 @@ class TestingConfig(Config):
     # never expiring mid-test keeps statement counts exact.
     SETTINGS_CACHE_SECONDS = 3600
     JOBS_IMMEDIATE = True  # jobs run in the test's own process; the worker has its own tests
+    VAPID_KEY_FILE = ""  # no developer's key: tests that push set VAPID_PRIVATE_KEY
+    PUSH_ALLOW_LOOPBACK = True  # the loopback push service of tests/integration/test_push_delivery.py
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105  still scrypt, cheaper so the suite stays fast
 
 

@@ -29,7 +29,7 @@ from app.i18n import select_locale, select_timezone
 from app.loaders import IdConverter
 from app.mail.sending import queued_ids
 from app.security import register_input_checks, register_security_headers
-from app.services import search_index
+from app.services import push, search_index
 from config import INSTANCE_DIR, Config, config_from_env
 
 
@@ -55,6 +55,7 @@ def create_app(config: type[Config] | Mapping | None = None) -> Flask:
     queue.configure(app)
     storage.configure(app)
     search_index.register()
+    push.register()
     register_cli(app)
     return app
 
@@ -106,7 +107,7 @@ BLUEPRINTS = (
     ("members", "/members", ("routes", "directory", "documents", "invitations")),
     ("events", "/events", ("routes", "signups")),
     ("admin", "/admin", ("routes", "settings", "setup")),
-    ("notifications", "/notifications", ("routes",)),
+    ("notifications", "/notifications", ("routes", "push")),
     ("search", "/search", ("routes",)),
     ("files", "/files", ("routes",)),
     ("people", "/people", ("routes",)),
@@ -174,6 +175,8 @@ def register_request_hooks(app: Flask) -> None:
         ids = queued_ids()
         if ids:
             jobs.enqueue_mail(ids)  # a web request never talks to SMTP: the worker sends it
+        if push.push_due(db.session()):
+            jobs.enqueue_push()  # nor to a push service
         return response
 
     register_input_checks(app)

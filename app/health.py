@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import redis
 from flask import current_app
 
-from app import queue, storage
+from app import push_keys, queue, storage
 from app.database import ping
 
 OK, UNAVAILABLE, NOT_CONFIGURED = "ok", "unavailable", "not configured"
@@ -55,11 +55,20 @@ def worker_state() -> str:
     return OK if datetime.now(UTC) - started < timedelta(minutes=3) else "no heartbeat"
 
 
+def push_state() -> str:
+    """Whether Web Push is offered (the VAPID key is set up: `flask push-keys`)."""
+    try:
+        return OK if push_keys.public_key() else NOT_CONFIGURED
+    except (OSError, ValueError):
+        return UNAVAILABLE  # a key file that cannot be read or parsed
+
+
 def report() -> tuple[dict[str, str], int]:
     """The state of each dependency and the HTTP status: 503 only when the site cannot serve (no database);
     without Redis it serves, slower and with per-process rate limits; without the file store it serves all but
     files ("degraded")."""
-    states = {"database": database(), "redis": redis_state(), "worker": worker_state(), "storage": storage_state()}
+    states = {"database": database(), "redis": redis_state(), "worker": worker_state(), "storage": storage_state(),
+              "push": push_state()}
     if states["database"] != OK:
         return {"status": "unavailable", **states}, 503
     degraded = any(state in (UNAVAILABLE, "no heartbeat") for state in states.values())

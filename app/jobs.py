@@ -27,6 +27,7 @@ from app.services import (
     offer_reminders,
     outbox,
     polls,
+    push_delivery,
     sanctions,
     signups,
 )
@@ -86,6 +87,21 @@ def enqueue_mail(ids: list[int]) -> None:
         log.warning("job queue unavailable (%s): mail %s waits for the next mail run", type(exc).__name__, ids)
 
 
+@huey.task(retries=2, retry_delay=30)
+def deliver_push() -> object:
+    """Push the notifications a request wrote to their people's devices (and whatever else is due)."""
+    with _app().app_context():
+        return run_job(push_delivery.run)
+
+
+def enqueue_push() -> None:
+    """After a commit that wrote notifications. Queue unreachable: the periodic push job finds them within a minute."""
+    try:
+        deliver_push()
+    except (RedisError, OSError) as exc:
+        log.warning("job queue unavailable (%s): push waits for the next push run", type(exc).__name__)
+
+
 # ---------------------------------------------------------------- periodic
 
 
@@ -130,8 +146,10 @@ send_daily_digests = _periodic("daily-digest", crontab(minute="0", hour="6"),
 send_weekly_digests = _periodic("weekly-digest", crontab(minute="0", hour="6", day_of_week="1"),
                                 lambda: digests.send_digests(MailMode.WEEKLY))
 def clean_up() -> int:
-    """Nightly: stored mail that has done its job, uploads nobody attached within a day, old notifications."""
-    return outbox.clean_up() + attachments.clean_up_drafts() + notifications.clean_up()
+    """Nightly: stored mail that has done its job, uploads nobody attached within a day, old notifications and push
+    messages."""
+    return (outbox.clean_up() + attachments.clean_up_drafts() + notifications.clean_up()
+            + push_delivery.clean_up())
 
 
 erase_accounts = _periodic("erase-accounts", crontab(minute="45", hour="3"), erasure.erase_due)
@@ -143,4 +161,6 @@ end_sanctions = _periodic("end-sanctions", crontab(minute="*/5"), sanctions.end_
 forget_poll_voters = _periodic("forget-poll-voters", crontab(minute="*/10"), polls.forget_voters)
 # An offer's author hears a few days before it leaves the board, so a position still open is renewed in time.
 remind_expiring_offers = _periodic("remind-expiring-offers", crontab(minute="20"), offer_reminders.remind_due)
+# Push messages for notifications the worker itself wrote, and retries of failed ones.
+send_push = _periodic("push", crontab(minute="*"), push_delivery.run)
 heartbeat = _periodic("heartbeat", crontab(minute="*"), lambda: "alive")

@@ -18,7 +18,7 @@ from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 # results=False: nothing reads a job's return value, so none is kept (the store would only grow).
 huey = Huey("alumni-commons", results=False, immediate=True, storage_class=MemoryStorage, utc=True)
 PERIODIC = ("mail", "notifications", "announcements", "reminders", "daily-digest", "weekly-digest", "clean-up",
-            "erase-accounts", "end-sanctions", "forget-poll-voters", "remind-expiring-offers", "heartbeat")
+            "erase-accounts", "end-sanctions", "forget-poll-voters", "remind-expiring-offers", "push", "heartbeat")
 
 
 def configure(app: Flask) -> None:

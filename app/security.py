@@ -39,6 +39,8 @@ _UNSAFE_LOG_CHARS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 # Forms are the only bodies this site reads. Flask-WTF would also read JSON, whose lists and objects
 # break every field; anything but a form body is refused before a view sees it.
 FORM_BODIES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+# The one route that takes JSON: the browser's PushSubscription, sent by our script (it validates it itself).
+JSON_ENDPOINTS = frozenset({"notifications.subscribe_device"})
 # A search box takes whatever is pasted into it: its view drops NUL characters instead (app.search.routes).
 NUL_TOLERANT_ENDPOINTS = frozenset({"search.index"})
 
@@ -49,7 +51,8 @@ def register_input_checks(app: Flask) -> None:
         """400 for a body that is not a form, and for NUL characters anywhere in the query string or
         form (PostgreSQL cannot store them, and no one types them)."""
         if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.mimetype \
-                and request.mimetype not in FORM_BODIES:
+                and request.mimetype not in FORM_BODIES \
+                and not (request.mimetype == "application/json" and request.endpoint in JSON_ENDPOINTS):
             abort(400)
         if request.endpoint in NUL_TOLERANT_ENDPOINTS and request.method in ("GET", "HEAD"):
             return

@@ -29,6 +29,7 @@ from app.models.user import Role, User
 from app.services import screening
 from config import TestingConfig
 from tests.objectstore import object_store  # noqa: F401  (a session fixture for the storage tests)
+from tests.pushservice import _push_server, push_keys, push_service  # noqa: F401  (the loopback push service)
 
 # PostgreSQL for the fault tests (a TCP switch in front of it): the suite's own, or the machine's default.
 # The SQLite pass borrows a PostgreSQL database for the fault tests: `test`, or TEST_FAULTS_DATABASE_URL (so two

@@ -13,7 +13,7 @@ from app.auth.forms import FirstAdminForm, LoginForm, RegisterForm, ResetPasswor
 from app.extensions import limiter
 from app.forms import ConfirmForm, populate_errors
 from app.security import log_security_event, safe_next
-from app.services import accounts, erasure, setup
+from app.services import accounts, erasure, push, setup
 from app.services.errors import AccountAwaitingApproval, AccountSuspended, DomainError, InvalidToken
 from app.templating import format_until
 
@@ -126,6 +126,7 @@ def logout():
     if not form.validate_on_submit():
         return redirect(url_for("feed.index"))
     accounts.end_all_sessions(current_user, "logout")
+    push.forget_at_logout(current_user, session.get("push_device"))
     log_security_event("logout", current_user)
     logout_user()
     session.clear()

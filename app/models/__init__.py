@@ -28,12 +28,14 @@ from app.models.opportunity import Opportunity, OpportunityKind, WorkMode
 from app.models.page import PAGE_SLUGS, Page
 from app.models.poll import Poll, PollBallot, PollOption, ResultsShown
 from app.models.post import Category, Comment, CommentLike, Post, PostKind, PostLike, Status, Visibility
+from app.models.push import PushChoice, PushMessage, PushSubscription
 from app.models.sanction import Sanction, SanctionEnding, SanctionKind
 from app.models.settings import SiteSetting
 from app.models.user import Role, User
 from app.models.watched_word import WatchAction, WatchedWord, WatchKind
 
 __all__ = [
+    "PushChoice", "PushMessage", "PushSubscription",
     "Attachment", "AttachmentKind", "Goal", "GoalMetric", "GoalPeriod", "Idea", "IdeaStatus", "IdeaVote",
     "Announcement", "AnnouncementDelivery", "DigestClaim", "Follow", "MailPreference", "NewsConsent", "Notification",
     "ApplicationStatus", "Document", "Invitation", "InvitationStatus", "MemberProfile", "MembershipApplication",

@@ -39,3 +39,12 @@ class AnnounceForm(FlaskForm):
     when = RadioField(_l("When?"), default="now", choices=[
         SelectChoice("now", _l("Right away")), SelectChoice("later", _l("At a set time"))])
     send_at = DateTimeLocalField(_l("Date and time"), validators=[Optional()])  # needed for "later": the service
+
+
+class PushChoicesForm(FlaskForm):
+    """Which kinds of notification reach this person's devices by push (the same choice for all of them)."""
+
+    replies = BooleanField(_l("Replies to me, mentions, and notes about my own contributions"))
+    followed = BooleanField(_l("New comments and posts in what I follow"))
+    events = BooleanField(_l("New events"))
+    applications = BooleanField(_l("New membership applications"))  # removed for those who do not decide

@@ -14,9 +14,9 @@ from app.loaders import load_post
 from app.models.notification import Audience, FollowTarget, MailKind, MailMode
 from app.models.post import Category, PostKind
 from app.notifications import bp
-from app.notifications.forms import AnnounceForm, NotificationSettingsForm
+from app.notifications.forms import AnnounceForm, NotificationSettingsForm, PushChoicesForm
 from app.security import safe_next
-from app.services import accounts, announcements, mail_preferences, news_consent, notifications
+from app.services import accounts, announcements, mail_preferences, news_consent, notifications, push
 from app.services.errors import DomainError, InvalidToken
 
 
@@ -99,8 +99,17 @@ def settings():
                   if asked else _("Your settings are saved."), "info" if asked else "success")
             return redirect(url_for("notifications.settings"))
     return render_template("notifications/settings.html", form=form, kinds=kinds,
-                           paper_consent=news_consent.latest_of([current_user]).get(current_user.id)), (
-        400 if form.errors else 200)
+                           paper_consent=news_consent.latest_of([current_user]).get(current_user.id),
+                           **_push_section()), 400 if form.errors else 200
+
+
+def _push_section() -> dict:
+    """The page's "Push notifications" section: the site's key (None: not set up), the devices, the kinds."""
+    push_form = PushChoicesForm(formdata=None, data=push.choices(current_user))
+    if MailKind.APPLICATIONS not in mail_preferences.kinds_for(current_user):
+        del push_form.applications
+    return {"push_key": push.public_key(), "devices": push.devices(current_user), "push_form": push_form,
+            "device_name": push.device_name}
 
 
 def _link_invalid():

@@ -64,6 +64,9 @@ EXPORTED: dict[tuple[str, str], tuple[str, Any]] = {
     ("audit_entries", "subject_id"): ("audit_log_about_you.json",
                                       _l("What volunteers and admins did about your account (roles, membership)")),
     ("audit_entries", "actor_id"): ("audit_log_by_you.json", _l("What you did as a volunteer or admin")),
+    ("push_subscriptions", "user_id"): ("push_devices.json", _l("Devices you turned push notifications on for, "
+                                                                "with their push service's address")),
+    ("push_choices", "user_id"): ("push_choices.json", _l("Which notifications you chose to get by push")),
 }
 NOT_EXPORTED: dict[tuple[str, str], str] = {
     ("reports", "resolved_by_id"): "the moderator who closed someone else's report; your own moderation is in "
@@ -92,7 +95,7 @@ ACCOUNT_FIELDS = ("id", "email", "display_name", "handle", "role", "locale", "bi
                   "silenced_until", "silence_reason")
 # Internal keys that are not data about the person (and some are secrets).
 SKIPPED_COLUMNS = frozenset({"password_hash", "calendar_token", "submission_key", "claim_token", "stored_name",
-                             "path", "session_version"})
+                             "path", "session_version", "p256dh", "auth"})  # the last two: a device's push keys
 
 
 def _plain(value):

@@ -37,6 +37,8 @@ from app.models import (
     Notification,
     OutgoingMail,
     PostLike,
+    PushChoice,
+    PushSubscription,
     Report,
     Sanction,
 )
@@ -138,7 +140,7 @@ def _remove_likes(user: User) -> None:
 
 def _remove_own_rows(user: User) -> None:
     for model in (Follow, Notification, MailPreference, DigestClaim, AnnouncementDelivery, MembershipApplication,
-                  NewsConsent, Sanction):
+                  NewsConsent, Sanction, PushSubscription, PushChoice):
         db.session.execute(delete(model).where(model.user_id == user.id))
     db.session.execute(update(Notification).where(Notification.actor_id == user.id).values(actor_id=None))
     db.session.execute(update(Invitation).where(Invitation.accepted_by_id == user.id).values(accepted_by_id=None))

@@ -3,8 +3,8 @@
    kept at install).
 
    Sections, each on its own: 1. install and activate, 2. static files, 3. pages read, 4. logout, 5. push.
-   The push feature appends its handlers in section 5 (importScripts would also pass our CSP, script-src 'self',
-   but one file keeps one version). */
+   The push feature's handlers are loaded in section 5 (importScripts passes our CSP, script-src 'self',
+   and the version covers the static files, so a change there renews the worker too). */
 "use strict";
 
 const SHELL_CACHE = "shell-" + VERSION;
@@ -147,4 +147,6 @@ self.addEventListener("message", (event) => {
   }
 });
 
-/* ---- 5. push (branch push appends its "push" and "notificationclick" handlers below) --------------------- */
+/* ---- 5. push: the "push" and "notificationclick" handlers (static/js/push-sw.js, same origin: CSP allows it) -- */
+
+importScripts("/static/js/push-sw.js");

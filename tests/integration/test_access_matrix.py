@@ -280,6 +280,10 @@ POST_MATRIX = {
                                                           "admin": 302}),
     "notifications.settings": ({}, {"visitor": 302, **dict.fromkeys(ROLES[1:], 400)}),
     "notifications.confirm_mail": ({"token": "CONSENT_TOKEN"}, dict.fromkeys(ROLES, 302)),
+    # No VAPID key in the suite's app: push is not offered (409); with one, a form body is no subscription (400).
+    "notifications.subscribe_device": ({}, {"visitor": 302, **dict.fromkeys(ROLES[1:], 409)}),
+    "notifications.remove_device": ({"device_id": 999999}, {"visitor": 302, **dict.fromkeys(ROLES[1:], 404)}),
+    "notifications.push_kinds": ({}, dict.fromkeys(ROLES, 302)),  # boxes left out: those kinds off
     "notifications.unsubscribe": ({"token": "UNSUBSCRIBE_TOKEN"}, ALL),
     # Nobody in the world agreed to news by mail: "send" to nobody is refused, next to the form.
     "notifications.announce": ({"post_id": "NEWS_POST"}, MODERATORS | {"volunteer": 400, "admin": 400}),

@@ -32,7 +32,7 @@ def test_redis_refused_pages_and_logins_still_work(database_url, smtp_server, ma
     health = client.get("/healthz")
     assert health.status_code == 200
     assert health.get_json() == {"status": "degraded", "database": "ok", "redis": "unavailable", "worker": "inline",
-                                 "storage": "ok"}
+                                 "storage": "ok", "push": "not configured"}
 
 
 def test_redis_cut_and_back_without_a_restart(database_url, smtp_server):
@@ -48,7 +48,7 @@ def test_redis_cut_and_back_without_a_restart(database_url, smtp_server):
     assert client.get("/healthz").get_json()["redis"] == "unavailable"
     switch.start()
     assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok", "redis": "ok", "worker": "inline",
-                                                     "storage": "ok"}
+                                                     "storage": "ok", "push": "not configured"}
     switch.cut()
 
 

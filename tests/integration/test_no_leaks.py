@@ -111,3 +111,28 @@ def test_members_only_marker_appears_in_no_response(app, client, make_user, secr
         if url.startswith("/search"):  # the page repeats what was typed: that is not a leak
             body = QUERY_ECHO.sub("", body)
         assert MARKER not in body, f"{url} ({response.status_code}) leaks members-only content"
+
+
+def test_members_only_marker_is_pushed_to_no_former_member(app, client, make_user, secrets_world, push_keys,
+                                                          push_service):
+    """The push surface: a reply notification about the members-only thread, written while the person was a member,
+    is not sent (not even its title) once they are not: the policy is asked when the message goes out."""
+    from app import jobs
+    from app.models.notification import Notification
+    from app.models.types import utcnow
+    from app.models.user import User
+    from app.services import push_delivery
+    from tests.integration.test_push import subscribe
+
+    former = make_user(Role.ALUMNUS)
+    client.login(former)
+    subscribe(client, push_service.subscribe().to_json())
+    with app.app_context():
+        db.session.add(Notification(user_id=former.id, kind="reply", post_id=secrets_world["MEMBERS_POST"],
+                                    comment_id=secrets_world["COMMENT"], actor_id=secrets_world["AUTHOR"],
+                                    created_at=utcnow()))
+        db.session.commit()
+        jobs.run_job(push_delivery.run)
+        assert db.session.get(User, former.id).role == Role.ALUMNUS
+    assert not [message for message in push_service.messages() if MARKER in str(message.payload)]
+    assert push_service.messages() == []

@@ -21,7 +21,7 @@ def test_healthz_reports_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok", "database": "ok", "redis": "not configured", "worker": "inline",
-                                   "storage": "ok"}
+                                   "storage": "ok", "push": "not configured"}
 
 
 class TcpSwitch:
