@@ -3,8 +3,9 @@ anonymous page cache instead).
 
 The header depends on the language, the settings it shows, the viewer's rights, three counts (unread
 notifications, what waits for moderators: reported things and held posts and comments; accounts waiting) and the
-section the page belongs to; those make the key of a fragment rendered once (app.fragments). Per page only the
-CSRF token and the language links, which carry the page's own address, are filled in.
+section the page belongs to (the phone menu's badge is the sum of two of those counts; the phone and desktop
+copies of the links differ only by CSS width); those make the key of a fragment rendered once (app.fragments).
+Per page only the CSRF token and the language links, which carry the page's own address, are filled in.
 """
 
 from __future__ import annotations

@@ -268,4 +268,15 @@ def log_in_as(page, user, password: str | None = None, *, through_form: bool = T
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Log in").click()
-    expect(page.locator("header.site-header").get_by_role("link", name="My account")).to_be_visible()
+    # The bell: in the header at every width ("My account" sits in the closed menu on phones).
+    expect(page.locator("header.site-header a.bell")).to_be_visible()
+
+
+def site_menu(page):
+    """The header with everything in it at hand: on phones most links (account, moderation, log out, register)
+    sit in the menu, which this opens; at desktop width they are in the header row already."""
+    header = page.locator("header.site-header")
+    toggle = header.locator("details.site-menu > summary")
+    if toggle.is_visible() and not header.locator("details.site-menu").evaluate("(menu) => menu.open"):
+        toggle.click()
+    return header

@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models.user import Role
-from tests.e2e.conftest import VIEWPORTS, log_in_as
+from tests.e2e.conftest import VIEWPORTS, log_in_as, site_menu
 
 pytestmark = pytest.mark.e2e
 
@@ -224,7 +224,7 @@ def test_discussion_replies_delete_report_hide_and_permalink(viewport_name, app,
     vera_page = page_factory(viewport)
     log_in_as(vera_page, vera, through_form=False)
     vera_page.goto("/")
-    moderation_link = vera_page.locator("header.site-header").get_by_role("link", name=re.compile("^Moderation"))
+    moderation_link = site_menu(vera_page).get_by_role("link", name=re.compile("^Moderation"))
     expect(moderation_link).to_contain_text("1")
     moderation_link.click()
     expect(vera_page).to_have_url(f"{live_server}/moderation/")

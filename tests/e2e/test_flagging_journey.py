@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.models.types import utcnow
 from app.models.user import Role, User
-from tests.e2e.conftest import VIEWPORTS, assert_fits_viewport, log_in_as
+from tests.e2e.conftest import VIEWPORTS, assert_fits_viewport, log_in_as, site_menu
 
 pytestmark = pytest.mark.e2e
 
@@ -33,7 +33,7 @@ def follow_header_link(page, person, name: str):
     """Log in, find the header's link (its badge counting one), and follow it; returns the link."""
     log_in_as(page, person, through_form=False)
     page.goto("/")
-    link = page.locator("header.site-header").get_by_role("link", name=re.compile(name))
+    link = site_menu(page).get_by_role("link", name=re.compile(name))
     expect(link).to_contain_text("1")
     link.click()
     return link
@@ -137,6 +137,8 @@ def test_three_reports_hide_a_comment_and_a_volunteer_restores_it(viewport_name,
     expect(moderator.locator(".flashes")).to_contain_text("Done: 1 item.")
     expect(moderator).to_have_url(re.compile(r"/moderation/\?kind=comment"))  # back where they were
     expect(moderator.get_by_text("Nothing here matches these filters.")).to_be_visible()
+    site_menu(moderator)  # on phones the link sits in the menu
+    expect(badge).to_be_visible()
     expect(badge).not_to_contain_text("1")
 
     visitor.goto(post_url)
