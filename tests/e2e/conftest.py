@@ -151,12 +151,15 @@ def browser_problems(live_server):
 
 @pytest.fixture
 def page_factory(browser, live_server, browser_problems):
-    """new_page(viewport) -> a Page in a fresh context (English, base_url = live server)."""
+    """new_page(viewport) -> a Page in a fresh context (English, base_url = live server). The site's service worker
+    runs as in a real browser; `service_workers="block"` for a test that answers requests with `page.route` (the
+    worker's own fetches never pass through Playwright's routing)."""
     contexts = []
 
-    def new_page(viewport: dict | None = None):
+    def new_page(viewport: dict | None = None, *, service_workers: str = "allow"):
         context = browser.new_context(
             viewport=viewport or DESKTOP,
+            service_workers=service_workers,
             locale="en-US",
             extra_http_headers={"Accept-Language": "en"},
             base_url=live_server,

@@ -20,6 +20,7 @@ from tests.e2e.conftest import (
     PHONE,
     assert_accessible,
     log_in_as,
+    site_menu,
 )
 
 pytestmark = pytest.mark.e2e
@@ -137,12 +138,12 @@ def test_the_site_installs_and_reads_offline(profile_page, make_user, make_post)
     page.goto(f"/posts/{members_post.id}")
     expect(page.get_by_role("heading", name="Nur für Mitglieder")).to_be_visible()
     expect(page.locator("#offline-notice")).to_be_visible()
-    expect(page.get_by_role("button", name="Log out")).to_be_disabled()  # a saved copy sends no forms
+    expect(site_menu(page).get_by_role("button", name="Log out")).to_be_disabled()  # a saved copy sends no forms
     page.context.set_offline(False)
 
     # Logout empties the private cache; offline, the members' pages are not there for whoever comes next.
     page.goto("/")
-    page.get_by_role("button", name="Log out").click()
+    site_menu(page).get_by_role("button", name="Log out").click()
     expect(page.locator(".flashes")).to_contain_text("You are logged out.")
     assert saved(page, "pages-private") == []
     assert "/" in saved(page, "pages-public")

@@ -286,7 +286,7 @@ def test_stored_xss_payloads_stay_inert(app, make_user, page_factory, live_serve
     assert content_problems(writer_page) == []
 
     # Another alumnus reads the post: the title is text, the payloads are inert.
-    reader_page = page_factory(DESKTOP)
+    reader_page = page_factory(DESKTOP, service_workers="block")  # StayOnPage answers its navigations
     log_in_as(reader_page, reader, through_form=False)
     stay = StayOnPage(reader_page)
     reader_page.goto(post_url)

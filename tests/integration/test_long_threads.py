@@ -197,7 +197,7 @@ def test_the_cached_header_shows_each_person_their_own_counts_rights_token_and_a
             if path.startswith("/posts/"):  # the comment form below is rendered fresh: the same token
                 assert set(re.findall(r'name="csrf_token" value="([^"]+)"', page)) == {token}, name
             assert f'/language/de?next={path}"' in header, (name, path)  # this page's own address
-            assert ('aria-current="page">Events' in header) == (path == "/events/"), (name, path)
+            assert ('href="/events/" aria-current="page"' in header) == (path == "/events/"), (name, path)
 
 
 def test_cached_event_cards_show_each_person_their_own_sign_up(app, new_client, make_user, make_event):

@@ -29,9 +29,11 @@ def results(client, **params):
 
 def test_every_page_has_a_search_box_that_works_without_javascript(app, client):
     page = client.get("/").get_data(as_text=True)
-    form = re.search(r'<form class="header-search" role="search" method="get" action="/search">.*?</form>', page,
+    # Wide screens: the box in the header; phones: the header's search icon opens the search page (one tap).
+    form = re.search(r'<form class="header-search[^"]*" role="search" method="get" action="/search">.*?</form>', page,
                      re.S)
     assert form and 'name="q"' in form.group() and '<label for="header-search-q"' in form.group()
+    assert re.search(r'<a class="header-icon phone-only" href="/search"', page)
     assert client.get("/search").status_code == 200
     assert "Type one or more words" in text_of(client.get("/search?q="))
 

@@ -35,8 +35,10 @@
   // Logout: the private pages go now, not only when the next page arrives.
   var logoutPath = script.getAttribute("data-logout");
   document.addEventListener("submit", function (event) {
-    var form = event.target;
-    if (form.action && new URL(form.action).pathname === logoutPath && navigator.serviceWorker.controller) {
+    // The attribute, not form.action: a form with a field named "action" (the moderators' forms) shadows it.
+    var action = event.target.getAttribute("action");
+    if (action && new URL(action, window.location.href).pathname === logoutPath &&
+        navigator.serviceWorker.controller) {
       navigator.serviceWorker.controller.postMessage({ type: "logout" });
     }
   });
